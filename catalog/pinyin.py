@@ -1,0 +1,40 @@
+"""Pinyin initials for search: 'zs' finds 张三.
+
+A name is stored with its initials (all readings of polyphonic characters, a few at most),
+each preceded by a space, so a search is one LIKE '% zs%' over one column.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from pypinyin import Style, pinyin
+
+MAX_VARIANTS = 4
+
+
+def initials(text: str) -> str:
+    """' zs' for 张三; ' zl cl' style variants when a character has several readings."""
+    letters = pinyin(text, style=Style.FIRST_LETTER, heteronym=True, errors="default")
+    # pypinyin lists the most common reading first: keep that order
+    choices = [
+        list(dict.fromkeys(r.lower()[:1] for r in readings if r)) or [""] for readings in letters
+    ]
+    variants: list[str] = []
+    for combo in itertools.product(*choices):
+        variant = "".join(c for c in combo if c.isalnum())
+        if variant and variant not in variants:
+            variants.append(variant)
+        if len(variants) == MAX_VARIANTS:
+            break
+    return "".join(" " + v for v in variants)
+
+
+def is_initials_query(text: str) -> bool:
+    return text.isascii() and text.isalpha()
+
+
+def like_pattern(query: str) -> str:
+    """The LIKE pattern that finds `query` at the start of any stored variant."""
+    cleaned = "".join(c for c in query.lower() if c.isalnum())
+    return f"% {cleaned}%"
