@@ -1,0 +1,107 @@
+"""Writing and reading the points ledger.
+
+`append` is the only way entries get into the books: it numbers them, links them into the
+station's hash chain and moves the households' cached balances, all inside the caller's
+transaction, so a business operation is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import JOIN, fn
+
+from db import chain
+from db.clock import stamp
+from db.errors import Refused
+from db.ids import next_ids
+from db.models import Entry, Household, Station, Task
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    household: str
+    points: int
+    kind: str
+    task: str | None = None
+    redemption: int | None = None
+    reverses: int | None = None
+    qty: int = 1
+    note: str = ""
+
+
+def append(operator: str, station: str, when: datetime, entries: list[NewEntry]) -> list[int]:
+    """Write `entries` for `station`; returns their ids. Call inside `database.atomic()`."""
+    if not entries:
+        return []
+    head = Station.get_by_id(station).chain_head
+    ids = next_ids(Entry, station, len(entries))
+    time = stamp(when)
+    rows = []
+    for entry_id, e in zip(ids, entries, strict=True):
+        row = (
+            entry_id,
+            e.household,
+            e.points,
+            e.kind,
+            e.task,
+            e.redemption,
+            e.reverses,
+            e.qty,
+            clean_note(e.note),
+            operator,
+            station,
+            time,
+            head,
+        )
+        rows.append(dict(zip(chain.FIELDS, row, strict=True)))
+        head = chain.link(row)
+    Entry.insert_many(rows).execute()
+    Station.update(chain_head=head).where(Station.code == station).execute()
+    moved: dict[str, int] = defaultdict(int)
+    for e in entries:
+        moved[e.household] += e.points
+    for household, points in moved.items():
+        Household.update(balance=Household.balance + points).where(
+            Household.number == household
+        ).execute()
+    return ids
+
+
+def clean_note(note: str) -> str:
+    """Notes are one line of plain text: control characters become spaces."""
+    return " ".join("".join(c if c.isprintable() else " " for c in note).split())[:200]
+
+
+def balance(household: str) -> int:
+    row = Household.get_or_none(Household.number == household)
+    if row is None:
+        raise Refused("户号 {number} 不存在", number=household)
+    return row.balance
+
+
+def history(household: str, *, limit: int = 20, offset: int = 0, kinds: tuple[str, ...] = ()):
+    """The household's entries, newest first, each with its task loaded."""
+    query = (
+        Entry.select(Entry, Task).join(Task, JOIN.LEFT_OUTER).where(Entry.household == household)
+    )
+    if kinds:
+        query = query.where(Entry.kind.in_(kinds))
+    return list(query.order_by(Entry.id.desc()).limit(limit).offset(offset))
+
+
+def task_points_in_month(household: str, task: str, start: str, end: str) -> int:
+    """Points a household got from one task in [start, end), reversals netted out."""
+    total = (
+        Entry.select(fn.COALESCE(fn.SUM(Entry.points), 0))
+        .where(
+            Entry.household == household,
+            Entry.task == task,
+            Entry.time >= start,
+            Entry.time < end,
+        )
+        .scalar()
+    )
+    return int(total)

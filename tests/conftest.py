@@ -1,0 +1,120 @@
+"""Shared fixtures: a small station in a fresh SQLite file per test, and a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from catalog.loader import default_goods, default_tasks
+from db import auth, cards, stock
+from db.clock import FixedClock
+from db.connection import close, connect
+from db.households import HouseholdForm, save
+from db.idnumber import check_char
+from db.station import Place, add_county, add_places, add_station, load_catalogs, make_local
+from tests.helpers import Station
+
+NOW = datetime(2026, 11, 23, 9, 0, 0)
+COUNTY_KEY = "11" * 32
+
+
+@pytest.fixture(autouse=True)
+def fast_pins(monkeypatch):
+    """Tests sign in hundreds of times: hash PINs cheaply (the real cost is tested apart)."""
+    monkeypatch.setattr(auth, "SCRYPT_N", 2**8)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW, timedelta(seconds=1))
+
+
+def build_station(path, clock: FixedClock) -> Station:
+    """Station 451425-03 with two villages, six households, catalogs, operators, stock."""
+    connect(path, create=True)
+    county = add_county("451425", "天等县", card_key=COUNTY_KEY)
+    here = add_station(clock, county, "451425-03", "龙茗镇爱心超市", "shop")
+    make_local(here)
+    add_places(
+        [Place("451425101", "龙茗镇")],
+        [
+            Place("451425101201", "那造村", "451425101"),
+            Place("451425101202", "陇林村", "451425101"),
+        ],
+        [Place("45142510120101", "一组", "451425101201")],
+    )
+    load_catalogs(default_tasks(), default_goods())
+    for number, name, id17, village in PEOPLE:
+        save(
+            None,
+            clock,
+            HouseholdForm(number, name, fix_check(id17), village, "脱贫户"),
+            station="451425-03",
+        )
+        cards.issue(None, clock, number)
+    auth.add_operator("manager", "manager", "1234", clock)
+    auth.add_operator("clerk", "clerk", "1234", clock)
+    auth.add_operator(
+        "cadre", "cadre", "1234", clock, villages=("451425101201",), household="1012010003"
+    )
+    auth.add_operator("county", "county", "1234", clock)
+    books = Station(
+        clock=clock,
+        manager=auth.sign_in("manager", "1234", clock),
+        clerk=auth.sign_in("clerk", "1234", clock),
+        cadre=auth.sign_in("cadre", "1234", clock),
+    )
+    stock.take_donation(
+        books.clerk,
+        clock,
+        "天等县供销合作社",
+        [("G001", 10, 50000), ("G007", 20, 0), ("G019", 5, 0)],
+        donor_kind="company",
+    )
+    return books
+
+
+PEOPLE = [
+    ("1012010001", "张三", "45142519800101001", "451425101201"),
+    ("1012010002", "李四", "45142519850202002", "451425101201"),
+    ("1012010003", "王五", "45142519700303003", "451425101201"),
+    ("1012020001", "赵六", "45142519900404004", "451425101202"),
+    ("1012020002", "黄建华", "45142519650505005", "451425101202"),
+    ("1012020003", "农秀英", "45142519770606006", "451425101202"),
+]
+
+
+@pytest.fixture
+def station(tmp_path, clock) -> Station:
+    """A fresh small station per test (see `build_station`)."""
+    books = build_station(tmp_path / "station.sqlite", clock)
+    yield books
+    close()
+
+
+@pytest.fixture(scope="session")
+def station_file(tmp_path_factory) -> Path:
+    """The same station saved once, for tests that start many runs from it."""
+    path = tmp_path_factory.mktemp("station") / "station.sqlite"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth, "SCRYPT_N", 2**8)
+        build_station(path, FixedClock(NOW, timedelta(seconds=1)))
+        close()
+    return path
+
+
+def fix_check(id_number: str) -> str:
+    """The ID number with its right GB 11643 check digit."""
+    return id_number[:17] + check_char(id_number[:17])
+
+
+@pytest.fixture(scope="session")
+def county_world(tmp_path_factory):
+    """A small county, two stations, four months of files (tests/county_world.py), built once."""
+    from tests.county_world import build_world
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth, "SCRYPT_N", 2**8)
+        return build_world(tmp_path_factory.mktemp("county"))

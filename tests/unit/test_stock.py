@@ -1,0 +1,72 @@
+"""Donations, stock adjustments and stock counts."""
+
+from __future__ import annotations
+
+import pytest
+
+from db import stock
+from db.errors import Refused
+from db.models import Donation, Donor, StockMove
+
+
+def test_donation_books_goods_and_cash_with_a_donor(station):
+    gift = stock.take_donation(
+        station.clerk, station.clock, "李秀英", [("G019", 4, 2400)], cash_fen=20000, note="春节慰问"
+    )
+    assert station.stock("G019") == 9
+    assert (gift.donor.name, gift.donor.kind, gift.cash_fen) == ("李秀英", "person", 20000)
+    again = stock.take_donation(station.clerk, station.clock, "李秀英", [], cash_fen=100)
+    assert again.donor_id == gift.donor_id  # the same donor, not a second one
+    assert Donor.select().count() == 2
+
+
+@pytest.mark.parametrize(
+    ("donor", "lines", "cash", "reason"),
+    [
+        ("", [("G001", 1, 0)], 0, "请填写捐赠人"),
+        ("某人", [], 0, "没有物品也没有现金"),
+        ("某人", [("NOPE", 1, 0)], 0, "没有条码或编码为 NOPE 的商品"),
+        ("某人", [("G001", 0, 0)], 0, "数量应为正整数"),
+        ("某人", [("G001", 1, -5)], 0, "估价应为不小于 0 的整数"),
+        ("某人", [], 12.5, "现金应为不小于 0 的整数"),
+    ],
+)
+def test_bad_donations_are_refused(station, donor, lines, cash, reason):
+    count = Donation.select().count()
+    with pytest.raises(Refused, match=reason):
+        stock.take_donation(station.clerk, station.clock, donor, lines, cash_fen=cash)
+    assert Donation.select().count() == count
+
+
+def test_adjustments_are_for_managers_and_never_below_zero(station):
+    with pytest.raises(Refused, match="无权调整库存"):
+        stock.adjust(station.clerk, station.clock, "G001", -1, "writeoff", "受潮")
+    with pytest.raises(Refused, match="库存只有 10袋，不够出 11袋"):
+        stock.adjust(station.manager, station.clock, "G001", -11, "writeoff", "受潮")
+    with pytest.raises(Refused, match="请写明调整原因"):
+        stock.adjust(station.manager, station.clock, "G001", -1, "writeoff", " ")
+    with pytest.raises(Refused, match="数量方向不对"):
+        stock.adjust(station.manager, station.clock, "G001", 3, "writeoff", "x")
+    stock.adjust(station.manager, station.clock, "G001", -2, "writeoff", "受潮发霉")
+    stock.adjust(station.manager, station.clock, "G002", 6, "purchase", "镇政府采购")
+    assert (station.stock("G001"), station.stock("G002")) == (8, 6)
+
+
+def test_stock_count_books_only_the_differences_when_finalized(station):
+    count = stock.start_count(station.clerk, station.clock)
+    stock.record_count(station.clerk, count.id, "G001", 9)
+    stock.record_count(station.clerk, count.id, "G007", 20)
+    stock.record_count(station.clerk, count.id, "G001", 8)  # recounted
+    assert [(i.code, e, c) for i, e, c in stock.count_differences(count.id)] == [("G001", 10, 8)]
+    with pytest.raises(Refused, match="无权确认盘点"):
+        stock.finalize_count(station.clerk, station.clock, count.id)
+    stock.finalize_count(station.manager, station.clock, count.id)
+    assert station.stock("G001") == 8
+    move = StockMove.get(StockMove.count == count.id)
+    assert (move.kind, move.qty) == ("count", -2)
+    with pytest.raises(Refused, match="已于 .* 确认"):
+        stock.record_count(station.clerk, count.id, "G001", 1)
+    with pytest.raises(Refused, match="盘点数量应为不小于 0 的整数"):
+        stock.record_count(
+            station.clerk, stock.start_count(station.clerk, station.clock).id, "G001", -1
+        )
