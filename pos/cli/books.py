@@ -1,0 +1,110 @@
+"""Commands on the points ledger: verify, balance, award."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from db import awards, ledger
+from db.models import Household, Task
+from db.verify import verify as verify_books
+from pos.cli.common import clock, db_option, open_books, operator_option, refusals, sign_in
+from pos.i18n import _
+
+
+@click.command()
+@db_option
+@refusals
+def verify(db_path: Path) -> None:
+    """重新核对账本：余额、库存、账目链、兑换单和冲正。有问题时退出码为 1。"""
+    open_books(db_path)
+    report = verify_books()
+    for notice in report.notices:
+        click.echo(_("提示：{notice}").format(notice=notice))
+    if not report.ok:
+        for problem in report.problems:
+            click.echo(_("问题：{problem}").format(problem=problem), err=True)
+        raise SystemExit(1)
+    c = report.counted
+    click.echo(
+        _(
+            "账本无误：{households} 户，{entries} 条积分，{moves} 条出入库，{chains} 条账目链。"
+        ).format(
+            households=c.get("households", 0),
+            entries=c.get("entries", 0),
+            moves=c.get("moves", 0),
+            chains=c.get("chains", 0),
+        )
+    )
+
+
+@click.command()
+@db_option
+@click.argument("household")
+@refusals
+def balance(db_path: Path, household: str) -> None:
+    """显示一户的积分余额。"""
+    open_books(db_path)
+    points = ledger.balance(household.strip().upper())
+    person = Household.get_by_id(household.strip().upper())
+    click.echo(
+        _("{name}（{number}）余额 {points} 分").format(
+            name=person.head_name, number=person.number, points=points
+        )
+    )
+
+
+@click.command()
+@db_option
+@operator_option
+@click.option("--household", metavar="ID", help="户号。")
+@click.option("--task", metavar="CODE", help="积分项目编码（见 aixin catalog list --tasks）。")
+@click.option("--qty", default="1", show_default=True, help="数量（次、天、月……），正整数。")
+@click.option("--note", default="", help="备注或依据。")
+@click.option(
+    "--from-file",
+    "sheet",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="整张记分表（xlsx 或 csv：户号、项目编码、数量、备注），全部入账或全部不入账。",
+)
+@refusals
+def award(
+    db_path: Path,
+    operator: str,
+    household: str | None,
+    task: str | None,
+    qty: str,
+    note: str,
+    sheet: Path | None,
+) -> None:
+    """记分或扣分：一户一项，或一整张记分表。"""
+    if sheet is None and not (household and task):
+        raise click.UsageError("请给出 --household 和 --task，或者 --from-file")
+    if sheet is not None and (household or task):
+        raise click.UsageError("--from-file 不能和 --household/--task 同时使用")
+    open_books(db_path)
+    lines = awards.read_sheet(sheet) if sheet else None
+    actor = sign_in(operator)
+    if lines is None:
+        assert household and task
+        awards.award(actor, clock(), household, task, qty, note)
+        person = Household.get_by_id(household.strip().upper())
+        item = Task.get_by_id(task.strip().upper())
+        entry = ledger.history(person.number, limit=1)[0]
+        click.echo(
+            _("已记入：{name}（{number}）{task} ×{qty}，{points} 分，余额 {balance} 分").format(
+                name=person.head_name,
+                number=person.number,
+                task=item.name,
+                qty=entry.qty,
+                points=f"{entry.points:+d}",
+                balance=person.balance,
+            )
+        )
+    else:
+        ids = awards.apply_sheet(actor, clock(), lines)
+        click.echo(_("整张表已入账：{count} 行。").format(count=len(ids)))
+
+
+COMMANDS = (verify, balance, award)

@@ -1,0 +1,55 @@
+"""`aixin catalog list`: the goods catalog, or the rules sheet with --tasks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from db.models import Barcode, Item, Task
+from pos.cli.common import db_option, open_books, refusals, tsv_option
+from pos.cli.output import table
+from pos.i18n import _
+
+
+@click.group()
+def catalog() -> None:
+    """商品目录和积分明细表。"""
+
+
+@catalog.command("list")
+@db_option
+@click.option("--tasks", is_flag=True, help="列出积分明细表（积分项目），而不是商品。")
+@tsv_option
+@refusals
+def list_catalog(db_path: Path, tasks: bool, tsv: bool) -> None:
+    """列出商品（编码、条码、名称、单位、积分价、库存）或积分项目。"""
+    open_books(db_path)
+    if tasks:
+        rows = [
+            (t.code, t.name, t.category, t.points, t.unit, t.cap)
+            for t in Task.select().where(Task.active).order_by(Task.code)
+        ]
+        table(
+            ("code", "name", "category", "points", "unit", "cap"),
+            (_("编码"), _("项目"), _("类别"), _("分值"), _("单位"), _("每月上限")),
+            rows,
+            tsv=tsv,
+        )
+        return
+    codes: dict[str, list[str]] = {}
+    for barcode in Barcode.select().order_by(Barcode.code):
+        codes.setdefault(barcode.item_id, []).append(barcode.code)
+    rows = [
+        (i.code, " ".join(codes.get(i.code, [])), i.name, i.unit, i.price, i.stock)
+        for i in Item.select().where(Item.active).order_by(Item.code)
+    ]
+    table(
+        ("code", "barcode", "name", "unit", "price", "stock"),
+        (_("编码"), _("条码"), _("名称"), _("单位"), _("积分价"), _("库存")),
+        rows,
+        tsv=tsv,
+    )
+
+
+COMMANDS = (catalog,)

@@ -1,0 +1,66 @@
+"""What every command shares: opening the books, signing in, turning refusals into exit 1."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from db import auth
+from db.clock import Clock, default_clock
+from db.connection import close, connect
+from db.errors import Refused
+from pos.i18n import _
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="站点或县级数据库文件（SQLite）。",
+)
+operator_option = click.option(
+    "--operator",
+    required=True,
+    metavar="NAME",
+    help="操作员名；密码从环境变量 AIXIN_PIN 读取，没有时会提示输入。",
+)
+tsv_option = click.option(
+    "--tsv", is_flag=True, help="输出制表符分隔的表格（带表头），便于导入其他程序。"
+)
+
+
+def clock() -> Clock:
+    return default_clock()
+
+
+def refusals(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Run `command`; a refusal becomes its message on stderr and exit code 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except Refused as refusal:
+            click.echo(refusal.render(_), err=True)
+            sys.exit(1)
+        finally:
+            close()
+
+    return wrapper
+
+
+def open_books(path: Path, *, create: bool = False) -> None:
+    connect(path, create=create)
+
+
+def sign_in(name: str) -> auth.Actor:
+    pin = os.environ.get("AIXIN_PIN")
+    if pin is None:
+        pin = click.prompt(_("{name} 的密码").format(name=name), hide_input=True, err=True)
+    return auth.sign_in(name, pin, clock())

@@ -1,0 +1,273 @@
+"""Stations and the county (DESIGN.md §6–§7): `county …` at the county office; `export`,
+`init --setup` and `update` at a station. Thin: open the books, call one service, report."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from db import apply_update, county, export, merge, reports
+from db.connection import close, connect
+from db.errors import Refused
+from db.reports import yuan
+from pos.cli.common import clock, db_option, open_books, refusals
+from pos.cli.output import table
+from pos.i18n import _
+
+file_type = click.Path(dir_okay=False, path_type=Path)
+T = TypeVar("T")
+
+
+def create_books(path: Path, fill: Callable[[], T]) -> T:
+    """Build a new database whole or not at all: into a side file, renamed when done."""
+    if path.exists():
+        raise Refused("数据库文件 {path} 已经存在，不会覆盖", path=path)
+    partial = path.with_name(path.name + ".partial")
+    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        leftover.unlink(missing_ok=True)
+    connect(partial, create=True)
+    try:
+        result = fill()
+    except BaseException:
+        close()
+        partial.unlink(missing_ok=True)
+        raise
+    close()
+    os.replace(partial, path)
+    return result
+
+
+@click.group("county")
+def county_group() -> None:
+    """县扶贫办：建县级数据库、登记站点、合并月报、出报表、给站点发更新。"""
+
+
+@county_group.command("init")
+@db_option
+@click.option("--county", "code", required=True, metavar="CODE", help="县代码（6 位，GB/T 2260）。")
+@click.option("--name", required=True, help="县名，例如 天等县。")
+@refusals
+def county_init(db_path: Path, code: str, name: str) -> None:
+    """建一个县级数据库：县、县扶贫办自己的站点（CODE-00）和默认目录。"""
+    code = county.valid_county_code(code)
+    office = create_books(db_path, lambda: county.init_county(code, name, clock()).code)
+    text = _("县级数据库已建好：{name}（{code}），县扶贫办站点 {office}。\n数据库：{path}")
+    click.echo(text.format(name=name, code=code, office=office, path=db_path))
+
+
+@county_group.command("enroll")
+@db_option
+@click.option("--station", "code", required=True, metavar="CODE", help="站点编码，例如 451425-03。")
+@click.option("--name", required=True, help="站点名称，例如 龙茗镇爱心超市。")
+@click.option(
+    "--kind",
+    type=click.Choice(sorted(county.ENROLL_KINDS)),
+    default="shop",
+    show_default=True,
+    help="shop 乡镇超市，mobile 流动超市，village 村级服务点。",
+)
+@click.option(
+    "--township",
+    "townships",
+    multiple=True,
+    metavar="CODE",
+    help="站点服务的乡镇代码，可写多次；不写时服务全县。",
+)
+@click.option("--out", required=True, type=file_type, help="写出的站点设置文件。")
+@refusals
+def county_enroll(
+    db_path: Path, code: str, name: str, kind: str, townships: tuple[str, ...], out: Path
+) -> None:
+    """登记一个站点，写出它的设置文件（站点密钥、卡密钥、花名册、目录、站长账号）。
+
+    站长账号 manager 的初始密码取环境变量 AIXIN_PIN；没有时随机生成并显示一次。
+    设置文件里有站点密钥，请当面交给站长，不要通过网络传送。
+    """
+    if out.exists():
+        raise Refused("文件 {path} 已经存在，不会覆盖", path=out)
+    open_books(db_path)
+    pin = os.environ.get("AIXIN_PIN") or county.new_pin()
+    station = county.enroll(clock(), code, name, kind, out, townships=townships, manager_pin=pin)
+    text = _("站点 {code}（{name}）已登记，设置文件：{out}")
+    click.echo(text.format(code=station.code, name=station.name, out=out))
+    if not os.environ.get("AIXIN_PIN"):
+        text = _("站长账号 manager 的初始密码：{pin}（只显示这一次，请当面交给站长）")
+        click.echo(text.format(pin=pin))
+
+
+@county_group.command("merge")
+@db_option
+@click.argument("files", nargs=-1, required=True, type=file_type)
+@refusals
+def county_merge(db_path: Path, files: tuple[Path, ...]) -> None:
+    """合并各站点的月报文件。每份文件先整体核对，不通过的拒收（县数据库不变），其余照常合并。
+
+    有文件被拒收时退出码为 1。
+    """
+    open_books(db_path)
+    batch = merge.merge_files(list(files), clock())
+    for outcome in batch.outcomes:
+        if outcome.status == "refused":
+            text = _("拒收 {path}：{reason}").format(path=outcome.path, reason=outcome.message)
+            click.echo(text, err=True)
+        else:
+            click.echo(f"{outcome.path}：{outcome.message}")
+        for notice in outcome.notices:
+            click.echo("  " + _("提示：{notice}").format(notice=notice))
+    for gap in batch.missing:
+        click.echo(_("提示：{notice}").format(notice=gap))
+    merged = sum(o.status == "merged" for o in batch.outcomes)
+    text = _("共 {count} 份：并入 {merged} 份，拒收 {refused} 份。")
+    click.echo(text.format(count=len(files), merged=merged, refused=len(batch.refused)))
+    if batch.refused:
+        raise SystemExit(1)
+
+
+@county_group.command("report")
+@db_option
+@click.option("--month", required=True, metavar="YYYY-MM", help="报表月份。")
+@click.option("--xlsx", type=file_type, help="另存为 xlsx 工作簿（每个视图一张表）。")
+@refusals
+def county_report(db_path: Path, month: str, xlsx: Path | None) -> None:
+    """县级月报：按乡镇、村、站点、积分类别的积分，余额，受益人次，商品，捐赠，未报站点，透支户。"""
+    open_books(db_path)
+    report = reports.county_report(month, clock())
+    towns = report.sheet("按乡镇")
+    total = dict(zip(towns.headers, towns.total, strict=True))
+    rate = yuan(report.fen_per_point)
+    text = _(
+        "{name}（{county}）{month} 月报（每分折合 {rate} 元）\n"
+        "奖励 {award} 分，扣减 {deduction} 分，兑换 {redeemed} 分，冲正 {reversed:+d} 分，"
+        "调整 {adjusted:+d} 分，净变动 {net:+d} 分\n"
+        "月末积分余额 {balance} 分，折合 {yuan} 元；获分 {earned} 户，兑换 {spent} 户，"
+        "受益 {visits} 人次"
+    )
+    click.echo(
+        text.format(
+            name=report.name,
+            county=report.county,
+            month=report.month,
+            rate=rate,
+            award=total["奖励积分"],
+            deduction=total["扣减积分"],
+            redeemed=total["兑换积分"],
+            reversed=total["冲正积分"],
+            adjusted=total["调整积分"],
+            net=total["净变动"],
+            balance=total["月末积分余额"],
+            yuan=yuan(total["月末余额折合（元）"]),
+            earned=total["获分户数"],
+            spent=total["兑换户数"],
+            visits=total["受益人次"],
+        )
+    )
+    shown = ("乡镇", "奖励积分", "扣减积分", "兑换积分", "冲正积分", "月末积分余额")
+    picks = [towns.headers.index(h) for h in shown]
+    lines = [*towns.rows, ["", "合计", *towns.total[2:]]]
+    table(shown, shown, [[r[i] for i in picks] for r in lines], tsv=False)
+    missing = [r[0] for r in report.sheet("未报站点").rows]
+    overdrawn = report.sheet("透支户").rows
+    text = _("未报站点：{stations}；透支户 {count} 户")
+    click.echo(text.format(stations="、".join(missing) or _("无"), count=len(overdrawn)))
+    line = _("透支：{number} {name}（{village}）{balance} 分")
+    for number, name, _township, village, balance, *_rest in overdrawn[:20]:
+        click.echo("  " + line.format(number=number, name=name, village=village, balance=balance))
+    if xlsx is not None:
+        from pos.report_book import write_workbook
+
+        write_workbook(report, xlsx)
+        text = _("工作簿已写出：{path}（{count} 张表）")
+        click.echo(text.format(path=xlsx, count=len(report.sheets)))
+
+
+@county_group.command("update")
+@db_option
+@click.option("--station", "code", required=True, metavar="CODE", help="收更新的站点编码。")
+@click.option("--out", required=True, type=file_type, help="写出的更新文件。")
+@refusals
+def county_update(db_path: Path, code: str, out: Path) -> None:
+    """给站点写更新文件：花名册和目录的变化、作废的卡、其他站点给本站农户记的账。"""
+    open_books(db_path)
+    body = county.write_update(code, out, clock())
+    tables = body["tables"]
+    text = _(
+        "站点 {code} 的更新文件已写出：{out}\n"
+        "{households} 户，{cards} 张卡，其他站点的条目 {entries} 条。"
+    )
+    click.echo(
+        text.format(
+            code=code,
+            out=out,
+            households=tables["household_version"]["rows"],
+            cards=tables["card"]["rows"],
+            entries=tables["ledger_entry"]["rows"],
+        )
+    )
+
+
+@click.command("export")
+@db_option
+@click.option("--month", required=True, metavar="YYYY-MM", help="要导出的月份（已经结束的）。")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="写出月报文件的目录。",
+)
+@refusals
+def export_command(db_path: Path, month: str, out: Path) -> None:
+    """导出本站一个月的月报文件（带校验码），交给县扶贫办合并。同一个月再导出，内容相同。"""
+    open_books(db_path)
+    done = export.export_month(month, out, clock())
+    c = done.counts
+    text = _(
+        "已导出 {station} {month}：{path}\n积分条目 {entries} 条，出入库 {moves} 条，"
+        "兑换单 {redemptions} 张，捐赠 {donations} 笔，"
+        "农户档案 {households} 份，积分卡 {cards} 张。"
+    )
+    click.echo(
+        text.format(
+            station=done.station,
+            month=done.month,
+            path=done.path,
+            entries=c["ledger_entry"],
+            moves=c["stock_move"],
+            redemptions=c["redemption"],
+            donations=c["donation"],
+            households=c["household_version"],
+            cards=c["card"],
+        )
+    )
+
+
+@click.command("init")
+@db_option
+@click.option("--setup", "setup", required=True, type=file_type, help="县里发的站点设置文件。")
+@refusals
+def init_command(db_path: Path, setup: Path) -> None:
+    """用县里发的设置文件建本站的数据库。"""
+    done = create_books(db_path, lambda: apply_update.setup_station(setup, clock()))
+    text = _(
+        "站点 {station} 已建好：{households} 户。数据库：{path}\n"
+        "请用站长账号 manager 和县里给的初始密码登录。"
+    )
+    click.echo(text.format(station=done.station, households=done.households, path=db_path))
+
+
+@click.command("update")
+@db_option
+@click.argument("file", type=file_type)
+@refusals
+def update_command(db_path: Path, file: Path) -> None:
+    """导入县里发来的更新文件。同一份导入两次不会重复记账。"""
+    open_books(db_path)
+    done = apply_update.apply_update(file, clock())
+    text = _("更新已导入：{households} 户，新增其他站点的条目 {entries} 条。")
+    click.echo(text.format(households=done.households, entries=done.entries))
+
+
+COMMANDS = (county_group, export_command, init_command, update_command)

@@ -1,0 +1,76 @@
+"""`aixin household list|import`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from catalog.tabular import read_rows
+from db import households
+from db.clock import default_clock
+from db.errors import Refused
+from db.models import Household, Village
+from db.station import local_station
+from pos.cli.common import db_option, open_books, refusals, sign_in, tsv_option
+from pos.cli.output import table
+from pos.i18n import _
+
+
+@click.group()
+def household() -> None:
+    """农户花名册。"""
+
+
+@household.command("list")
+@db_option
+@click.option("--village", metavar="CODE", help="只列这个村（村代码）。")
+@tsv_option
+@refusals
+def list_households(db_path: Path, village: str | None, tsv: bool) -> None:
+    """列出农户：户号、户主、村、类别、状态、余额。"""
+    open_books(db_path)
+    query = Household.select(Household, Village).join(Village).order_by(Household.number)
+    if village:
+        if not Village.get_or_none(Village.code == village):
+            raise Refused("村代码 {code} 不存在", code=village)
+        query = query.where(Household.village == village)
+    rows = [
+        (
+            h.number,
+            h.head_name,
+            h.village.name,
+            h.category if tsv else _(h.category),
+            h.status if tsv else _(households.STATUS_NAMES[h.status]),
+            h.balance,
+        )
+        for h in query
+    ]
+    table(
+        ("number", "name", "village", "category", "status", "balance"),
+        (_("户号"), _("户主"), _("村"), _("类别"), _("状态"), _("余额")),
+        rows,
+        tsv=tsv,
+    )
+
+
+@household.command("import")
+@db_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--operator", metavar="NAME", help="做导入的站长（可选；不填时按花名册导入记录）。")
+@refusals
+def import_households(db_path: Path, file: Path, operator: str | None) -> None:
+    """从 xlsx 或 csv 导入农户（户号、户主、身份证号、村、组、类别、人口、电话、状态）。
+
+    整个文件全部导入或全部不导入：有一行不对，就列出所有不对的行，什么都不改。
+    """
+    open_books(db_path)
+    rows = read_rows(
+        file, households.COLUMNS, ("number", "head_name", "id_number", "village", "category")
+    )
+    actor = sign_in(operator) if operator else None
+    counts = households.import_rows(actor, default_clock(), rows, station=local_station().code)
+    click.echo(_("导入完成：新增 {added} 户，更新 {updated} 户。").format(**counts))
+
+
+COMMANDS = (household,)
