@@ -1,0 +1,147 @@
+"""The shop screen: one App, built by `make_app`, used alike by the CLI and the tests."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import ModalScreen
+
+from db.clock import Clock, default_clock
+from db.connection import connect
+from db.models import Setting
+from db.station import local_station
+from pos.i18n import _, translate_bindings, use
+from pos.screens import section_screen
+from pos.screens.help import HelpScreen
+from pos.screens.signin import SignInScreen
+from pos.shop import Shop
+
+# Function keys as on shop tills (DESIGN.md §8): the screen each opens, and who may open it.
+SECTIONS = {
+    "checkout": ("redeem",),
+    "award": ("award",),
+    "households": (),
+    "stock": ("donate", "count", "adjust_stock"),
+    "reports": (),
+}
+
+
+class AixinApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "爱心超市"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("f1", "help", "帮助"),
+        Binding("f2", "section('checkout')", "兑换"),
+        Binding("f3", "section('award')", "积分"),
+        Binding("f4", "section('households')", "农户"),
+        Binding("f5", "section('stock')", "库存"),
+        Binding("f9", "section('reports')", "报表"),
+        Binding("ctrl+o", "sign_out", "退出登录"),
+        Binding("ctrl+q", "quit", "关闭", priority=True),
+    ]
+
+    def __init__(self, shop: Shop) -> None:
+        super().__init__()
+        self.shop = shop
+        self.last_activity = time.monotonic()
+        translate_bindings(self)
+
+    def on_mount(self) -> None:
+        self.title = _("爱心超市")
+        self.sub_title = self.shop.station_name
+        self.set_interval(max(1.0, min(30.0, self.shop.idle_minutes * 30)), self.sign_out_if_idle)
+        self.sign_out()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def sign_out_if_idle(self) -> None:
+        idle = time.monotonic() - self.last_activity
+        if self.shop.actor is not None and idle > self.shop.idle_minutes * 60:
+            self.sign_out()
+            self.notify(_("长时间没有操作，已自动退出登录"), timeout=30)
+
+    def get_key_display(self, binding: Binding) -> str:
+        if binding.key.startswith("f") and binding.key[1:].isdigit():
+            return binding.key.upper()  # F2, as printed on the keyboard
+        names = {"escape": "Esc", "pagedown": "PgDn", "pageup": "PgUp"}
+        if binding.key in names:
+            return names[binding.key]
+        if binding.key.startswith("ctrl+"):
+            return "Ctrl+" + binding.key[5:].upper()
+        return super().get_key_display(binding)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        signed_in = self.shop.actor is not None and not isinstance(self.screen, ModalScreen)
+        if action in ("section", "sign_out", "help") and not signed_in:
+            return False
+        if action == "section":
+            return self.may_open(str(parameters[0]))
+        return True
+
+    def may_open(self, section: str) -> bool:
+        actor = self.shop.actor
+        needs = SECTIONS[section]
+        return actor is not None and (not needs or any(actor.may(a) for a in needs))
+
+    def action_section(self, section: str) -> None:
+        if self.may_open(section):
+            while len(self.screen_stack) > 2:  # a household opened from F4, say
+                self.pop_screen()
+            self.switch_screen(section_screen(section))
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_sign_out(self) -> None:
+        self.sign_out()
+
+    def sign_out(self) -> None:
+        self.shop.actor = None
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if len(self.screen_stack) == 2:
+            self.switch_screen(SignInScreen())
+        else:
+            self.push_screen(SignInScreen())
+
+    def signed_in(self) -> None:
+        """After sign-in: the first section the role may open."""
+        for section in SECTIONS:
+            if self.may_open(section):
+                self.switch_screen(section_screen(section))
+                return
+
+
+def make_app(
+    db_path: str | Path,
+    *,
+    clock: Clock | None = None,
+    lang: str = "zh",
+    idle_minutes: float | None = None,
+) -> AixinApp:
+    """The shop on the station database at `db_path` (refuses a file that is not one)."""
+    use(lang)
+    connect(db_path)
+    station = local_station()
+    if idle_minutes is None:
+        setting = Setting.get_or_none(Setting.name == "idle_minutes")
+        configured = os.environ.get("AIXIN_IDLE_MINUTES") or (setting.value if setting else "")
+        idle_minutes = float(configured) if configured.replace(".", "", 1).isdigit() else 10.0
+    shop = Shop(
+        db_path=Path(db_path),
+        clock=clock or default_clock(),
+        station=station.code,
+        station_name=station.name,
+        idle_minutes=idle_minutes,
+        slips_dir=Path(db_path).with_name("slips"),
+    )
+    return AixinApp(shop)

@@ -1,0 +1,29 @@
+"""One screen per file; `section_screen` maps the function keys' sections to them."""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+
+
+def section_screen(section: str) -> Screen:
+    if section == "checkout":
+        from pos.screens.checkout import CheckoutScreen
+
+        return CheckoutScreen()
+    if section == "award":
+        from pos.screens.award import AwardScreen
+
+        return AwardScreen()
+    if section == "households":
+        from pos.screens.households import HouseholdsScreen
+
+        return HouseholdsScreen()
+    if section == "stock":
+        from pos.screens.stock import StockScreen
+
+        return StockScreen()
+    if section == "reports":
+        from pos.screens.reports import ReportsScreen
+
+        return ReportsScreen()
+    raise ValueError(section)

@@ -1,0 +1,294 @@
+"""F3 积分: award or deduct points for one task, to one household or a whole village.
+
+The grid is the scoring sheet: scan a card (or type a number or name) to add one household,
+F7 loads a whole village. Quantities are typed per row; every row is checked against the
+rules (caps, villages in scope, one's own household) as it is typed, and F10 writes the whole
+sheet in one transaction.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Input, Static
+
+from catalog.pinyin import initials
+from db import awards, cards, households
+from db.clock import month_bounds, stamp
+from db.errors import Refused
+from db.ledger import task_points_in_month
+from db.models import Household, Task, Village
+from pos.i18n import _
+from pos.screens.base import ShopScreen
+from pos.screens.dialogs import ConfirmScreen, PickerScreen
+from pos.widgets.qty_grid import QuantityGrid
+from pos.widgets.scan_input import ScanInput
+
+QTY, POINTS, PROBLEM = 3, 4, 5
+
+
+class AwardScreen(ShopScreen):
+    FOCUS = "#scan"
+    BINDINGS = [
+        Binding("f6", "pick_task", "选项目"),
+        Binding("f7", "pick_village", "整村"),
+        Binding("f8", "remove_row", "删除行"),
+        Binding("f10", "confirm", "确认入账"),
+        Binding("escape", "clear", "清空"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chosen: Task | None = None
+        self.rows: dict[str, Household] = {}
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_frame_top()
+        yield Static(id="task")
+        yield ScanInput(
+            placeholder=_("扫会员卡，或输入户号、姓名、拼音首字母加入一户"),
+            id="scan",
+            max_length=60,
+        )
+        yield QuantityGrid(QTY, id="grid")
+        with Horizontal(id="award-bottom"):
+            yield Input(
+                placeholder=_("备注或依据（例如：11 月村评议小组打分）"), id="note", max_length=200
+            )
+            yield Static(id="totals")
+        yield from self.compose_frame_bottom()
+
+    def on_mount(self) -> None:
+        grid = self.query_one(QuantityGrid)
+        grid.add_columns(_("户号"), _("户主"), _("本月已得"), _("数量"), _("积分"), _("提示"))
+        self.show_task()
+        self.query_one("#message").hint(  # type: ignore[attr-defined]
+            _("F6 选积分项目；扫卡加一户或 F7 整村；Tab 到表格里逐户输入数量；F10 入账")
+        )
+
+    # -- the task -------------------------------------------------------------------------
+
+    def action_pick_task(self) -> None:
+        def search(text: str):
+            query = Task.select().where(Task.active).order_by(Task.code)
+            found = [t for t in query if _matches(t, text)]
+            return [
+                (t.code, (t.code, t.name, t.category, f"{t.points:+d}/{t.unit}", t.cap or ""))
+                for t in found
+            ]
+
+        columns = (_("编码"), _("项目"), _("类别"), _("分值"), _("每月上限"))
+        self.app.push_screen(PickerScreen(_("选积分项目"), columns, search), self.picked_task)
+
+    def picked_task(self, code: str | None) -> None:
+        if code:
+            self.chosen = Task.get_by_id(code)
+            self.show_task()
+            self.recheck()
+
+    def show_task(self) -> None:
+        box = self.query_one("#task", Static)
+        if self.chosen is None:
+            box.update(_("还没有选积分项目：按 F6 选择"))
+            return
+        t = self.chosen
+        cap = _("，每户每月最多 {cap} 分").format(cap=t.cap) if t.cap else ""
+        box.update(
+            _("[b]{code} {name}[/b]（{category}）{points} 分/{unit}{cap}").format(
+                code=t.code,
+                name=t.name,
+                category=t.category,
+                points=f"{t.points:+d}",
+                unit=t.unit,
+                cap=cap,
+            )
+        )
+
+    # -- households -------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#scan")
+    def scanned(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            return
+        try:
+            if cards.looks_like_card(text):
+                self.add(cards.check(text).household, qty=1)
+                return
+            found = households.search(text, limit=30)
+            if len(found) == 1:
+                self.add(found[0], qty=1)
+            elif found:
+                self.app.push_screen(self.household_picker(text), self.picked_household)
+            else:
+                self.say(_("没有找到“{text}”").format(text=text), error=True)
+        except Refused as refusal:
+            self.refused(refusal)
+
+    def household_picker(self, text: str) -> PickerScreen:
+        def search(query: str):
+            return [
+                (h.number, (h.number, h.head_name, h.village.name))
+                for h in households.search(query)
+            ]
+
+        return PickerScreen(_("选农户"), (_("户号"), _("户主"), _("村")), search, text)
+
+    def picked_household(self, number: str | None) -> None:
+        if number:
+            self.add(Household.get_by_id(number), qty=1)
+
+    def action_pick_village(self) -> None:
+        actor = self.actor
+        query = Village.select().order_by(Village.code)
+        if actor.role == "cadre":
+            query = query.where(Village.code.in_(list(actor.villages)))
+
+        def search(text: str):
+            return [
+                (v.code, (v.code, v.township.name, v.name))
+                for v in query
+                if not text or text in v.name or v.code.startswith(text)
+            ]
+
+        columns = (_("村代码"), _("乡镇"), _("村"))
+        self.app.push_screen(
+            PickerScreen(_("选村（整村记分）"), columns, search), self.load_village
+        )
+
+    def load_village(self, code: str | None) -> None:
+        if not code:
+            return
+        people = (
+            Household.select()
+            .where(Household.village == code, Household.status == "active")
+            .order_by(Household.number)
+        )
+        for person in people:
+            self.add(person, qty=0, check=False)
+        self.query_one(QuantityGrid).move_cursor(row=0)
+        self.recheck()
+        self.focus_next_time = "#grid"
+        self.say(
+            _("已列出 {village} {count} 户：逐户输入数量，回车到下一户").format(
+                village=Village.get_by_id(code).name, count=len(people)
+            )
+        )
+
+    def add(self, person: Household, *, qty: int, check: bool = True) -> None:
+        grid = self.query_one(QuantityGrid)
+        if person.number not in self.rows:
+            self.rows[person.number] = person
+            grid.add_row(
+                person.number, person.head_name, self.earned(person), "", "", "", key=person.number
+            )
+        grid.move_cursor(row=list(self.rows).index(person.number))
+        if qty:
+            grid.set_qty(person.number, grid.quantities.get(person.number, 0) + qty)
+        if check:
+            self.recheck()
+
+    def earned(self, person: Household) -> str:
+        if self.chosen is None:
+            return ""
+        month = month_bounds(stamp(self.shop.clock.now())[:7])
+        return str(task_points_in_month(person.number, self.chosen.code, *month))
+
+    def action_remove_row(self) -> None:
+        grid = self.query_one(QuantityGrid)
+        key = grid.current_key()
+        if key:
+            grid.remove_row(key)
+            self.rows.pop(key)
+            grid.quantities.pop(key, None)
+            self.recheck()
+
+    def action_clear(self) -> None:
+        grid = self.query_one(QuantityGrid)
+        grid.clear()
+        grid.quantities.clear()
+        self.rows.clear()
+        self.recheck()
+        self.focus_input()
+
+    # -- checking and writing ------------------------------------------------------------------
+
+    @on(QuantityGrid.QuantityChanged)
+    def quantity_changed(self) -> None:
+        self.recheck()
+
+    def lines(self) -> list[awards.AwardLine]:
+        grid = self.query_one(QuantityGrid)
+        note = self.query_one("#note", Input).value
+        assert self.chosen is not None
+        return [
+            awards.AwardLine(number, self.chosen.code, qty, note, line=n)
+            for n, (number, qty) in enumerate(grid.quantities.items())
+            if qty
+        ]
+
+    def recheck(self) -> list[str]:
+        """Fill the points and the problem of every row; returns the problems."""
+        grid = self.query_one(QuantityGrid)
+        columns = grid.columns_keys()
+        problems: dict[str, str] = {}
+        if self.chosen is not None and any(grid.quantities.values()):
+            lines = self.lines()
+            household_of = {line.line: line.household for line in lines}
+            for line_no, refusal in awards.check_sheet(self.actor, self.shop.clock, lines):
+                problems[household_of[line_no]] = refusal.render(_)
+        for number, person in self.rows.items():
+            qty = grid.quantities.get(number, 0)
+            points = self.chosen.points * qty if self.chosen and qty else ""
+            grid.update_cell(number, columns[POINTS], str(points))
+            grid.update_cell(number, columns[2], self.earned(person))
+            grid.update_cell(number, columns[PROBLEM], problems.get(number, ""), update_width=True)
+        total = sum(self.chosen.points * q for q in grid.quantities.values()) if self.chosen else 0
+        count = sum(1 for q in grid.quantities.values() if q)
+        self.query_one("#totals", Static).update(
+            _("{count} 户，合计 {total:+d} 分").format(count=count, total=total)
+        )
+        return [
+            _("{number} {name}：{why}").format(
+                number=number, name=self.rows[number].head_name, why=why
+            )
+            for number, why in problems.items()
+        ]
+
+    def action_confirm(self) -> None:
+        if self.chosen is None:
+            self.say(_("请先按 F6 选积分项目"), error=True)
+            return
+        lines = self.lines()
+        if not lines:
+            self.say(_("还没有输入任何数量"), error=True)
+            return
+        problems = self.recheck()
+        total = sum(self.chosen.points * int(ln.qty) for ln in lines)
+        body = _("{task}：{count} 户，合计 {total:+d} 分。").format(
+            task=self.chosen.name, count=len(lines), total=total
+        )
+        self.app.push_screen(ConfirmScreen(_("确认入账"), body, problems=problems), self.write)
+
+    def write(self, confirmed: bool | None) -> None:
+        if not confirmed:
+            return
+        try:
+            ids = awards.apply_sheet(self.actor, self.shop.clock, self.lines())
+        except Refused as refusal:
+            self.refused(refusal)
+            return
+        self.action_clear()
+        self.say(_("已入账 {count} 户").format(count=len(ids)))
+
+
+def _matches(task: Task, text: str) -> bool:
+    text = text.strip().lower()
+    return (
+        not text
+        or text in task.name
+        or task.code.lower().startswith(text)
+        or f" {text}" in initials(task.name)
+    )

@@ -1,0 +1,142 @@
+"""Stock count: scan each item and type what is on the shelf; a manager finalizes.
+
+The count stays open (in the books) until a manager finalizes it, so a clerk may count in the
+evening and the manager book the differences next morning.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input
+
+from db import stock
+from db.errors import Refused
+from db.models import StockCount, StockCountLine
+from pos.i18n import _
+from pos.screens.base import ShopScreen
+from pos.screens.dialogs import AskScreen, ConfirmScreen
+from pos.widgets.list_table import ListTable
+from pos.widgets.scan_input import ScanInput
+
+
+class CountScreen(ShopScreen):
+    FOCUS = "#scan"
+    BINDINGS = [
+        Binding("f10", "finalize", "确认盘点"),
+        Binding("escape", "back", "返回"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count_id: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_frame_top()
+        yield ScanInput(
+            placeholder=_("扫条码或输入商品编码，再输入实盘数量"), id="scan", max_length=60
+        )
+        yield ListTable(id="lines")
+        yield from self.compose_frame_bottom()
+
+    def on_mount(self) -> None:
+        table = self.query_one(ListTable)
+        table.add_columns(_("编码"), _("商品"), _("账面"), _("实盘"), _("差异"))
+        open_count = (
+            StockCount.select()
+            .where(StockCount.station == self.shop.station, StockCount.finalized.is_null())
+            .order_by(StockCount.id.desc())
+            .first()
+        )
+        self.count_id = open_count.id if open_count else None
+        self.refill()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.actor.may("finalize_count") if action == "finalize" else True
+
+    def refill(self) -> None:
+        table = self.query_one(ListTable)
+        table.clear()
+        if self.count_id is None:
+            self.query_one("#message").hint(_("新的盘点：扫第一件商品开始"))  # type: ignore[attr-defined]
+            return
+        lines = (
+            StockCountLine.select()
+            .where(StockCountLine.count == self.count_id)
+            .order_by(StockCountLine.id)
+        )
+        for line in lines:
+            diff = line.counted - line.expected
+            table.add_row(
+                line.item_id,
+                line.item.name,
+                line.expected,
+                line.counted,
+                f"[b red]{diff:+d}[/]" if diff else "0",
+            )
+        self.query_one("#message").hint(  # type: ignore[attr-defined]
+            _("盘点单进行中：已盘 {count} 种").format(count=table.row_count)
+        )
+
+    @on(Input.Submitted, "#scan")
+    def scanned(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            return
+        try:
+            item = stock.find_item(text)
+        except Refused as refusal:
+            self.refused(refusal)
+            return
+
+        def answered(counted: int | None) -> None:
+            if counted is None:
+                return
+            try:
+                if self.count_id is None:
+                    self.count_id = stock.start_count(self.actor, self.shop.clock).id
+                stock.record_count(self.actor, self.count_id, item.code, counted)
+            except Refused as refusal:
+                self.refused(refusal)
+                return
+            self.refill()
+
+        question = _("{name} 实盘数量（账面 {stock}{unit}）").format(
+            name=item.name, stock=item.stock, unit=item.unit
+        )
+        self.app.push_screen(AskScreen(question, number=True), answered)
+
+    def action_finalize(self) -> None:
+        if self.count_id is None:
+            self.say(_("还没有盘点任何商品"), error=True)
+            return
+        count_id = self.count_id
+        differences = stock.count_differences(count_id)
+        body = "\n".join(
+            _("{name}：账面 {expected}，实盘 {counted}，{difference}").format(
+                name=item.name,
+                expected=expected,
+                counted=counted,
+                difference=f"{counted - expected:+d}",
+            )
+            for item, expected, counted in differences
+        )
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                stock.finalize_count(self.actor, self.shop.clock, count_id)
+            except Refused as refusal:
+                self.refused(refusal)
+                return
+            self.count_id = None
+            self.refill()
+            self.say(_("盘点已确认，{count} 项差异已入账").format(count=len(differences)))
+
+        summary = body or _("账实相符，没有差异。")
+        self.app.push_screen(ConfirmScreen(_("确认盘点"), summary), confirmed)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

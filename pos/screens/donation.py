@@ -1,0 +1,176 @@
+"""Donation intake: who gave what; goods by scan or search, an estimated value, or cash.
+
+F10 books the goods into stock in one transaction and shows the acknowledgement to print.
+"""
+
+from __future__ import annotations
+
+import re
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Input, Select
+
+from db import stock
+from db.errors import Refused
+from db.models import Item
+from pos import slips
+from pos.i18n import _
+from pos.screens.base import ShopScreen
+from pos.screens.dialogs import AskScreen, PickerScreen, TextScreen
+from pos.widgets.list_table import ListTable
+from pos.widgets.scan_input import ScanInput
+
+YUAN = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
+
+
+def fen(text: str) -> int | None:
+    """'12.5' -> 1250; None for anything that is not an amount of yuan."""
+    text = text.strip()
+    if not text:
+        return 0
+    if not YUAN.match(text):
+        return None
+    whole, _dot, cents = text.partition(".")
+    return int(whole) * 100 + int((cents + "00")[:2])
+
+
+class DonationScreen(ShopScreen):
+    FOCUS = "#donor"
+    BINDINGS = [
+        Binding("f7", "qty", "改数量"),
+        Binding("f8", "value", "估价"),
+        Binding("ctrl+x", "remove", "删除行"),
+        Binding("f10", "finish", "完成登记"),
+        Binding("escape", "back", "返回"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: dict[str, list[int]] = {}  # item code -> [qty, value in fen]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_frame_top()
+        with Horizontal(classes="form-row"):
+            yield Input(placeholder=_("捐赠人或捐赠单位"), id="donor", max_length=60)
+            yield Select(
+                [(_("企业或单位"), "company"), (_("个人"), "person")],
+                value="company",
+                allow_blank=False,
+                id="kind",
+            )
+            yield Input(placeholder=_("电话（可不填）"), id="phone", max_length=20)
+        yield ScanInput(placeholder=_("扫条码或输入编码、名称加入物品"), id="scan", max_length=60)
+        yield ListTable(id="lines")
+        with Horizontal(classes="form-row"):
+            yield Input(placeholder=_("现金（元，可不填）"), id="cash", max_length=10)
+            yield Input(placeholder=_("备注，例如：春节慰问物资"), id="note", max_length=200)
+        yield from self.compose_frame_bottom()
+
+    def on_mount(self) -> None:
+        self.query_one(ListTable).add_columns(_("编码"), _("物品"), _("数量"), _("估价（元）"))
+
+    @on(Input.Submitted, "#donor")
+    def donor_done(self) -> None:
+        self.query_one("#scan", Input).focus()
+
+    @on(Input.Submitted, "#scan")
+    def scanned(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            return
+        try:
+            self.add(stock.find_item(text).code)
+        except Refused as refusal:
+            found = stock.search_items(text) if not text.isdigit() else []
+            if not found:
+                self.refused(refusal)
+                return
+
+            def search(query: str):
+                return [(i.code, (i.code, i.name, i.unit)) for i in stock.search_items(query)]
+
+            picker = PickerScreen(_("找物品"), (_("编码"), _("物品"), _("单位")), search, text)
+            self.focus_next_time = "#scan"
+            self.app.push_screen(picker, lambda code: code and self.add(code))
+
+    def add(self, code: str) -> None:
+        line = self.lines.setdefault(code, [0, 0])
+        line[0] += 1
+        self.refill(code)
+
+    def refill(self, select: str | None = None) -> None:
+        table = self.query_one(ListTable)
+        table.clear()
+        for code, (qty, value) in self.lines.items():
+            table.add_row(code, Item.get_by_id(code).name, qty, f"{value / 100:.2f}", key=code)
+        if select in self.lines:
+            table.move_cursor(row=list(self.lines).index(select))
+
+    def selected(self) -> str | None:
+        return self.query_one(ListTable).chosen()
+
+    def action_qty(self) -> None:
+        code = self.selected()
+        if code is None:
+            return
+
+        def answered(qty: int | None) -> None:
+            if qty is not None and qty > 0:
+                self.lines[code][0] = qty
+                self.refill(code)
+
+        self.focus_next_time = "#scan"
+        self.app.push_screen(
+            AskScreen(_("数量"), value=str(self.lines[code][0]), number=True), answered
+        )
+
+    def action_value(self) -> None:
+        code = self.selected()
+        if code is None:
+            return
+
+        def answered(text: str | None) -> None:
+            if text is not None:
+                self.lines[code][1] = fen(text) or 0
+                self.refill(code)
+
+        check = lambda text: None if fen(text) is not None else _("请输入金额，例如 12.50")  # noqa: E731
+        self.focus_next_time = "#scan"
+        self.app.push_screen(AskScreen(_("这一行的估价（元）"), check=check), answered)
+
+    def action_remove(self) -> None:
+        code = self.selected()
+        if code:
+            self.lines.pop(code)
+            self.refill()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_finish(self) -> None:
+        cash = fen(self.query_one("#cash", Input).value)
+        if cash is None:
+            self.say(_("现金金额不对，例如 200 或 12.50"), error=True)
+            return
+        kind = str(self.query_one("#kind", Select).value)
+        try:
+            gift = stock.take_donation(
+                self.actor,
+                self.shop.clock,
+                self.query_one("#donor", Input).value,
+                [(code, qty, value) for code, (qty, value) in self.lines.items()],
+                donor_kind=kind,
+                cash_fen=cash,
+                phone=self.query_one("#phone", Input).value,
+                note=self.query_one("#note", Input).value,
+            )
+        except Refused as refusal:
+            self.refused(refusal)
+            return
+        rows = slips.donation_rows(gift.id)
+        saved = slips.save(rows, self.shop.slips_dir, gift.id)
+        self.app.pop_screen()
+        self.app.push_screen(TextScreen(_("捐赠收据"), slips.as_text(rows), saved))

@@ -1,0 +1,176 @@
+"""One household: balance and its whole history, earned and spent apart, paged.
+
+Managers also edit the record, reverse an entry or a redemption (with a reason), and reissue
+the household's card.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from db import cards, corrections, ledger
+from db.errors import Refused
+from db.ids import human
+from db.models import Entry, Household
+from pos.i18n import _
+from pos.screens.base import ShopScreen
+from pos.screens.dialogs import AskScreen, ConfirmScreen
+from pos.screens.household_form import HouseholdFormScreen
+from pos.screens.printing import CardPrinter, CardsPrinted
+from pos.widgets.household_panel import HouseholdPanel, describe
+from pos.widgets.list_table import ListTable
+
+PAGE = 12
+EARNED = ("award", "deduction", "adjustment", "base", "reversal")
+SPENT = ("redemption",)
+
+
+class HouseholdDetailScreen(CardPrinter, ShopScreen):
+    BINDINGS = [
+        Binding("f6", "toggle", "得分/用分"),
+        Binding("pagedown", "page(1)", "下一页"),
+        Binding("pageup", "page(-1)", "上一页"),
+        Binding("f7", "edit", "修改档案"),
+        Binding("f8", "reverse", "冲正"),
+        Binding("ctrl+r", "reissue", "补卡"),
+        Binding("ctrl+p", "print_card", "打印卡"),
+        Binding("escape", "back", "返回"),
+    ]
+
+    def __init__(self, number: str) -> None:
+        super().__init__()
+        self.number = number
+        self.kinds = EARNED
+        self.page = 0
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_frame_top()
+        yield HouseholdPanel(id="household")
+        yield Static(id="history-title")
+        yield ListTable(id="history")
+        yield from self.compose_frame_bottom()
+
+    def on_mount(self) -> None:
+        self.query_one(ListTable).add_columns(
+            _("条目"), _("时间"), _("积分"), _("内容"), _("数量"), _("经办"), _("备注")
+        )
+        self.refresh_all()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        needs = {
+            "edit": "edit_household",
+            "reverse": "reverse",
+            "reissue": "issue_card",
+            "print_card": "issue_card",
+        }
+        return self.actor.may(needs[action]) if action in needs else True
+
+    @property
+    def household(self) -> Household:
+        return Household.get_by_id(self.number)
+
+    def refresh_all(self) -> None:
+        household = self.household
+        self.query_one(HouseholdPanel).show(household, entries=0)
+        live = cards.live_card(household.number)
+        card = (
+            _("第 {serial} 号卡，{issued} 发").format(serial=live.serial, issued=live.issued[:10])
+            if live
+            else _("没有有效的卡")
+        )
+        total = (
+            Entry.select().where(Entry.household == self.number, Entry.kind.in_(self.kinds)).count()
+        )
+        pages = max(1, -(-total // PAGE))
+        self.page = min(self.page, pages - 1)
+        kind = _("得分记录") if self.kinds == EARNED else _("兑换记录")
+        where = _("第 {page}/{pages} 页，共 {total} 条").format(
+            page=self.page + 1, pages=pages, total=total
+        )
+        self.query_one("#history-title", Static).update(f"[b]{kind}[/b]  {where}  ·  {card}")
+        table = self.query_one(ListTable)
+        table.clear()
+        for entry in ledger.history(
+            self.number, limit=PAGE, offset=self.page * PAGE, kinds=self.kinds
+        ):
+            table.add_row(
+                human(entry.id),
+                entry.time[:16],
+                f"{entry.points:+d}",
+                describe(entry),
+                entry.qty,
+                entry.operator,
+                entry.note,
+                key=str(entry.id),
+            )
+
+    def action_toggle(self) -> None:
+        self.kinds = SPENT if self.kinds == EARNED else EARNED
+        self.page = 0
+        self.refresh_all()
+
+    def action_page(self, step: int) -> None:
+        self.page = max(0, self.page + step)
+        self.refresh_all()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_edit(self) -> None:
+        self.app.push_screen(HouseholdFormScreen(self.number), lambda _saved: self.refresh_all())
+
+    def selected_entry(self) -> Entry | None:
+        key = self.query_one(ListTable).chosen()
+        return Entry.get_by_id(int(key)) if key else None
+
+    def action_reverse(self) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            self.say(_("请先选中要冲正的条目"), error=True)
+            return
+        what = (
+            _("兑换单 {slip}（退回商品和积分）").format(slip=human(entry.redemption_id))
+            if (entry.kind == "redemption" and entry.redemption_id)
+            else _("条目 {entry}").format(entry=human(entry.id))
+        )
+
+        def reason_given(reason: str | None) -> None:
+            if not reason:
+                return
+            try:
+                corrections.reverse_entry(self.actor, self.shop.clock, entry.id, reason)
+            except Refused as refusal:
+                self.refused(refusal)
+                return
+            self.refresh_all()
+            self.say(_("已冲正{what}").format(what=what))
+
+        self.app.push_screen(AskScreen(_("冲正{what}的原因").format(what=what)), reason_given)
+
+    def action_print_card(self) -> None:
+        self.say(_("正在生成卡片……"))
+        self.print_cards_to(self.cards_folder() / f"{self.number}.png", None, (self.number,))
+
+    @on(CardsPrinted)
+    def cards_printed(self, event: CardsPrinted) -> None:
+        self.say(event.text, error=event.error)
+
+    def action_reissue(self) -> None:
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                card = cards.reissue(self.actor, self.shop.clock, self.number)
+            except Refused as refusal:
+                self.refused(refusal)
+                return
+            self.refresh_all()
+            self.say(_("已补发第 {serial} 号卡，旧卡作废").format(serial=card.serial))
+
+        body = _("补卡后旧卡立即作废，不能再兑换。确认为 {name} 补卡？").format(
+            name=self.household.head_name
+        )
+        self.app.push_screen(ConfirmScreen(_("补卡"), body), confirmed)

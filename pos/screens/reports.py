@@ -1,0 +1,59 @@
+"""F9 报表: today and this month at this station."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from db.summary import Summary, today_and_month
+from pos.i18n import _
+from pos.screens.base import ShopScreen
+
+
+class ReportsScreen(ShopScreen):
+    def compose(self) -> ComposeResult:
+        yield from self.compose_frame_top()
+        yield Static(id="figures")
+        yield Static(id="low")
+        yield from self.compose_frame_bottom()
+
+    def on_mount(self) -> None:
+        self.summaries = today_and_month(self.shop.station, self.shop.clock.now())
+        today, month = self.summaries
+        self.query_one("#figures", Static).update(figures(today, month))
+        self.query_one("#low", Static).update(low_stock(month))
+
+
+def figures(today: Summary, month: Summary) -> Table:
+    table = Table(title=_("本站兑换与积分"), expand=False, padding=(0, 2))
+    table.add_column(_("统计项"))
+    table.add_column(_("今天"), justify="right")
+    table.add_column(_("本月"), justify="right")
+    rows = [
+        (_("记分（分）"), "awarded"),
+        (_("扣分（分）"), "deducted"),
+        (_("兑换（分）"), "redeemed"),
+        (_("冲正（笔）"), "reversed"),
+        (_("兑换人次"), "redemptions"),
+        (_("兑换户数"), "households_served"),
+        (_("得分户数"), "households_scored"),
+        (_("出库商品（件）"), "goods_out"),
+        (_("入库商品（件）"), "goods_in"),
+        (_("捐赠（笔）"), "donations"),
+    ]
+    for label, name in rows:
+        table.add_row(label, str(getattr(today, name)), str(getattr(month, name)))
+    table.add_row(_("捐赠现金（元）"), f"{today.cash_fen / 100:.2f}", f"{month.cash_fen / 100:.2f}")
+    return table
+
+
+def low_stock(summary: Summary) -> Table | str:
+    if not summary.low_stock:
+        return _("没有低于补货线的商品。")
+    table = Table(title=_("低库存商品"), padding=(0, 2))
+    for column in (_("编码"), _("商品"), _("库存"), _("补货线")):
+        table.add_column(column)
+    for code, name, stock, level in summary.low_stock:
+        table.add_row(code, name, str(stock), str(level))
+    return table

@@ -1,0 +1,102 @@
+"""F5 库存: the stock list with low-stock marks; donations, stock counts and adjustments."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input
+
+from db import stock
+from db.errors import Refused
+from pos.i18n import _
+from pos.screens.adjust import AdjustScreen
+from pos.screens.base import ShopScreen
+from pos.screens.count import CountScreen
+from pos.screens.donation import DonationScreen
+from pos.widgets.list_table import ListTable
+from pos.widgets.scan_input import ScanInput
+
+
+class StockScreen(ShopScreen):
+    FOCUS = "#find"
+    BINDINGS = [
+        Binding("f6", "donation", "捐赠登记"),
+        Binding("f7", "count", "盘点"),
+        Binding("f8", "adjust", "库存调整"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_frame_top()
+        yield ScanInput(
+            placeholder=_("扫条码或输入编码、名称、拼音首字母筛选"), id="find", max_length=60
+        )
+        yield ListTable(id="stock")
+        yield from self.compose_frame_bottom()
+
+    def on_mount(self) -> None:
+        table = self.query_one(ListTable)
+        table.add_columns(_("编码"), _("商品"), _("单位"), _("积分价"), _("库存"), _("补货线"), "")
+        self.fill("")
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.fill(self.query_one("#find", Input).value, hint=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        needs = {"donation": "donate", "count": "count", "adjust": "adjust_stock"}
+        return self.actor.may(needs[action]) if action in needs else True
+
+    @on(Input.Changed, "#find")
+    def typed(self, event: Input.Changed) -> None:
+        self.fill(event.value)
+
+    @on(Input.Submitted, "#find")
+    def scanned(self, event: Input.Submitted) -> None:
+        self.query_one("#find", Input).value = event.value
+        self.fill(event.value)
+
+    def fill(self, text: str, *, hint: bool = True) -> None:
+        table = self.query_one(ListTable)
+        table.clear()
+        low = 0
+        for item in stock.search_items(text, limit=500):
+            mark = ""
+            if item.stock <= item.reorder_level:
+                mark, low = "[b red]" + _("低库存") + "[/]", low + 1
+            table.add_row(
+                item.code,
+                item.name,
+                item.unit,
+                item.price,
+                item.stock,
+                item.reorder_level,
+                mark,
+                key=item.code,
+            )
+        if hint:
+            self.query_one("#message").hint(  # type: ignore[attr-defined]
+                _("{count} 种商品，{low} 种低于补货线").format(count=table.row_count, low=low)
+            )
+
+    def selected(self) -> str | None:
+        return self.query_one(ListTable).chosen()
+
+    def action_donation(self) -> None:
+        self.app.push_screen(DonationScreen())
+
+    def action_count(self) -> None:
+        try:
+            self.app.push_screen(CountScreen())
+        except Refused as refusal:
+            self.refused(refusal)
+
+    def action_adjust(self) -> None:
+        code = self.selected()
+        if code:
+            self.app.push_screen(AdjustScreen(code), self.adjusted)
+
+    def adjusted(self, done: str | None) -> None:
+        if done:
+            self.fill(self.query_one("#find", Input).value, hint=False)
+            self.say(done)

@@ -1,0 +1,25 @@
+"""What the screens share: the books' clock, the signed-in operator, and this station."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from db.auth import Actor
+from db.clock import Clock
+
+
+@dataclass
+class Shop:
+    db_path: Path
+    clock: Clock
+    station: str
+    station_name: str
+    actor: Actor | None = None
+    idle_minutes: float = 10.0
+    slips_dir: Path = field(default_factory=Path)
+
+    @property
+    def signed_in(self) -> Actor:
+        assert self.actor is not None, "a screen that needs an operator was shown without one"
+        return self.actor

@@ -1,0 +1,42 @@
+"""The top line (station, operator, date) and the message line of every screen."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from pos.i18n import _
+
+
+class StatusBar(Static):
+    DEFAULT_CSS = """
+    StatusBar { height: 1; background: $primary; color: $text; padding: 0 1; }
+    """
+
+    def on_mount(self) -> None:
+        shop = self.app.shop  # type: ignore[attr-defined]
+        who = ""
+        if shop.actor is not None:
+            from db.auth import ROLE_NAMES
+
+            who = f"{_(ROLE_NAMES[shop.actor.role])} {shop.actor.name}"
+        today = shop.clock.now().strftime("%Y-%m-%d")
+        parts = [_("爱心超市"), shop.station_name, who, today]
+        self.update("  ·  ".join(p for p in parts if p))
+
+
+class MessageBar(Static):
+    """One line that says what just happened: green when done, red when refused."""
+
+    DEFAULT_CSS = """
+    MessageBar { height: 1; padding: 0 1; color: $text-muted; }
+    MessageBar.error { color: $text; background: $error 60%; text-style: bold; }
+    MessageBar.ok { color: $text; background: $success 40%; }
+    """
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.set_classes("error" if error else "ok")
+        self.update(text)
+
+    def hint(self, text: str) -> None:
+        self.set_classes("")
+        self.update(text)

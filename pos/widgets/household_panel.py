@@ -1,0 +1,69 @@
+"""The household a card opened: who, where, how many points, what happened lately.
+
+Drawn as plain marked-up lines rather than a Rich table: the panel changes on every scan,
+and a table costs several milliseconds more to lay out each time (DESIGN.md §9's 25 ms).
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.markup import escape
+from textual.widgets import Static
+
+from db import ledger
+from db.corrections import KIND_NAMES
+from db.households import STATUS_NAMES
+from db.idnumber import mask
+from db.models import Entry, Household
+from pos.i18n import _
+
+
+class HouseholdPanel(Static):
+    DEFAULT_CSS = """
+    HouseholdPanel { border: round $primary; padding: 0 1; height: 13; }
+    HouseholdPanel.empty { color: $text-muted; border: round $panel; }
+    """
+
+    def on_mount(self) -> None:
+        self.show(None)
+
+    def show(
+        self, household: Household | None, *, entries: int = 5, after: int | None = None
+    ) -> None:
+        if household is None:
+            self.border_title = _("农户")
+            self.add_class("empty")
+            self.update(_("扫会员卡打开农户（F6 手工查户）"))
+            return
+        self.remove_class("empty")
+        self.border_title = f"{escape(household.head_name)}  {household.number}"
+        village = household.village
+        rows = [
+            (_("身份证"), mask(household.id_number)),
+            (_("村"), escape(f"{village.township.name} {village.name}")),
+            (_("类别"), _(household.category)),
+        ]
+        if household.status != "active":
+            rows.append((_("状态"), f"[b red]{_(STATUS_NAMES[household.status])}[/]"))
+        balance = _("[b]{count}[/] 分").format(count=household.balance)
+        if after is not None:
+            colour = "red" if after < 0 else "green"
+            balance += "  →  " + _("[b {colour}]{count}[/] 分").format(colour=colour, count=after)
+        rows.append((_("余额"), balance))
+        for entry in ledger.history(household.number, limit=entries):
+            rows.append((entry.time[5:10], f"{entry.points:>+4d}  {escape(describe(entry))}"))
+        width = max(cell_len(label) for label, _value in rows)
+        self.update(
+            "\n".join(
+                f"[dim]{label}[/]{' ' * (width - cell_len(label) + 2)}{value}"
+                for label, value in rows
+            )
+        )
+
+
+def describe(entry: Entry) -> str:
+    """'垃圾分类定点投放' for an award; '冲正 · 垃圾分类定点投放', '兑换' ... for the rest."""
+    kind = _(KIND_NAMES[entry.kind])
+    if entry.task_id is None:
+        return kind
+    return entry.task.name if entry.kind == "award" else f"{kind} · {entry.task.name}"

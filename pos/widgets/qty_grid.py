@@ -1,0 +1,62 @@
+"""A table whose rows each take a quantity typed straight in: digits, Backspace, Enter."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.message import Message
+from textual.widgets import DataTable
+
+MAX_DIGITS = 4
+
+
+class QuantityGrid(DataTable):
+    """Rows keyed by a string; column `qty_column` holds the typed quantity (0 = none)."""
+
+    DEFAULT_CSS = """
+    QuantityGrid { height: 1fr; }
+    QuantityGrid:focus { border: tall $accent; }
+    """
+
+    class QuantityChanged(Message):
+        def __init__(self, grid: QuantityGrid, key: str, qty: int) -> None:
+            super().__init__()
+            self.grid, self.key, self.qty = grid, key, qty
+
+        @property
+        def control(self) -> QuantityGrid:
+            return self.grid
+
+    def __init__(self, qty_column: int, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.qty_column = qty_column
+        self.quantities: dict[str, int] = {}
+
+    def current_key(self) -> str | None:
+        if not self.row_count:
+            return None
+        return str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
+
+    def set_qty(self, key: str, qty: int) -> None:
+        self.quantities[key] = qty
+        self.update_cell(key, self.columns_keys()[self.qty_column], str(qty) if qty else "")
+        self.post_message(self.QuantityChanged(self, key, qty))
+
+    def columns_keys(self) -> list:
+        return list(self.columns)
+
+    async def _on_key(self, event: events.Key) -> None:
+        key = self.current_key()
+        if key is None:
+            return await super()._on_key(event)
+        qty = self.quantities.get(key, 0)
+        if event.character and event.character.isdigit():
+            text = (str(qty) if qty else "") + event.character
+            self.set_qty(key, int(text[-MAX_DIGITS:]))
+        elif event.key == "backspace":
+            self.set_qty(key, qty // 10)
+        elif event.key == "enter":
+            self.move_cursor(row=min(self.cursor_row + 1, self.row_count - 1))
+        else:
+            return await super()._on_key(event)
+        event.stop()
+        event.prevent_default()

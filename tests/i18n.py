@@ -1,0 +1,85 @@
+"""The English catalog: find every message in the source, keep the .po and .mo in step.
+
+    python -m tests.i18n          add new messages to pos/locale/en/.../aixin.po, drop gone
+                                  ones, compile aixin.mo; then translate the empty entries
+
+Messages are Chinese (the source language) and are found where the code marks them:
+`_()` and `N_()`, the template of `Refused(...)`, `CardRefused(reason, ...)` and
+`FileRefused(check, reason, ...)`, and the description of `Binding(key, action, description)`.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1]
+PO = ROOT / "pos" / "locale" / "en" / "LC_MESSAGES" / "aixin.po"
+MO = PO.with_suffix(".mo")
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "Refused": (1,),
+    "CardRefused": (2,),
+    "FileRefused": (2,),
+    "Binding": (3,),
+}
+
+
+def source_messages() -> dict[str, list[str]]:
+    """msgid -> the places it is used ('db/cards.py:88')."""
+    found: dict[str, list[str]] = {}
+    for package in ("db", "catalog", "pos"):
+        for filename, line, message, _comments, _context in extract_from_dir(
+            ROOT / package,
+            method_map=[("**.py", "python")],
+            keywords=KEYWORDS,
+        ):
+            text = message if isinstance(message, str) else message[0]
+            if text:
+                found.setdefault(text, []).append(f"{package}/{filename}:{line}")
+    return found
+
+
+def read_catalog() -> Catalog:
+    with PO.open("rb") as handle:
+        return read_po(handle, locale="en")
+
+
+def compiled(catalog: Catalog) -> bytes:
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    return buffer.getvalue()
+
+
+def update() -> None:
+    catalog = read_catalog() if PO.exists() else Catalog(locale="en", project="aixin")
+    wanted = source_messages()
+    for message in list(catalog):
+        if message.id and message.id not in wanted:
+            catalog.delete(message.id)
+    for text, places in sorted(wanted.items()):
+        existing = catalog.get(text)
+        if existing is None:
+            catalog.add(
+                text,
+                "",
+                locations=[(p.rsplit(":", 1)[0], int(p.rsplit(":", 1)[1])) for p in places],
+            )
+        else:
+            existing.locations = [(p.rsplit(":", 1)[0], int(p.rsplit(":", 1)[1])) for p in places]
+    PO.parent.mkdir(parents=True, exist_ok=True)
+    with PO.open("wb") as handle:
+        write_po(handle, catalog, width=100, sort_output=True)
+    MO.write_bytes(compiled(read_catalog()))
+    missing = [m.id for m in read_catalog() if m.id and not m.string]
+    print(f"{len(wanted)} messages, {len(missing)} without an English translation")
+
+
+if __name__ == "__main__":
+    update()

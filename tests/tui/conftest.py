@@ -1,0 +1,61 @@
+"""Driving the shop screen as a person would: keys in, books and widgets checked."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+
+import pytest
+
+from db.auth import sign_in as sign_in_service
+from db.cards import payload_for
+from db.clock import FixedClock
+from db.connection import close
+from db.corrections import adjust_points
+from pos.app import make_app
+from tests.conftest import NOW
+
+SIZE = (110, 32)
+
+
+@pytest.fixture
+def shop_file(station_file, tmp_path):
+    """A private copy of the small test station (six households, stock, cards)."""
+    path = tmp_path / "shop.sqlite"
+    shutil.copy(station_file, path)
+    return path
+
+
+@pytest.fixture
+def app(shop_file):
+    application = make_app(
+        shop_file, clock=FixedClock(NOW + timedelta(hours=1), timedelta(seconds=1))
+    )
+    yield application
+    close()
+
+
+def payload(household: str) -> str:
+    """The household's card, as a scanner would type it."""
+    return payload_for(household)
+
+
+def give_points(household: str, points: int) -> None:
+    """An opening balance booked by the manager, through the service."""
+    clock = FixedClock(NOW)
+    manager = sign_in_service("manager", "1234", clock)
+    adjust_points(manager, clock, household, points, "期初结转", kind="base")
+
+
+async def sign_in(pilot, name: str, pin: str = "1234") -> None:
+    await pilot.press(*name, "enter", *pin, "enter")
+    await pilot.pause()
+
+
+async def scan(pilot, text: str) -> None:
+    await pilot.press(*text, "enter")
+    await pilot.pause()
+
+
+def message(app) -> str:
+    return str(app.screen.query_one("#message").render())

@@ -1,0 +1,77 @@
+"""Sign-in, role menus, sign-out, the idle till, Ctrl+Q."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from db.clock import FixedClock
+from db.models import Audit
+from pos.app import SECTIONS, make_app
+from tests.conftest import NOW
+from tests.tui.conftest import SIZE, message, sign_in
+
+
+def shown_keys(app) -> set[str]:
+    """The F-keys the footer shows."""
+    return {
+        b.binding.key
+        for b in app.screen.active_bindings.values()
+        if b.enabled and b.binding.show and b.binding.key.startswith("f")
+    }
+
+
+async def test_wrong_pin_then_lock_says_until_when(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "clerk", "9999")
+        assert "密码错误，还可以再试 4 次" in message(app)
+        assert app.focused.id == "pin"
+        for _ in range(4):
+            await pilot.press(*"9999", "enter")
+            await pilot.pause()
+        assert "锁定 15 分钟" in message(app)
+        await pilot.press(*"1234", "enter")
+        await pilot.pause()
+        assert "已锁定到 10:" in message(app)
+        assert type(app.screen).__name__ == "SignInScreen"
+    assert Audit.select().where(Audit.action == "sign-in-refused").count() == 6
+
+
+async def test_each_role_sees_only_its_keys(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "clerk")
+        assert shown_keys(app) >= {"f2", "f4", "f5", "f9"} and "f3" not in shown_keys(app)
+        await pilot.press("f3")  # not for clerks: nothing happens
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CheckoutScreen"
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await sign_in(pilot, "cadre")
+        assert type(app.screen).__name__ == "AwardScreen"
+        assert "f2" not in shown_keys(app) and "f5" not in shown_keys(app)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await sign_in(pilot, "manager")
+        for section in SECTIONS:
+            assert app.may_open(section)
+
+
+async def test_idle_till_signs_out(shop_file):
+    app = make_app(shop_file, clock=FixedClock(NOW, timedelta(seconds=1)), idle_minutes=0.02)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "clerk")
+        assert app.shop.actor is not None
+        await asyncio.sleep(2.5)
+        await pilot.pause()
+        assert app.shop.actor is None
+        assert type(app.screen).__name__ == "SignInScreen"
+
+
+async def test_ctrl_q_quits_from_anywhere(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "manager")
+        await pilot.press("f4", "f6")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0

@@ -1,0 +1,118 @@
+"""F5 库存 and F9 报表: donations in, stock counts, adjustments, the day's figures."""
+
+from __future__ import annotations
+
+from db.models import Donation, Item, StockCount, StockMove
+from tests.tui.conftest import SIZE, give_points, message, payload, scan, sign_in
+
+
+async def test_clerk_takes_in_a_donation_with_a_receipt(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "clerk")
+        await pilot.press("f5")
+        await pilot.pause()
+        assert "种低于补货线" in message(app)
+        await pilot.press("f6")
+        await pilot.pause()
+        app.screen.query_one("#donor").value = "天等县农村信用合作联社"
+        await pilot.press("enter")
+        await scan(pilot, "2000000000015")
+        await scan(pilot, "G001")
+        await scan(pilot, "G019")
+        await pilot.press("f8")  # value of the selected line (牙膏)
+        await pilot.pause()
+        await pilot.press(*"12.5", "enter")
+        await pilot.pause()
+        app.screen.query_one("#cash").value = "500"
+        await pilot.press("f10")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TextScreen"
+        receipt = app.screen.text
+        assert "天等县农村信用合作联社" in receipt and "500.00 元" in receipt
+        assert "512.50 元" in receipt and "感谢" in receipt
+    gift = Donation.select().order_by(Donation.id.desc()).get()
+    assert (gift.cash_fen, gift.donor.kind) == (50000, "company")
+    assert {(ln.item_id, ln.qty, ln.value_fen) for ln in gift.lines} == {
+        ("G001", 2, 0),
+        ("G019", 1, 1250),
+    }
+    assert Item.get_by_id("G001").stock == 12
+
+
+async def test_donation_without_a_donor_is_refused(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "clerk")
+        await pilot.press("f5", "f6")
+        await pilot.pause()
+        await pilot.press("enter")
+        await scan(pilot, "G001")
+        await pilot.press("f10")
+        await pilot.pause()
+        assert "请填写捐赠人" in message(app)
+    assert Donation.select().count() == 1  # only the fixture's
+
+
+async def test_count_by_clerk_finalized_by_manager(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "clerk")
+        await pilot.press("f5", "f7")
+        await pilot.pause()
+        await scan(pilot, "G001")
+        await pilot.press(*"8", "enter")
+        await pilot.pause()
+        await scan(pilot, "G007")
+        await pilot.press(*"20", "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#lines").row_count == 2
+        assert "f10" not in {
+            b.binding.key for b in app.screen.active_bindings.values() if b.enabled
+        }
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await sign_in(pilot, "manager")
+        await pilot.press("f5", "f7")
+        await pilot.pause()
+        assert app.screen.query_one("#lines").row_count == 2  # the clerk's open count
+        await pilot.press("f10")
+        await pilot.pause()
+        assert "账面 10，实盘 8，-2" in app.screen.body
+        await pilot.press("f10")
+        await pilot.pause()
+        assert "1 项差异已入账" in message(app)
+    assert Item.get_by_id("G001").stock == 8
+    assert StockCount.get().finalized_by == "manager"
+
+
+async def test_manager_adjusts_stock(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "manager")
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("f8")  # the first row: G001
+        await pilot.pause()
+        await pilot.press(*"-11")
+        app.screen.query_one("#kind").value = "writeoff"
+        app.screen.query_one("#note").value = "受潮"
+        await pilot.press("f10")
+        await pilot.pause()
+        assert "库存只有 10袋" in str(app.screen.query_one("#problem").render())
+        app.screen.query_one("#qty").value = "-2"
+        await pilot.press("f10")
+        await pilot.pause()
+        assert "已记入报损" in message(app)
+    assert StockMove.get(StockMove.kind == "writeoff").qty == -2
+
+
+async def test_reports_show_today_and_this_month(app):
+    give_points("1012010001", 60)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "clerk")
+        await scan(pilot, payload("1012010001"))
+        await scan(pilot, "G001")
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("enter", "f9")
+        await pilot.pause()
+        today, month = app.screen.summaries
+        assert (today.redeemed, today.redemptions, today.goods_out) == (50, 1, 1)
+        assert month.goods_in == 35
