@@ -34,7 +34,8 @@ def is_initials_query(text: str) -> bool:
     return text.isascii() and text.isalpha()
 
 
-def like_pattern(query: str) -> str:
-    """The LIKE pattern that finds `query` at the start of any stored variant."""
+def like_pattern(query: str, *, anywhere: bool = False) -> str:
+    """The LIKE pattern that finds `query` at the start of a stored variant ('zs' 张三), or
+    `anywhere` in one, for long names where people type the part they remember ('xyf' 立白洗衣粉)."""
     cleaned = "".join(c for c in query.lower() if c.isalnum())
-    return f"% {cleaned}%"
+    return f"%{cleaned}%" if anywhere else f"% {cleaned}%"

@@ -70,7 +70,7 @@ def search_items(text: str, *, limit: int = 30) -> list[Item]:
         return list(query.order_by(Item.code).limit(limit))
     if is_initials_query(text):
         query = query.where(
-            Item.initials ** like_pattern(text) | Item.code.startswith(text.upper())
+            Item.initials ** like_pattern(text, anywhere=True) | Item.code.startswith(text.upper())
         )
     elif text.isascii():
         query = query.where(

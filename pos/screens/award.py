@@ -290,5 +290,5 @@ def _matches(task: Task, text: str) -> bool:
         not text
         or text in task.name
         or task.code.lower().startswith(text)
-        or f" {text}" in initials(task.name)
+        or text in initials(task.name)
     )

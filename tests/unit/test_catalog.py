@@ -89,3 +89,4 @@ def test_pinyin_initials():
     assert initials("张三") == " zs"
     assert " zxm" in initials("曾小明") and " cxm" in initials("曾小明")
     assert like_pattern("ZS") == "% zs%"
+    assert like_pattern("xyf", anywhere=True) == "%xyf%"

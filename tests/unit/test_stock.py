@@ -70,3 +70,11 @@ def test_stock_count_books_only_the_differences_when_finalized(station):
         stock.record_count(
             station.clerk, stock.start_count(station.clerk, station.clock).id, "G001", -1
         )
+
+
+def test_items_are_found_by_initials_anywhere_in_their_names(station):
+    # 花生油（1.8 升）: 'hsy' from the start, 'sy' from the middle; '油' by name
+    assert "G004" in [item.code for item in stock.search_items("hsy")]
+    assert "G004" in [item.code for item in stock.search_items("sy")]
+    assert "G004" in [item.code for item in stock.search_items("油")]
+    assert stock.search_items("qqqq") == []
