@@ -7,10 +7,13 @@ each preceded by a space, so a search is one LIKE '% zs%' over one column.
 from __future__ import annotations
 
 import itertools
+import re
 
 from pypinyin import Style, pinyin
 
 MAX_VARIANTS = 4
+#: a size or pack in brackets after a goods name: 大米（10 公斤）
+_PACK = re.compile(r"[（(][^）)]*[）)]")
 
 
 def initials(text: str) -> str:
@@ -30,12 +33,18 @@ def initials(text: str) -> str:
     return "".join(" " + v for v in variants)
 
 
+def goods_initials(name: str) -> str:
+    """Initials of a goods name without its pack size: ' xyy' for 洗衣液（2 公斤）, so that
+    'yg' finds 牙膏 and not 洗衣液 by way of 液公斤."""
+    return initials(_PACK.sub("", name) or name)
+
+
 def is_initials_query(text: str) -> bool:
     return text.isascii() and text.isalpha()
 
 
 def like_pattern(query: str, *, anywhere: bool = False) -> str:
     """The LIKE pattern that finds `query` at the start of a stored variant ('zs' 张三), or
-    `anywhere` in one, for long names where people type the part they remember ('xyf' 立白洗衣粉)."""
+    `anywhere` in one, for names where people type the part they remember ('sy' 花生油)."""
     cleaned = "".join(c for c in query.lower() if c.isalnum())
     return f"%{cleaned}%" if anywhere else f"% {cleaned}%"

@@ -82,14 +82,31 @@ def balance(household: str) -> int:
     return row.balance
 
 
-def history(household: str, *, limit: int = 20, offset: int = 0, kinds: tuple[str, ...] = ()):
-    """The household's entries, newest first, each with its task loaded."""
-    query = (
-        Entry.select(Entry, Task).join(Task, JOIN.LEFT_OUTER).where(Entry.household == household)
-    )
-    if kinds:
-        query = query.where(Entry.kind.in_(kinds))
+def _history_query(household: str, spent: bool | None):
+    query = Entry.select().where(Entry.household == household)
+    if spent is not None:  # a redemption's reversal carries the redemption, so it sits beside it
+        query = query.where(Entry.redemption.is_null(not spent))
+    return query
+
+
+def history(household: str, *, limit: int = 20, offset: int = 0, spent: bool | None = None):
+    """The household's entries, newest first, each with its task loaded.
+
+    `spent=True` keeps redemptions and their reversals, `spent=False` everything earned,
+    deducted or corrected; None keeps both.
+    """
+    query = _history_query(household, spent).select(Entry, Task).join(Task, JOIN.LEFT_OUTER)
     return list(query.order_by(Entry.id.desc()).limit(limit).offset(offset))
+
+
+def history_size(household: str, *, spent: bool | None = None) -> int:
+    return _history_query(household, spent).count()
+
+
+def reversed_among(entry_ids: list[int]) -> set[int]:
+    """Which of these entries a later reversal has undone."""
+    query = Entry.select(Entry.reverses).where(Entry.reverses.in_(entry_ids))
+    return {row.reverses_id for row in query if row.reverses_id is not None}
 
 
 def task_points_in_month(household: str, task: str, start: str, end: str) -> int:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from catalog.loader import GoodsLine, TaskLine
-from catalog.pinyin import initials
+from catalog.pinyin import goods_initials
 from db import chain
 from db.clock import Clock, stamp
 from db.connection import database
@@ -151,7 +151,7 @@ def load_catalogs(tasks: Iterable[TaskLine], goods: Iterable[GoodsLine]) -> None
                 price=g.price,
                 reorder_level=g.reorder_level,
                 active=True,
-                initials=initials(g.name),
+                initials=goods_initials(g.name),
                 stock=0,
             ).on_conflict(
                 conflict_target=[Item.code],

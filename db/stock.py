@@ -68,10 +68,12 @@ def search_items(text: str, *, limit: int = 30) -> list[Item]:
     query = Item.select().where(Item.active)
     if not text:
         return list(query.order_by(Item.code).limit(limit))
+    order: list = [Item.code]
     if is_initials_query(text):
         query = query.where(
             Item.initials ** like_pattern(text, anywhere=True) | Item.code.startswith(text.upper())
         )
+        order.insert(0, (Item.initials ** like_pattern(text)).desc())  # 'yg': 牙膏 first
     elif text.isascii():
         query = query.where(
             Item.code.startswith(text.upper())
@@ -79,7 +81,7 @@ def search_items(text: str, *, limit: int = 30) -> list[Item]:
         )
     else:
         query = query.where(Item.name.contains(text))
-    return list(query.order_by(Item.code).limit(limit))
+    return list(query.order_by(*order).limit(limit))
 
 
 def positive_qty(qty: object, what: str = "数量") -> int:

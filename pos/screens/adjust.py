@@ -30,6 +30,7 @@ class AdjustScreen(Dialog):
                     name=self.item.name, stock=self.item.stock, unit=self.item.unit
                 ),
                 classes="title",
+                markup=False,
             )
             yield Select(
                 [(_(name), kind) for kind, name in stock.ADJUSTMENT_KINDS.items()],
@@ -46,7 +47,7 @@ class AdjustScreen(Dialog):
             yield Input(
                 placeholder=_("原因，例如：镇政府采购、受潮报损"), id="note", max_length=200
             )
-            yield Label("", classes="problem", id="problem")
+            yield Label("", classes="problem", id="problem", markup=False)
             yield Label(_("F10 保存，Esc 放弃"), classes="hint")
 
     def on_mount(self) -> None:

@@ -8,6 +8,7 @@ sheet in one transaction.
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -97,11 +98,11 @@ class AwardScreen(ShopScreen):
         cap = _("，每户每月最多 {cap} 分").format(cap=t.cap) if t.cap else ""
         box.update(
             _("[b]{code} {name}[/b]（{category}）{points} 分/{unit}{cap}").format(
-                code=t.code,
-                name=t.name,
-                category=t.category,
+                code=escape(t.code),
+                name=escape(t.name),
+                category=escape(t.category),
                 points=f"{t.points:+d}",
-                unit=t.unit,
+                unit=escape(t.unit),
                 cap=cap,
             )
         )

@@ -35,6 +35,15 @@ class ShopScreen(Screen[None]):
     def actor(self) -> Actor:
         return self.shop.signed_in
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Keys can arrive while the screen is still being built (a scan right after Enter
+        # opened it): its actions wait until its widgets exist.
+        return self.is_mounted and self.allowed(action)
+
+    def allowed(self, action: str) -> bool:
+        """Whether the signed-in operator may run `action` here (the menu hides the rest)."""
+        return True
+
     def compose_frame_top(self) -> ComposeResult:
         yield StatusBar()
 

@@ -6,6 +6,7 @@ evening and the manager book the differences next morning.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -52,7 +53,7 @@ class CountScreen(ShopScreen):
         self.count_id = open_count.id if open_count else None
         self.refill()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def allowed(self, action: str) -> bool:
         return self.actor.may("finalize_count") if action == "finalize" else True
 
     def refill(self) -> None:
@@ -73,7 +74,7 @@ class CountScreen(ShopScreen):
                 line.item.name,
                 line.expected,
                 line.counted,
-                f"[b red]{diff:+d}[/]" if diff else "0",
+                Text(f"{diff:+d}", style="bold red") if diff else "0",
             )
         self.query_one("#message").hint(  # type: ignore[attr-defined]
             _("盘点单进行中：已盘 {count} 种").format(count=table.row_count)

@@ -69,7 +69,7 @@ class PickerScreen(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="title")
+            yield Label(self.title_text, classes="title", markup=False)
             yield Input(self.query_text, placeholder=_("输入名称、拼音首字母或编码"), id="query")
             yield ListTable(id="results")
             yield Label(_("↑↓ 选择，回车确定，Esc 取消"), classes="hint")
@@ -116,14 +116,14 @@ class AskScreen(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question, classes="title")
+            yield Label(self.question, classes="title", markup=False)
             yield Input(
                 self.value,
                 type="integer" if self.number else "text",
                 id="answer",
                 max_length=10 if self.number else 200,
             )
-            yield Label("", classes="problem", id="problem")
+            yield Label("", classes="problem", id="problem", markup=False)
             yield Label(_("回车确定，Esc 取消"), classes="hint")
 
     def on_mount(self) -> None:
@@ -152,11 +152,11 @@ class ConfirmScreen(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="title")
+            yield Label(self.title_text, classes="title", markup=False)
             with VerticalScroll():
-                yield Static(self.body)
+                yield Static(self.body, markup=False)
                 for problem in self.problems:
-                    yield Static(problem, classes="problem")
+                    yield Static(problem, classes="problem", markup=False)
             hint = (
                 _("有问题的行必须先改好，Esc 返回")
                 if self.problems
@@ -180,8 +180,8 @@ class TextScreen(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="title")
+            yield Label(self.title_text, classes="title", markup=False)
             with VerticalScroll():
                 yield Static(self.text, markup=False)
             if self.note:
-                yield Label(self.note, classes="hint")
+                yield Label(self.note, classes="hint", markup=False)

@@ -24,8 +24,6 @@ from pos.widgets.household_panel import HouseholdPanel, describe
 from pos.widgets.list_table import ListTable
 
 PAGE = 12
-EARNED = ("award", "deduction", "adjustment", "base", "reversal")
-SPENT = ("redemption",)
 
 
 class HouseholdDetailScreen(CardPrinter, ShopScreen):
@@ -43,7 +41,7 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
     def __init__(self, number: str) -> None:
         super().__init__()
         self.number = number
-        self.kinds = EARNED
+        self.spent = False
         self.page = 0
 
     def compose(self) -> ComposeResult:
@@ -59,7 +57,7 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
         )
         self.refresh_all()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def allowed(self, action: str) -> bool:
         needs = {
             "edit": "edit_household",
             "reverse": "reverse",
@@ -74,28 +72,28 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
 
     def refresh_all(self) -> None:
         household = self.household
-        self.query_one(HouseholdPanel).show(household, entries=0)
+        self.query_one(HouseholdPanel).show(household, entries=0, detail=True)
         live = cards.live_card(household.number)
         card = (
             _("第 {serial} 号卡，{issued} 发").format(serial=live.serial, issued=live.issued[:10])
             if live
             else _("没有有效的卡")
         )
-        total = (
-            Entry.select().where(Entry.household == self.number, Entry.kind.in_(self.kinds)).count()
-        )
+        total = ledger.history_size(self.number, spent=self.spent)
         pages = max(1, -(-total // PAGE))
         self.page = min(self.page, pages - 1)
-        kind = _("得分记录") if self.kinds == EARNED else _("兑换记录")
+        kind = _("兑换记录") if self.spent else _("得分记录")
         where = _("第 {page}/{pages} 页，共 {total} 条").format(
             page=self.page + 1, pages=pages, total=total
         )
         self.query_one("#history-title", Static).update(f"[b]{kind}[/b]  {where}  ·  {card}")
         table = self.query_one(ListTable)
         table.clear()
-        for entry in ledger.history(
-            self.number, limit=PAGE, offset=self.page * PAGE, kinds=self.kinds
-        ):
+        page = ledger.history(self.number, limit=PAGE, offset=self.page * PAGE, spent=self.spent)
+        undone = ledger.reversed_among([entry.id for entry in page])
+        reversed_mark = _("已冲正")
+        for entry in page:
+            note = f"{reversed_mark} · {entry.note}" if entry.id in undone else entry.note
             table.add_row(
                 human(entry.id),
                 entry.time[:16],
@@ -103,12 +101,12 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
                 describe(entry),
                 entry.qty,
                 entry.operator,
-                entry.note,
+                note.removesuffix(" · "),
                 key=str(entry.id),
             )
 
     def action_toggle(self) -> None:
-        self.kinds = SPENT if self.kinds == EARNED else EARNED
+        self.spent = not self.spent
         self.page = 0
         self.refresh_all()
 

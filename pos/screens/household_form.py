@@ -71,7 +71,7 @@ class HouseholdFormScreen(Dialog):
                     id="status",
                     allow_blank=False,
                 )
-            yield Label("", classes="problem", id="problem")
+            yield Label("", classes="problem", id="problem", markup=False)
             yield Label(_("F10 保存，Esc 放弃"), classes="hint")
         self.initial_group = form.group if form else ""
 

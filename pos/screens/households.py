@@ -50,7 +50,7 @@ class HouseholdsScreen(CardPrinter, ShopScreen):
             _("输入即查；↑↓ 选择，回车打开农户")
         )
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def allowed(self, action: str) -> bool:
         if action == "add":
             return self.actor.may("edit_household")
         if action == "print_village":

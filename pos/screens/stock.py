@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -43,7 +44,7 @@ class StockScreen(ShopScreen):
         super().on_screen_resume()
         self.fill(self.query_one("#find", Input).value, hint=False)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def allowed(self, action: str) -> bool:
         needs = {"donation": "donate", "count": "count", "adjust": "adjust_stock"}
         return self.actor.may(needs[action]) if action in needs else True
 
@@ -61,9 +62,9 @@ class StockScreen(ShopScreen):
         table.clear()
         low = 0
         for item in stock.search_items(text, limit=500):
-            mark = ""
+            mark: Text | str = ""
             if item.stock <= item.reorder_level:
-                mark, low = "[b red]" + _("低库存") + "[/]", low + 1
+                mark, low = Text(_("低库存"), style="bold red"), low + 1
             table.add_row(
                 item.code,
                 item.name,

@@ -1,4 +1,7 @@
-"""The top line (station, operator, date) and the message line of every screen."""
+"""The top line (station, operator, date) and the message line of every screen.
+
+Both show text as it is, never as markup: messages quote what people typed and scanned.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,9 @@ class StatusBar(Static):
     DEFAULT_CSS = """
     StatusBar { height: 1; background: $primary; color: $text; padding: 0 1; }
     """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(markup=False, **kwargs)
 
     def on_mount(self) -> None:
         shop = self.app.shop  # type: ignore[attr-defined]
@@ -32,6 +38,9 @@ class MessageBar(Static):
     MessageBar.error { color: $text; background: $error 60%; text-style: bold; }
     MessageBar.ok { color: $text; background: $success 40%; }
     """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(markup=False, **kwargs)
 
     def say(self, text: str, *, error: bool = False) -> None:
         self.set_classes("error" if error else "ok")

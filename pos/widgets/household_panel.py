@@ -21,6 +21,7 @@ from pos.i18n import _
 class HouseholdPanel(Static):
     DEFAULT_CSS = """
     HouseholdPanel { border: round $primary; padding: 0 1; height: 13; }
+    HouseholdPanel.detail { height: auto; }
     HouseholdPanel.empty { color: $text-muted; border: round $panel; }
     """
 
@@ -28,8 +29,14 @@ class HouseholdPanel(Static):
         self.show(None)
 
     def show(
-        self, household: Household | None, *, entries: int = 5, after: int | None = None
+        self,
+        household: Household | None,
+        *,
+        entries: int = 5,
+        after: int | None = None,
+        detail: bool = False,
     ) -> None:
+        """`detail` adds the household's size and phone, for the household screen."""
         if household is None:
             self.border_title = _("农户")
             self.add_class("empty")
@@ -43,6 +50,11 @@ class HouseholdPanel(Static):
             (_("村"), escape(f"{village.township.name} {village.name}")),
             (_("类别"), _(household.category)),
         ]
+        if detail:
+            self.add_class("detail")
+            rows.append((_("人口"), _("{count} 人").format(count=household.members)))
+            if household.phone:
+                rows.append((_("电话"), escape(household.phone)))
         if household.status != "active":
             rows.append((_("状态"), f"[b red]{_(STATUS_NAMES[household.status])}[/]"))
         balance = _("[b]{count}[/] 分").format(count=household.balance)

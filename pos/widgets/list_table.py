@@ -5,10 +5,29 @@ The screen moves its cursor (↑/↓ bound on the screen) and asks which row is 
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import DataTable
 
 
-class ListTable(DataTable):
+def _plain(cell: object) -> object:
+    return Text(cell) if isinstance(cell, str) else cell
+
+
+class PlainTable(DataTable):
+    """A DataTable that shows strings exactly as they are.
+
+    DataTable reads a string cell as markup; names and notes come from people, and a note
+    holding '[/]' would stop the screen. A cell that should be styled is passed as rich Text.
+    """
+
+    def add_row(self, *cells, **kwargs):
+        return super().add_row(*map(_plain, cells), **kwargs)
+
+    def update_cell(self, row_key, column_key, value, **kwargs):
+        return super().update_cell(row_key, column_key, _plain(value), **kwargs)
+
+
+class ListTable(PlainTable):
     can_focus = False
 
     def __init__(self, **kwargs) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from textual import events
 from textual.message import Message
-from textual.widgets import DataTable
+
+from pos.widgets.list_table import PlainTable
 
 MAX_DIGITS = 4
 
 
-class QuantityGrid(DataTable):
+class QuantityGrid(PlainTable):
     """Rows keyed by a string; column `qty_column` holds the typed quantity (0 = none)."""
 
     DEFAULT_CSS = """

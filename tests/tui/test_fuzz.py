@@ -12,7 +12,7 @@ from db.verify import verify
 from tests.tui.conftest import give_points, sign_in
 
 ALPHABET = (
-    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz:.-+%$*/ "
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz:.-+%$*/[]\\=@ "
     "张三李四大米洗衣粉，。：（）１２３ＡＸ"
 )
 KEYS = ["enter", "backspace", "escape", "up", "down", "tab", "f6", "f7", "f8", "f10"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from db import redemptions
 from db.auth import sign_in as service_sign_in
+from db.corrections import adjust_points
 from db.models import Card, Entry, Household, Item
 from tests.tui.conftest import SIZE, give_points, message, payload, scan, sign_in
 
@@ -21,8 +22,8 @@ async def test_search_by_initials_number_and_id_tail(app):
         await pilot.press("f4", *"nxy")
         await pilot.pause()
         table = app.screen.query_one("#results")
-        assert table.row_count == 1 and table.get_row_at(0)[1] == "农秀英"
-        assert "**********" in table.get_row_at(0)[2]  # the ID number is masked
+        assert table.row_count == 1 and str(table.get_row_at(0)[1]) == "农秀英"
+        assert "**********" in str(table.get_row_at(0)[2])  # the ID number is masked
         await pilot.press(*["backspace"] * 3, *"101202")
         await pilot.pause()
         assert table.row_count == 3
@@ -131,3 +132,21 @@ async def test_manager_prints_a_card_and_a_village(app, shop_file):
         assert "已生成 1 张卡" in message(app)
     folder = shop_file.with_name("cards")
     assert sorted(p.name for p in folder.iterdir()) == ["1012010001.png", "451425101202.pdf"]
+
+
+async def test_notes_that_look_like_markup_are_shown_as_typed(app):
+    """People type brackets; '[/]' read as markup would stop the screen."""
+    clock = app.shop.clock
+    manager = service_sign_in("manager", "1234", clock)
+    adjust_points(manager, clock, "1012010001", 5, "[/] [b]补录[/b]", kind="base")
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "manager")
+        await open_household(pilot, "zs")
+        table = app.screen.query_one("#history")
+        assert str(table.get_row_at(0)[-1]) == "[/] [b]补录[/b]"
+        await pilot.press("f8", *"[red]x[/", "enter")
+        await pilot.pause()
+        await pilot.press("f6", "f6")
+        await pilot.pause()
+        assert str(table.get_row_at(1)[-1]).startswith("已冲正 · [/] [b]")
+    assert Entry.get(Entry.kind == "reversal").note == "[red]x[/"
