@@ -20,11 +20,12 @@ def table(
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     view = Table(*headers, box=None, pad_edge=False)
     count = 0
-    for row in rows:
-        view.add_row(*("" if v is None else str(v) for v in row))
+    for row in rows:  # Text: a name or note holding '[' is printed as it is, not as markup
+        view.add_row(*(Text("" if v is None else str(v)) for v in row))
         count += 1
     console = Console(soft_wrap=True)
     console.print(view)

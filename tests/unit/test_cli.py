@@ -210,3 +210,15 @@ def test_the_shop_on_a_missing_database_says_what_to_do(tmp_path):
     result = run("--db", tmp_path / "none.sqlite")
     assert result.exit_code == 1
     assert "数据库文件不存在" in result.stderr and "aixin demo" in result.stderr
+
+
+def test_tables_print_names_as_they_are(demo_db):
+    """A name holding brackets is printed as typed, never read as markup."""
+    with sqlite3.connect(demo_db) as con:
+        con.execute(
+            "UPDATE household SET head_name = '[/]张[b]'"
+            " WHERE number = (SELECT min(number) FROM household)"
+        )
+    result = run("household", "list", "--db", demo_db)
+    assert result.exit_code == 0, result.output
+    assert "[/]张[b]" in result.output
