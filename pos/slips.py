@@ -84,13 +84,15 @@ def donation_rows(donation_id: int) -> list[Row]:
     total = 0
     for line in gift.lines:
         rows.append((line.item.name, ""))
-        rows.append((f"  × {line.qty} {line.item.unit}", _yuan(line.value_fen)))
+        value = _yuan(line.value_fen) if line.value_fen else ""  # goods not valued: no "0.00"
+        rows.append((f"  × {line.qty} {line.item.unit}", value))
         total += line.value_fen
     if gift.cash_fen:
         rows.append((_("现金"), _yuan(gift.cash_fen)))
+    rows.append(RULE)
+    if total + gift.cash_fen:
+        rows.append((_("估价合计"), _yuan(total + gift.cash_fen)))
     return rows + [
-        RULE,
-        (_("估价合计"), _yuan(total + gift.cash_fen)),
         (_("经办"), gift.operator),
         ("", ""),
         (_("衷心感谢您的爱心捐赠！"), ""),
