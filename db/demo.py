@@ -91,13 +91,18 @@ def build(
         progress(f"{month:%Y 年 %m 月}的捐赠、记分和兑换")
         history.month(month)
     history.finish(today)
+    return DemoStation(station, len(people), len(villages), sample_household())
+
+
+def sample_household() -> str:
+    """The active household with the most points: the one to try a redemption with."""
     sample = (
         Household.select()
         .where(Household.status == "active")
         .order_by(Household.balance.desc(), Household.number)
         .first()
     )
-    return DemoStation(station, len(people), len(villages), sample.number)
+    return sample.number
 
 
 def demo_townships(county: str, number: int) -> list[Place]:

@@ -11,8 +11,10 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
+from db import cards
 from db.clock import Clock, default_clock
 from db.connection import connect
+from db.demo import sample_household
 from db.models import Setting
 from db.station import local_station
 from pos.i18n import _, translate_bindings, use
@@ -127,8 +129,11 @@ def make_app(
     clock: Clock | None = None,
     lang: str = "zh",
     idle_minutes: float | None = None,
+    demo: bool = False,
 ) -> AixinApp:
-    """The shop on the station database at `db_path` (refuses a file that is not one)."""
+    """The shop on the station database at `db_path` (refuses a file that is not one).
+
+    `demo` shows the demo operators at sign-in and a card to try at the till."""
     use(lang)
     connect(db_path)
     station = local_station()
@@ -143,5 +148,6 @@ def make_app(
         station_name=station.name,
         idle_minutes=idle_minutes,
         slips_dir=Path(db_path).with_name("slips"),
+        demo_card=cards.payload_for(sample_household()) if demo else "",
     )
     return AixinApp(shop)

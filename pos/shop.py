@@ -18,6 +18,8 @@ class Shop:
     actor: Actor | None = None
     idle_minutes: float = 10.0
     slips_dir: Path = field(default_factory=Path)
+    #: on a demo station, a card payload to type where a scanner would send it
+    demo_card: str = ""
 
     @property
     def signed_in(self) -> Actor:

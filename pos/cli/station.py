@@ -61,7 +61,7 @@ def demo(
     if not no_ui:
         from pos.cli.shop import open_shop
 
-        open_shop(path, None)
+        open_shop(path, None, demo=True)
 
 
 def _build(path: Path, station: str, seed: int, keys: tuple[str, str] | None = None) -> None:

@@ -70,7 +70,10 @@ class CheckoutScreen(ShopScreen):
         table = self.query_one("#basket", ListTable)
         table.add_columns(_("商品"), _("单价"), _("数量"), _("积分"))
         self.refresh_basket()
-        self.query_one("#message").hint(_("先扫会员卡，再扫商品；F10 完成兑换"))  # type: ignore[attr-defined]
+        hint = _("先扫会员卡，再扫商品；F10 完成兑换")
+        if self.shop.demo_card:
+            hint += "  " + _("演示卡：{payload}").format(payload=self.shop.demo_card)
+        self.query_one("#message").hint(hint)  # type: ignore[attr-defined]
 
     # -- scanning -------------------------------------------------------------------------
 

@@ -75,3 +75,15 @@ async def test_ctrl_q_quits_from_anywhere(app):
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_a_demo_till_says_who_can_sign_in_and_which_card_to_try(shop_file):
+    app = make_app(shop_file, clock=FixedClock(NOW), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        assert "密码都是 1234" in str(app.screen.query_one("#signin .hint").render())
+        await sign_in(pilot, "clerk")
+        card = app.shop.demo_card
+        assert card.startswith("AX1:") and card in message(app)
+        await pilot.press(*card, "enter")
+        await pilot.pause()
+        assert app.screen.household is not None
