@@ -27,8 +27,10 @@ class SignInScreen(ShopScreen):
             yield Input(placeholder=_("数字密码"), password=True, id="pin", max_length=12)
             yield MessageBar(id="message")
             if self.shop.demo_card:
-                operators = _("演示站点：操作员 clerk（店员）、cadre（村干部）、manager（站长）")
-                yield Label(operators + _("，密码都是 1234"), classes="hint")
+                yield Label(
+                    _("演示站点，密码都是 1234：\nclerk 店员 · cadre 村干部 · manager 站长"),
+                    classes="hint",
+                )
         yield Footer()
 
     @on(Input.Submitted, "#operator")
