@@ -230,8 +230,8 @@ class AwardScreen(ShopScreen):
             if qty
         ]
 
-    def recheck(self) -> list[str]:
-        """Fill the points and the problem of every row; returns the problems."""
+    def recheck(self) -> dict[str, str]:
+        """Fill the points and the problem of every row; returns the problems by household."""
         grid = self.query_one(QuantityGrid)
         columns = grid.columns_keys()
         problems: dict[str, str] = {}
@@ -251,12 +251,7 @@ class AwardScreen(ShopScreen):
         self.query_one("#totals", Static).update(
             _("{count} 户，合计 {total:+d} 分").format(count=count, total=total)
         )
-        return [
-            _("{number} {name}：{why}").format(
-                number=number, name=self.rows[number].head_name, why=why
-            )
-            for number, why in problems.items()
-        ]
+        return problems
 
     def action_confirm(self) -> None:
         if self.chosen is None:
@@ -267,11 +262,21 @@ class AwardScreen(ShopScreen):
             self.say(_("还没有输入任何数量"), error=True)
             return
         problems = self.recheck()
+        if problems:  # back from the dialog, the cursor waits on the first row to change
+            grid = self.query_one(QuantityGrid)
+            grid.move_cursor(row=min(map(grid.get_row_index, problems)))
+            self.focus_next_time = "#grid"
         total = sum(self.chosen.points * int(ln.qty) for ln in lines)
         body = _("{task}：{count} 户，合计 {total:+d} 分。").format(
             task=self.chosen.name, count=len(lines), total=total
         )
-        self.app.push_screen(ConfirmScreen(_("确认入账"), body, problems=problems), self.write)
+        said = [
+            _("{number} {name}：{why}").format(
+                number=number, name=self.rows[number].head_name, why=why
+            )
+            for number, why in problems.items()
+        ]
+        self.app.push_screen(ConfirmScreen(_("确认入账"), body, problems=said), self.write)
 
     def write(self, confirmed: bool | None) -> None:
         if not confirmed:

@@ -12,7 +12,7 @@ from db.errors import Refused
 from pos.i18n import _, translate_bindings
 from pos.shop import Shop
 from pos.widgets.bars import MessageBar, StatusBar
-from pos.widgets.list_table import ListTable
+from pos.widgets.list_table import PlainTable
 
 
 class ShopScreen(Screen[None]):
@@ -61,7 +61,7 @@ class ShopScreen(Screen[None]):
             inputs.first().focus()
 
     def action_move(self, step: int) -> None:
-        lists = self.query(ListTable)
+        lists = self.query(PlainTable)
         if lists:
             lists.first().step(step)
 

@@ -26,16 +26,16 @@ class PlainTable(DataTable):
     def update_cell(self, row_key, column_key, value, **kwargs):
         return super().update_cell(row_key, column_key, _plain(value), **kwargs)
 
+    def step(self, rows: int) -> None:
+        if self.row_count:
+            self.move_cursor(row=(self.cursor_row + rows) % self.row_count)
+
 
 class ListTable(PlainTable):
     can_focus = False
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
-
-    def step(self, rows: int) -> None:
-        if self.row_count:
-            self.move_cursor(row=(self.cursor_row + rows) % self.row_count)
 
     def chosen(self) -> str | None:
         """The key of the row under the cursor."""

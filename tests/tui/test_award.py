@@ -61,6 +61,13 @@ async def test_refusals_show_in_the_grid_and_block_confirming(app):
         await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmScreen"
         await pilot.press("escape")
+        await pilot.pause()
+        # back on the grid, on the first row to change
+        assert app.focused is grid and grid.current_key() == "1012010001"
+        await pilot.press("backspace", "2", "down", "down", "backspace", "f10")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmScreen" and not app.screen.problems
+        await pilot.press("escape")
     assert Entry.select().where(Entry.kind == "award").count() == 0
 
 
