@@ -12,7 +12,7 @@ from db.auth import Actor, require
 from db.clock import Clock
 from db.connection import database
 from db.errors import N_, Refused
-from db.ids import human
+from db.ids import human, station_of
 from db.models import Entry, Household, Redemption, StockMove
 
 KIND_NAMES = {
@@ -69,6 +69,14 @@ def reverse_entry(actor: Actor, clock: Clock, entry_id: int, reason: str) -> int
             raise Refused("条目 {entry} 不存在", entry=human(entry_id))
         if entry.kind == "redemption" and entry.redemption_id is not None:
             return reverse_redemption(actor, clock, entry.redemption_id, reason)
+        if station_of(entry.id) != actor.station:
+            # another station may reverse it too while the two are apart: the county could
+            # then never take both, so each entry is corrected where it was written
+            raise Refused(
+                "条目 {entry} 是站点 {station} 记的，只能在那里冲正",
+                entry=human(entry.id),
+                station=station_of(entry.id),
+            )
         _not_reversed(entry)
         household = Household.get_by_id(entry.household_id)
         if household.balance - entry.points < 0:

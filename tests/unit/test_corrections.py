@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from peewee import IntegrityError
 
@@ -109,3 +111,16 @@ def test_adjustments_and_opening_balances(station):
         adjust_points(station.manager, station.clock, "1012010001", 0, "x")
     with pytest.raises(Refused, match="无权调整积分"):
         adjust_points(station.clerk, station.clock, "1012010001", 5, "x")
+
+
+def test_entries_and_redemptions_are_reversed_only_where_written(station):
+    """Two stations apart could each reverse the same entry; the county could take only one."""
+    award = awards.award(station.manager, station.clock, "1012010001", "GY02")
+    slip = redemptions.redeem(station.clerk, station.clock, "1012010001", [("G007", 1)])
+    elsewhere = dataclasses.replace(station.manager, station="451425-09")
+    before = snapshot()
+    with pytest.raises(Refused, match="只能在那里冲正"):
+        reverse_entry(elsewhere, station.clock, award, "记错了户")
+    with pytest.raises(Refused, match="只能在那里冲正"):
+        reverse_redemption(elsewhere, station.clock, slip.id, "扫错了")
+    assert snapshot() == before
