@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 
 from db import cards
+from db.audit import BooksClock
 from db.clock import Clock, default_clock
 from db.connection import connect
 from db.demo import sample_household
@@ -143,7 +144,7 @@ def make_app(
         idle_minutes = float(configured) if configured.replace(".", "", 1).isdigit() else 10.0
     shop = Shop(
         db_path=Path(db_path),
-        clock=clock or default_clock(),
+        clock=clock or BooksClock(default_clock()),
         station=station.code,
         station_name=station.name,
         idle_minutes=idle_minutes,

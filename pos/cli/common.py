@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from db import auth
+from db.audit import BooksClock
 from db.clock import Clock, default_clock
 from db.connection import close, connect
 from db.errors import Refused
@@ -36,7 +37,7 @@ tsv_option = click.option(
 
 
 def clock() -> Clock:
-    return default_clock()
+    return BooksClock(default_clock())
 
 
 def refusals(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -8,11 +8,10 @@ import click
 
 from catalog.tabular import read_rows
 from db import households
-from db.clock import default_clock
 from db.errors import Refused
 from db.models import Household, Village
 from db.station import local_station
-from pos.cli.common import db_option, open_books, refusals, sign_in, tsv_option
+from pos.cli.common import clock, db_option, open_books, refusals, sign_in, tsv_option
 from pos.cli.output import table
 from pos.i18n import _
 
@@ -57,7 +56,9 @@ def list_households(db_path: Path, village: str | None, tsv: bool) -> None:
 @household.command("import")
 @db_option
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--operator", metavar="NAME", help="做导入的站长（可选；不填时按花名册导入记录）。")
+@click.option(
+    "--operator", metavar="NAME", help="做导入的站长（在站点必填；县级数据库导入花名册时不填）。"
+)
 @refusals
 def import_households(db_path: Path, file: Path, operator: str | None) -> None:
     """从 xlsx 或 csv 导入农户（户号、户主、身份证号、村、组、类别、人口、电话、状态）。
@@ -69,7 +70,7 @@ def import_households(db_path: Path, file: Path, operator: str | None) -> None:
         file, households.COLUMNS, ("number", "head_name", "id_number", "village", "category")
     )
     actor = sign_in(operator) if operator else None
-    counts = households.import_rows(actor, default_clock(), rows, station=local_station().code)
+    counts = households.import_rows(actor, clock(), rows, station=local_station().code)
     click.echo(_("导入完成：新增 {added} 户，更新 {updated} 户。").format(**counts))
 
 

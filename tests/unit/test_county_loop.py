@@ -213,8 +213,8 @@ def test_refusals_on_the_command_line(loop, tmp_path):
     assert result.exit_code == 1 and "已经存在" in result.stderr
     assert not (tmp_path / "y.setup").exists()
     result = run(
-        "export", "--db", loop / "451425-01.sqlite", "--month", "2026-11", "--out", tmp_path
-    )
+        "export", "--db", loop / "451425-01.sqlite", "--month", "2026-12", "--out", tmp_path
+    )  # the books have been written up to December 2nd at the latest
     assert result.exit_code == 1 and "还没有结束" in result.stderr
     update = tmp_path / "u.sqlite"
     ok("county", "update", "--db", county, "--station", "451425-02", "--out", update)

@@ -8,6 +8,7 @@ import pytest
 from peewee import IntegrityError
 
 from db import awards, chain, ids, redemptions
+from db.audit import BooksClock
 from db.clock import FixedClock, default_clock
 from db.connection import database
 from db.errors import Refused
@@ -32,10 +33,20 @@ def test_invariant_1_points_are_integers(station):
     assert types == [("integer",)]
 
 
-@pytest.mark.parametrize("table", ["ledger_entry", "stock_move"])
-@pytest.mark.parametrize("statement", ["UPDATE {t} SET note = 'x'", "DELETE FROM {t}"])
+@pytest.mark.parametrize("table", ["ledger_entry", "stock_move", "audit"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE {t} SET note = 'x'",
+        "DELETE FROM {t}",
+        # REPLACE deletes the row it displaces; the delete must meet the trigger too
+        "INSERT OR REPLACE INTO {t} SELECT * FROM {t} ORDER BY id DESC LIMIT 1",
+    ],
+)
 def test_invariant_2_entries_and_moves_are_immutable(station, table, statement):
     awards.award(station.manager, station.clock, "1012010001", "GY02")
+    if table == "audit":
+        statement = statement.replace("note", "detail")
     with pytest.raises(IntegrityError, match="immutable"), database.atomic():
         database.execute_sql(statement.format(t=table))
 
@@ -107,6 +118,21 @@ def test_invariant_7_time_comes_from_the_injected_clock(station):
     station.clock.at = datetime(2025, 1, 2, 3, 4, 5)
     entry = Entry.get_by_id(awards.award(station.manager, station.clock, "1012010001", "GY02"))
     assert entry.time == "2025-01-02 03:04:05"
+
+
+def test_invariant_7_the_books_clock_never_goes_back(station):
+    """A PC clock set back must not put records before older ones: months are cut by time,
+    the chain by id, and the station's monthly files would drop what fell in between."""
+    clock = BooksClock(station.clock)
+    station.clock.at = datetime(2026, 12, 5, 10, 0, 0)
+    first = awards.award(station.manager, clock, "1012010001", "GY02")
+    station.clock.at = datetime(2026, 9, 15, 10, 0, 0)  # someone set the clock back
+    second = awards.award(station.manager, clock, "1012010002", "GY02")
+    station.clock.at = datetime(2026, 12, 6, 10, 0, 0)
+    third = awards.award(station.manager, clock, "1012010003", "GY02")
+    times = [Entry.get_by_id(i).time for i in (first, second, third)]
+    assert times == sorted(times) and times[1] == times[0] == "2026-12-05 10:00:00"
+    assert times[2] == "2026-12-06 10:00:00"  # the real time again once it has caught up
 
 
 def test_the_environment_can_fix_the_clock(monkeypatch):
