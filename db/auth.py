@@ -108,13 +108,13 @@ def sign_in(name: str, pin: str, clock: Clock) -> Actor:
         with database.atomic():
             audit.record(name, station, now, "sign-in-refused", "未知或已停用的操作员")
         raise Refused("操作员 {name} 不存在或已停用", name=name)
-    if operator.locked_until and operator.locked_until > stamp(now):
+    if not _take_a_try(operator, now):
         with database.atomic():
             audit.record(name, station, now, "sign-in-refused", "已锁定")
         raise Refused(
             "操作员 {name} 连续输错密码，已锁定到 {until}，请稍后再试或找站长",
             name=name,
-            until=operator.locked_until[11:16],
+            until=(Operator.get_by_id(operator.id).locked_until or stamp(now + LOCK_TIME))[11:16],
         )
     if not pin_matches(pin, operator.pin_hash):
         left = _count_failure(operator, station, now)
@@ -133,14 +133,36 @@ def sign_in(name: str, pin: str, clock: Clock) -> Actor:
     return actor_for(operator, station)
 
 
-def _count_failure(operator: Operator, station: str, now: datetime) -> int:
-    """Record a wrong PIN; returns how many tries are left, 0 when it now locks."""
-    failed = operator.failed_pins + 1
-    locked = stamp(now + LOCK_TIME) if failed >= MAX_FAILED_PINS else None
+def _take_a_try(operator: Operator, now: datetime) -> bool:
+    """Count this try as wrong before the PIN is checked (a right PIN sets it back to 0).
+
+    One UPDATE both checks and counts, so tries made at the same moment from several tills
+    or scripts each take one of the five, and a sixth finds the operator locked.
+    """
+    moment = stamp(now)
+    unlocked = Operator.locked_until.is_null() | (Operator.locked_until <= moment)
     with database.atomic():
-        Operator.update(failed_pins=0 if locked else failed, locked_until=locked).where(
-            Operator.id == operator.id
-        ).execute()
+        taken = (
+            Operator.update(failed_pins=Operator.failed_pins + 1)
+            .where(Operator.id == operator.id, unlocked, Operator.failed_pins < MAX_FAILED_PINS)
+            .execute()
+        )
+        if not taken:  # five tries under way at once: lock now, if nothing has yet
+            Operator.update(failed_pins=0, locked_until=stamp(now + LOCK_TIME)).where(
+                Operator.id == operator.id, unlocked
+            ).execute()
+    return bool(taken)
+
+
+def _count_failure(operator: Operator, station: str, now: datetime) -> int:
+    """Record a wrong PIN (its try is already counted); returns the tries left, 0 when locked."""
+    with database.atomic():
+        failed = Operator.get_by_id(operator.id).failed_pins
+        locked = stamp(now + LOCK_TIME) if failed >= MAX_FAILED_PINS else None
+        if locked:
+            Operator.update(failed_pins=0, locked_until=locked).where(
+                Operator.id == operator.id
+            ).execute()
         audit.record(
             operator.name,
             station,
@@ -148,7 +170,7 @@ def _count_failure(operator: Operator, station: str, now: datetime) -> int:
             "sign-in-refused",
             "密码错误，已锁定" if locked else "密码错误",
         )
-    return MAX_FAILED_PINS - failed
+    return max(0, MAX_FAILED_PINS - failed)
 
 
 def actor_for(operator: Operator, station: str) -> Actor:

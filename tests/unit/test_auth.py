@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 
 from db import auth
+from db.connection import database
 from db.errors import Refused
 from db.models import Audit, Operator
 
@@ -55,6 +58,39 @@ def test_a_right_pin_resets_the_count(station):
     auth.sign_in("clerk", "1234", station.clock)
     with pytest.raises(Refused, match="还可以再试 4 次"):
         auth.sign_in("clerk", "9999", station.clock)
+
+
+def test_tries_made_at_once_still_get_five_pin_checks_at_most(station, monkeypatch):
+    """A script trying PINs from eight places at once: each try takes one of the five."""
+    checks = []
+    slow_check = auth.pin_matches
+
+    def pin_matches(pin: str, digest: str) -> bool:
+        checks.append(pin)
+        time.sleep(0.3)  # every try is under way before the first check ends
+        return slow_check(pin, digest)
+
+    monkeypatch.setattr(auth, "pin_matches", pin_matches)
+    said: list[str] = []
+
+    def attempt(pin: str) -> None:
+        try:
+            auth.sign_in("clerk", pin, station.clock)
+        except Refused as refusal:
+            said.append(refusal.render(lambda text: text))
+        finally:
+            database.close()
+
+    threads = [threading.Thread(target=attempt, args=(f"{n:04d}",)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checks) == 5 and len(said) == 8
+    assert sum("已锁定到" in text for text in said) == 3
+    assert Operator.get(Operator.name == "clerk").locked_until is not None
+    with pytest.raises(Refused, match="已锁定到"):
+        auth.sign_in("clerk", "1234", station.clock)
 
 
 def test_unknown_and_inactive_operators_are_refused(station):
