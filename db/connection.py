@@ -19,6 +19,9 @@ PRAGMAS = {
     # FULL: a committed redemption survives a power cut, not only a killed process.
     "synchronous": "full",
     "busy_timeout": 5000,
+    # REPLACE deletes the row it displaces: with this on, that delete meets the triggers
+    # that keep entries, moves, slips and the audit trail immutable.
+    "recursive_triggers": 1,
     "cache_size": -64_000,
 }
 
