@@ -184,7 +184,7 @@ class _History:
         for code in self.goods[:12]:
             item = Item.get_by_id(code)
             short = 1 if item.stock > 5 and code[-1] in "158" else 0
-            stock.record_count(self.clerk, count.id, code, item.stock - short)
+            stock.record_count(self.clerk, self.clock, count.id, code, item.stock - short)
         stock.finalize_count(self.manager, self.clock, count.id)
         if self.redeemed:
             corrections.reverse_redemption(

@@ -238,14 +238,14 @@ def start_count(actor: Actor, clock: Clock) -> StockCount:
     return count
 
 
-def record_count(actor: Actor, count_id: int, code: str, counted: int) -> None:
+def record_count(actor: Actor, clock: Clock, count_id: int, code: str, counted: int) -> None:
     """Enter (or correct) the counted quantity of one item in an open count."""
     require(actor, "count")
-    count = _open_count(count_id)
     if isinstance(counted, bool) or not isinstance(counted, int) or counted < 0:
         raise Refused("盘点数量应为不小于 0 的整数")
     item = find_item(code)
     with database.atomic():
+        count = _open_count(count_id)  # inside: a count finalized meanwhile takes no more
         StockCountLine.insert(
             id=next_id(StockCountLine, actor.station),
             count=count.id,
@@ -256,6 +256,13 @@ def record_count(actor: Actor, count_id: int, code: str, counted: int) -> None:
             conflict_target=[StockCountLine.count, StockCountLine.item],
             update={StockCountLine.expected: item.stock, StockCountLine.counted: counted},
         ).execute()
+        audit.record(
+            actor.name,
+            actor.station,
+            clock.now(),
+            "count-line",
+            f"{count.id} {item.code} 账面 {item.stock} 实盘 {counted}",
+        )
 
 
 def count_differences(count_id: int) -> list[tuple[Item, int, int]]:
@@ -271,8 +278,8 @@ def count_differences(count_id: int) -> list[tuple[Item, int, int]]:
 def finalize_count(actor: Actor, clock: Clock, count_id: int) -> list[int]:
     """Book the differences of a count as `count` moves; a manager's act."""
     require(actor, "finalize_count")
-    count = _open_count(count_id)
-    with database.atomic():
+    with database.atomic():  # BEGIN IMMEDIATE: a second finalize waits, then finds it done
+        count = _open_count(count_id)
         now = clock.now()
         moves = [
             NewMove(

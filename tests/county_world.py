@@ -191,7 +191,7 @@ def _november(stations: dict[str, Path]) -> None:
     redemptions.redeem(clerk, clock, "1012010001", [("G007", 2)])
     awards.award(manager, clock, "1012010002", "GY01", 1)
     count = stock.start_count(clerk, clock)
-    stock.record_count(clerk, count.id, "G007", 35)
+    stock.record_count(clerk, clock, count.id, "G007", 35)
     stock.finalize_count(manager, clock, count.id)
     households.set_status(manager, clock, "1012020001", "moved")
     close()

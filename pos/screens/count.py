@@ -97,7 +97,7 @@ class CountScreen(ShopScreen):
             try:
                 if self.count_id is None:
                     self.count_id = stock.start_count(self.actor, self.shop.clock).id
-                stock.record_count(self.actor, self.count_id, item.code, counted)
+                stock.record_count(self.actor, self.shop.clock, self.count_id, item.code, counted)
             except Refused as refusal:
                 self.refused(refusal)
                 return

@@ -6,7 +6,7 @@ import pytest
 
 from db import stock
 from db.errors import Refused
-from db.models import Donation, Donor, StockMove
+from db.models import Audit, Donation, Donor, StockMove
 
 
 def test_donation_books_goods_and_cash_with_a_donor(station):
@@ -54,10 +54,15 @@ def test_adjustments_are_for_managers_and_never_below_zero(station):
 
 def test_stock_count_books_only_the_differences_when_finalized(station):
     count = stock.start_count(station.clerk, station.clock)
-    stock.record_count(station.clerk, count.id, "G001", 9)
-    stock.record_count(station.clerk, count.id, "G007", 20)
-    stock.record_count(station.clerk, count.id, "G001", 8)  # recounted
+    stock.record_count(station.clerk, station.clock, count.id, "G001", 9)
+    stock.record_count(station.clerk, station.clock, count.id, "G007", 20)
+    stock.record_count(station.clerk, station.clock, count.id, "G001", 8)  # recounted
     assert [(i.code, e, c) for i, e, c in stock.count_differences(count.id)] == [("G001", 10, 8)]
+    entered = Audit.select().where(Audit.action == "count-line").order_by(Audit.id)
+    assert [(a.operator, a.detail) for a in entered][-1] == (
+        "clerk",
+        f"{count.id} G001 账面 10 实盘 8",
+    )
     with pytest.raises(Refused, match="无权确认盘点"):
         stock.finalize_count(station.clerk, station.clock, count.id)
     stock.finalize_count(station.manager, station.clock, count.id)
@@ -65,10 +70,14 @@ def test_stock_count_books_only_the_differences_when_finalized(station):
     move = StockMove.get(StockMove.count == count.id)
     assert (move.kind, move.qty) == ("count", -2)
     with pytest.raises(Refused, match="已于 .* 确认"):
-        stock.record_count(station.clerk, count.id, "G001", 1)
+        stock.record_count(station.clerk, station.clock, count.id, "G001", 1)
     with pytest.raises(Refused, match="盘点数量应为不小于 0 的整数"):
         stock.record_count(
-            station.clerk, stock.start_count(station.clerk, station.clock).id, "G001", -1
+            station.clerk,
+            station.clock,
+            stock.start_count(station.clerk, station.clock).id,
+            "G001",
+            -1,
         )
 
 
