@@ -17,6 +17,7 @@ from db.clock import Clock, stamp
 from db.connection import database
 from db.errors import N_, Refused, SheetRefused
 from db.models import HOUSEHOLD_CATEGORIES, Group, Household, Village
+from db.station import local_station
 
 NUMBER = re.compile(r"^[0-9A-Z]{4,12}$")
 STATUS_NAMES = {
@@ -212,9 +213,13 @@ def form_of(household: Household) -> HouseholdForm:
 
 
 def import_rows(actor: Actor | None, clock: Clock, rows: list[Row], *, station: str) -> dict:
-    """Add or update every row, or none: one bad row refuses the sheet, naming every bad row."""
+    """Add or update every row, or none: one bad row refuses the sheet, naming every bad row.
+
+    At a station a manager imports (`actor`); the county's roster comes without one."""
     if actor is not None:
         require(actor, "edit_household")
+    elif local_station().kind != "county":
+        raise Refused("在站点导入农户要由站长来做：请加上 --operator 站长的操作员名")
     problems: list[tuple[int, Refused]] = []
     counts = {"household-add": 0, "household-edit": 0}
     with database.atomic() as transaction:
@@ -249,6 +254,9 @@ def import_rows(actor: Actor | None, clock: Clock, rows: list[Row], *, station: 
     return {"added": counts["household-add"], "updated": counts["household-edit"]}
 
 
+ID_TAIL = 4
+
+
 def search(text: str, *, limit: int = 20, village: str | None = None) -> list[Household]:
     """By name, pinyin initials ('zs'), household number, or the tail of the ID number."""
     text = text.strip()
@@ -260,9 +268,14 @@ def search(text: str, *, limit: int = 20, village: str | None = None) -> list[Ho
     if is_initials_query(text):
         query = query.where(Household.initials ** like_pattern(text))
     elif text.isascii():
-        query = query.where(
-            Household.number.startswith(text.upper()) | Household.id_number.endswith(text.upper())
-        )
+        text = text.upper()
+        # The ID number: its last four (what the mask shows anyway) or the whole of it. A
+        # longer tail would let anyone read a hidden digit a search at a time.
+        if len(text) <= ID_TAIL:
+            by_id = Household.id_number.endswith(text)
+        else:
+            by_id = Household.id_number == text
+        query = query.where(Household.number.startswith(text) | by_id)
     else:
         query = query.where(Household.head_name.contains(text))
     return list(query.order_by(Household.number).limit(limit))

@@ -168,13 +168,17 @@ def test_household_import(demo_db, tmp_path):
         f"{village},监测户\n9990010002,黄,110105194912310021,{village},监测户\n",
         encoding="utf-8",
     )
-    refused = run("household", "import", "--db", demo_db, roster)
+    unsigned = run("household", "import", "--db", demo_db, roster)
+    assert unsigned.exit_code == 1 and "--operator" in unsigned.stderr
+    refused = run("household", "import", "--db", demo_db, roster, "--operator", "manager")
     assert refused.exit_code == 1 and "第 3 行" in refused.stderr and "校验位" in refused.stderr
     roster.write_text(
         f"户号,户主,身份证号,村,类别\n9990010001,韦小红,11010519491231002X,{village},监测户\n",
         encoding="utf-8",
     )
-    done = run("household", "import", "--db", demo_db, roster)
+    clerk = run("household", "import", "--db", demo_db, roster, "--operator", "clerk")
+    assert clerk.exit_code == 1 and "无权修改农户档案" in clerk.stderr
+    done = run("household", "import", "--db", demo_db, roster, "--operator", "manager")
     assert done.exit_code == 0 and "新增 1 户" in done.stdout
 
 

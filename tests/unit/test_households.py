@@ -90,7 +90,7 @@ def test_import_adds_and_updates_all_rows(station, tmp_path):
         encoding="gb18030",
     )
     rows = read_rows(path, households.COLUMNS, ("number", "head_name"))
-    counts = households.import_rows(None, station.clock, rows, station="451425-03")
+    counts = households.import_rows(station.manager, station.clock, rows, station="451425-03")
     assert counts == {"added": 1, "updated": 1}
     assert Household.get_by_id("1012010009").group.name == "三组"
     assert Household.get_by_id("1012010001").status == "moved"
@@ -108,7 +108,7 @@ def test_import_is_all_or_nothing_and_names_every_bad_line(station, tmp_path):
     rows = read_rows(path, households.COLUMNS, ("number",))
     before = snapshot()
     with pytest.raises(SheetRefused) as refused:
-        households.import_rows(None, station.clock, rows, station="451425-03")
+        households.import_rows(station.manager, station.clock, rows, station="451425-03")
     assert [line for line, _ in refused.value.problems] == [3, 4, 5]
     assert "与第 2 行重复" in str(refused.value)
     assert snapshot() == before
@@ -122,7 +122,7 @@ def test_import_reads_xlsx(station, tmp_path):
     path = tmp_path / "roster.xlsx"
     book.save(path)
     rows = read_rows(path, households.COLUMNS, ("number",))
-    households.import_rows(None, station.clock, rows, station="451425-03")
+    households.import_rows(station.manager, station.clock, rows, station="451425-03")
     assert Household.get_by_id("1012020009").members == 4
 
 
@@ -147,6 +147,8 @@ def test_unreadable_files_are_refused(tmp_path):
         ("黄建", ["1012020002"]),
         ("101202", ["1012020001", "1012020002", "1012020003"]),
         ("0056", ["1012020002"]),
+        ("50056", []),  # a tail longer than the mask shows would reveal hidden digits
+        ("451425196505050056", ["1012020002"]),  # the whole ID number
         ("nxy", ["1012020003"]),
         ("", []),
     ],
