@@ -141,7 +141,7 @@ def make_app(
     if idle_minutes is None:
         setting = Setting.get_or_none(Setting.name == "idle_minutes")
         configured = os.environ.get("AIXIN_IDLE_MINUTES") or (setting.value if setting else "")
-        idle_minutes = float(configured) if configured.replace(".", "", 1).isdigit() else 10.0
+        idle_minutes = float(configured) if configured.replace(".", "", 1).isdecimal() else 10.0
     shop = Shop(
         db_path=Path(db_path),
         clock=clock or BooksClock(default_clock()),

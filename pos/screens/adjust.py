@@ -58,7 +58,7 @@ class AdjustScreen(Dialog):
         kind = str(self.query_one("#kind", Select).value)
         text = self.query_one("#qty", Input).value.strip()
         try:
-            qty = int(text) if text.lstrip("-").isdigit() else 0
+            qty = int(text) if text.lstrip("-").isdecimal() else 0
             stock.adjust(
                 shop.signed_in,
                 shop.clock,

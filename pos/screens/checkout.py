@@ -111,7 +111,7 @@ class CheckoutScreen(ShopScreen):
         try:
             item = stock.find_item(text)
         except Refused:
-            matches = stock.search_items(text) if not text.isdigit() else []
+            matches = stock.search_items(text) if not text.isdecimal() else []
             if len(matches) == 1:
                 item = matches[0]
             elif matches:

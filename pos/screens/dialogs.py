@@ -133,7 +133,7 @@ class AskScreen(Dialog):
     def answered(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         problem = self.check(text) if self.check else None
-        if self.number and not problem and not (text.lstrip("-").isdigit()):
+        if self.number and not problem and not (text.lstrip("-").isdecimal()):
             problem = _("请输入整数")
         if problem:
             self.query_one("#problem", Label).update(problem)

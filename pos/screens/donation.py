@@ -84,7 +84,7 @@ class DonationScreen(ShopScreen):
         try:
             self.add(stock.find_item(text).code)
         except Refused as refusal:
-            found = stock.search_items(text) if not text.isdigit() else []
+            found = stock.search_items(text) if not text.isdecimal() else []
             if not found:
                 self.refused(refusal)
                 return

@@ -50,7 +50,7 @@ class QuantityGrid(PlainTable):
         if key is None:
             return await super()._on_key(event)
         qty = self.quantities.get(key, 0)
-        if event.character and event.character.isdigit():
+        if event.character and event.character in "0123456789":  # not ² or ①: isdigit() says yes
             text = (str(qty) if qty else "") + event.character
             self.set_qty(key, int(text[-MAX_DIGITS:]))
         elif event.key == "backspace":

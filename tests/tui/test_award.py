@@ -22,7 +22,7 @@ async def test_cadre_scores_a_village(app):
         grid = app.screen.query_one("#grid")
         assert list(grid.quantities) == [] and grid.row_count == 3
         assert app.focused is grid
-        await pilot.press("2", "enter", "3", "enter")
+        await pilot.press("2", "enter", "²", "①", "3", "enter")  # digits only, not ² or ①
         await pilot.pause()
         assert "2 户，合计 +10 分" in str(app.screen.query_one("#totals").render())
         await pilot.press("tab")

@@ -13,7 +13,7 @@ from tests.tui.conftest import give_points, sign_in
 
 ALPHABET = (
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz:.-+%$*/[]\\=@ "
-    "张三李四大米洗衣粉，。：（）１２３ＡＸ"
+    "张三李四大米洗衣粉，。：（）１２３ＡＸ²①😀"
 )
 KEYS = ["enter", "backspace", "escape", "up", "down", "tab", "f6", "f7", "f8", "f10"]
 
