@@ -37,7 +37,7 @@ class AwardScreen(ShopScreen):
         Binding("f7", "pick_village", "整村"),
         Binding("f8", "remove_row", "删除行"),
         Binding("f10", "confirm", "确认入账"),
-        Binding("escape", "clear", "清空"),
+        Binding("escape", "ask_clear", "清空"),
     ]
 
     def __init__(self) -> None:
@@ -205,6 +205,18 @@ class AwardScreen(ShopScreen):
             self.rows.pop(key)
             grid.quantities.pop(key, None)
             self.recheck()
+
+    def action_ask_clear(self) -> None:
+        """A village's typed quantities are work: one stray Esc must not lose them."""
+        typed = sum(1 for qty in self.query_one(QuantityGrid).quantities.values() if qty)
+        if not typed:
+            self.action_clear()
+            return
+        body = _("已经输入了 {count} 户的数量，清空后要重新输入。").format(count=typed)
+        self.app.push_screen(
+            ConfirmScreen(_("清空这张表？"), body),
+            lambda sure: self.action_clear() if sure else None,
+        )
 
     def action_clear(self) -> None:
         grid = self.query_one(QuantityGrid)

@@ -7,6 +7,7 @@ arrows and Esc are bound here. A wrong scan says why and keeps the basket.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,7 +22,7 @@ from db.models import Household, Item
 from pos import slips
 from pos.i18n import _
 from pos.screens.base import ShopScreen
-from pos.screens.dialogs import AskScreen, PickerScreen, TextScreen
+from pos.screens.dialogs import AskScreen, PickerScreen, TextScreen, goods_quantity
 from pos.widgets.household_panel import HouseholdPanel
 from pos.widgets.list_table import ListTable
 from pos.widgets.scan_input import ScanInput
@@ -189,9 +190,8 @@ class CheckoutScreen(ShopScreen):
         def changed(qty: int | None) -> None:
             if qty is None:
                 return
-            if qty <= 0:
-                self.basket.pop(code)
-                self.refresh_basket()
+            if qty == 0:
+                self.drop_line(code)
                 return
             try:
                 self.put(line.item, qty - line.qty)
@@ -199,14 +199,19 @@ class CheckoutScreen(ShopScreen):
                 self.refused(refusal)
 
         question = _("{name} 的数量").format(name=line.item.name)
-        self.app.push_screen(AskScreen(question, value=str(line.qty), number=True), changed)
+        check = partial(goods_quantity, zero_removes=True)
+        asked = AskScreen(question, value=str(line.qty), number=True, check=check)
+        self.app.push_screen(asked, changed)
 
     def action_remove_line(self) -> None:
         code = self.selected()
         if code is not None:
-            removed = self.basket.pop(code)
-            self.refresh_basket()
-            self.say(_("已删除 {name}").format(name=removed.item.name))
+            self.drop_line(code)
+
+    def drop_line(self, code: str) -> None:
+        removed = self.basket.pop(code)
+        self.refresh_basket()
+        self.say(_("已删除 {name}").format(name=removed.item.name))
 
     def action_clear(self) -> None:
         self.household, self.basket = None, {}

@@ -12,6 +12,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from db import stock
+from db.errors import Refused
 from pos.i18n import _, translate_bindings
 from pos.widgets.list_table import ListTable
 
@@ -139,6 +141,18 @@ class AskScreen(Dialog):
             self.query_one("#problem", Label).update(problem)
             return
         self.dismiss(int(text) if self.number else text)
+
+
+def goods_quantity(text: str, *, zero_removes: bool = False) -> str | None:
+    """An AskScreen check for a quantity of goods, by the books' own rule; `zero_removes`
+    lets 0 through for a line that 0 takes away."""
+    if zero_removes and text == "0":
+        return None
+    try:
+        stock.positive_qty(int(text) if text.isdecimal() else text)
+    except Refused as refusal:
+        return refusal.render(_)
+    return None
 
 
 class ConfirmScreen(Dialog):

@@ -19,7 +19,7 @@ from db.models import Item
 from pos import slips
 from pos.i18n import _
 from pos.screens.base import ShopScreen
-from pos.screens.dialogs import AskScreen, PickerScreen, TextScreen
+from pos.screens.dialogs import AskScreen, PickerScreen, TextScreen, goods_quantity
 from pos.widgets.list_table import ListTable
 from pos.widgets.scan_input import ScanInput
 
@@ -42,7 +42,7 @@ class DonationScreen(ShopScreen):
     BINDINGS = [
         Binding("f7", "qty", "改数量"),
         Binding("f8", "value", "估价"),
-        Binding("ctrl+x", "remove", "删除行"),
+        Binding("ctrl+x", "remove", "删除行", priority=True),  # before the input's cut
         Binding("f10", "finish", "完成登记"),
         Binding("escape", "back", "返回"),
     ]
@@ -118,13 +118,14 @@ class DonationScreen(ShopScreen):
             return
 
         def answered(qty: int | None) -> None:
-            if qty is not None and qty > 0:
+            if qty is not None:
                 self.lines[code][0] = qty
                 self.refill(code)
 
         self.focus_next_time = "#scan"
         self.app.push_screen(
-            AskScreen(_("数量"), value=str(self.lines[code][0]), number=True), answered
+            AskScreen(_("数量"), value=str(self.lines[code][0]), number=True, check=goods_quantity),
+            answered,
         )
 
     def action_value(self) -> None:
@@ -146,6 +147,7 @@ class DonationScreen(ShopScreen):
         if code:
             self.lines.pop(code)
             self.refill()
+            self.say(_("已删除 {name}").format(name=Item.get_by_id(code).name))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -99,3 +99,21 @@ async def test_cadre_outside_scope_is_refused(app):
         await scan(pilot, payload("1012020001"))  # 陇林村: not the cadre's
         grid = app.screen.query_one("#grid")
         assert "不负责 陇林村" in str(grid.get_row("1012020001")[5])
+
+
+async def test_escape_asks_before_clearing_typed_quantities(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "cadre")
+        await choose_task(pilot, "HJ02")
+        await pilot.press("f7", "enter")
+        await pilot.pause()
+        grid = app.screen.query_one("#grid")
+        await pilot.press("2", "enter", "escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("escape")  # a second stray Esc only closes the question
+        await pilot.pause()
+        assert grid.quantities == {"1012010001": 2} and grid.row_count == 3
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+        assert grid.row_count == 0 and not grid.quantities

@@ -114,6 +114,13 @@ async def test_lines_are_changed_and_removed_with_keys(app):
         await pilot.press("backspace", *"99", "enter")
         await pilot.pause()
         assert "库存只有 20包" in message(app) and app.screen.basket["G007"].qty == 5
+        await pilot.press("f7", "backspace", "-", "2", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "AskScreen"  # refused: asked again, with why
+        assert "-2" in str(app.screen.query_one("#problem").render())
+        await pilot.press(*["backspace"] * 2, "0", "enter")  # 0 takes the line away
+        await pilot.pause()
+        assert not app.screen.basket and "已删除" in message(app)
         await pilot.press("escape")
         await pilot.pause()
         assert not app.screen.basket and app.screen.household is None

@@ -18,6 +18,10 @@ async def test_clerk_takes_in_a_donation_with_a_receipt(app):
         await pilot.press("enter")
         await scan(pilot, "2000000000015")
         await scan(pilot, "G001")
+        await scan(pilot, "G005")
+        await pilot.press("ctrl+x")  # a line scanned by mistake, taken off from the scan box
+        await pilot.pause()
+        assert "已删除 挂面" in message(app) and "G005" not in app.screen.lines
         await scan(pilot, "G019")
         await pilot.press("f8")  # value of the selected line (牙膏)
         await pilot.pause()
