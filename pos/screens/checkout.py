@@ -248,6 +248,9 @@ class CheckoutScreen(ShopScreen):
         try:
             done = redemptions.redeem(self.actor, self.shop.clock, self.household.number, basket)
         except Refused as refusal:
+            # the books may have moved since the card was scanned (another till, a deduction)
+            self.household = Household.get_by_id(self.household.number)
+            self.refresh_totals()
             self.refused(refusal)
             return
         name = self.household.head_name

@@ -148,3 +148,18 @@ async def test_household_without_card_found_with_f6(app):
         await pilot.pause()
         assert app.screen.household.number == "1012020002"
         assert app.focused.id == "scan"
+
+
+async def test_a_refused_checkout_shows_the_balance_as_the_books_have_it(app):
+    give_points("1012010001", 30)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "clerk")
+        await scan(pilot, payload("1012010001"))
+        for _ in range(3):
+            await scan(pilot, "G007")  # 3 × 2 points
+        give_points("1012010001", -28)  # meanwhile, at the manager's desk: 2 points left
+        await pilot.press("f10")
+        await pilot.pause()
+        assert "积分不足" in message(app)
+        panel = str(app.screen.query_one("#household").render())
+        assert "2 分" in panel and "30 分" not in panel
