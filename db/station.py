@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from catalog.loader import GoodsLine, TaskLine
-from catalog.pinyin import goods_initials
+from catalog.pinyin import goods_initials, initials
 from db import chain
 from db.clock import Clock, stamp
 from db.connection import database
@@ -172,3 +172,17 @@ def load_catalogs(tasks: Iterable[TaskLine], goods: Iterable[GoodsLine]) -> None
                         "条码 {barcode} 已属于商品 {code}", barcode=barcode, code=owner.item_id
                     )
                 Barcode.insert(code=barcode, item=g.code).on_conflict_ignore().execute()
+
+
+def search_villages(text: str, *, within: Collection[str] | None = None) -> list[Village]:
+    """Villages by name, code or pinyin initials ('ll' 陇林村), in code order; `within`: the
+    villages a cadre may score."""
+    text = text.strip().lower()
+    query = Village.select(Village, Township).join(Township).order_by(Village.code)
+    if within is not None:
+        query = query.where(Village.code.in_(list(within)))
+    return [
+        v
+        for v in query
+        if not text or text in v.name or v.code.startswith(text) or text in initials(v.name)
+    ]

@@ -21,6 +21,7 @@ from db.clock import month_bounds, stamp
 from db.errors import Refused
 from db.ledger import task_points_in_month
 from db.models import Household, Task, Village
+from db.station import search_villages
 from pos.i18n import _
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import ConfirmScreen, PickerScreen
@@ -142,16 +143,12 @@ class AwardScreen(ShopScreen):
             self.add(Household.get_by_id(number), qty=1)
 
     def action_pick_village(self) -> None:
-        actor = self.actor
-        query = Village.select().order_by(Village.code)
-        if actor.role == "cadre":
-            query = query.where(Village.code.in_(list(actor.villages)))
+        within = self.actor.villages if self.actor.role == "cadre" else None
 
         def search(text: str):
             return [
                 (v.code, (v.code, v.township.name, v.name))
-                for v in query
-                if not text or text in v.name or v.code.startswith(text)
+                for v in search_villages(text, within=within)
             ]
 
         columns = (_("村代码"), _("乡镇"), _("村"))

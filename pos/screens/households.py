@@ -12,6 +12,7 @@ from db.errors import Refused
 from db.households import STATUS_NAMES
 from db.idnumber import mask
 from db.models import Village
+from db.station import search_villages
 from pos.i18n import _
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import PickerScreen
@@ -105,11 +106,7 @@ class HouseholdsScreen(CardPrinter, ShopScreen):
 
     def action_print_village(self) -> None:
         def search(text: str):
-            return [
-                (v.code, (v.code, v.township.name, v.name))
-                for v in Village.select().order_by(Village.code)
-                if not text or text in v.name or v.code.startswith(text)
-            ]
+            return [(v.code, (v.code, v.township.name, v.name)) for v in search_villages(text)]
 
         columns = (_("村代码"), _("乡镇"), _("村"))
         picker = PickerScreen(_("打印哪个村的卡"), columns, search)

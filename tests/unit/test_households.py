@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from openpyxl import Workbook
 
+from catalog.pinyin import initials
 from catalog.tabular import read_rows
 from db import households, idnumber
 from db.errors import Refused, SheetRefused
 from db.households import HouseholdForm
 from db.models import Household
+from db.station import search_villages
 from tests.conftest import fix_check
 from tests.helpers import snapshot
 
@@ -163,3 +165,12 @@ def test_search_within_a_village(station):
         "1012020002",
         "1012020003",
     ]
+
+
+def test_villages_are_found_by_name_code_or_initials(station):
+    village = search_villages("")[0]
+    letters = initials(village.name).split()[0]
+    for text in (village.name[:1], village.code, letters, letters.upper(), letters[1:]):
+        assert village in search_villages(text), text
+    assert search_villages(village.code, within=[]) == []
+    assert search_villages("qqqq") == []
