@@ -36,39 +36,54 @@ class HouseholdFormScreen(Dialog):
             with Grid(id="household-form"):
                 yield Label(_("户号"))
                 yield Input(
-                    form.number if form else "", id="number", disabled=bool(existing), max_length=12
+                    form.number if form else "",
+                    id="number",
+                    disabled=bool(existing),
+                    max_length=12,
+                    compact=True,
                 )
                 yield Label(_("户主姓名"))
-                yield Input(form.head_name if form else "", id="head_name", max_length=20)
+                yield Input(
+                    form.head_name if form else "", id="head_name", max_length=20, compact=True
+                )
                 yield Label(_("身份证号"))
-                yield Input(form.id_number if form else "", id="id_number", max_length=18)
+                yield Input(
+                    form.id_number if form else "", id="id_number", max_length=18, compact=True
+                )
                 yield Label(_("村"))
                 yield Select(
                     villages,
                     value=form.village if form else Select.NULL,
                     id="village",
+                    compact=True,
                     prompt=_("选择村"),
                 )
                 yield Label(_("组"))
-                yield Select([], id="group", prompt=_("（不分组）"))
+                yield Select([], id="group", prompt=_("（不分组）"), compact=True)
                 yield Label(_("类别"))
                 yield Select(
                     [(_(c), c) for c in HOUSEHOLD_CATEGORIES],
                     value=form.category if form else Select.NULL,
                     id="category",
+                    compact=True,
                     prompt=_("选择类别"),
                 )
                 yield Label(_("家庭人口"))
                 yield Input(
-                    str(form.members) if form else "1", id="members", type="integer", max_length=2
+                    str(form.members) if form else "1",
+                    id="members",
+                    type="integer",
+                    max_length=2,
+                    compact=True,
                 )
                 yield Label(_("电话"))
-                yield Input(form.phone if form else "", id="phone", max_length=20)
+                yield Input(form.phone if form else "", id="phone", max_length=20, compact=True)
                 yield Label(_("状态"))
                 yield Select(
                     [(_(n), k) for k, n in STATUS_NAMES.items()],
                     value=form.status if form else "active",
                     id="status",
+                    compact=True,
                     allow_blank=False,
                 )
             yield Label("", classes="problem", id="problem", markup=False)
