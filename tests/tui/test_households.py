@@ -150,3 +150,15 @@ async def test_notes_that_look_like_markup_are_shown_as_typed(app):
         await pilot.pause()
         assert str(table.get_row_at(1)[-1]).startswith("已冲正 · [/] [b]")
     assert Entry.get(Entry.kind == "reversal").note == "[red]x[/"
+
+
+async def test_the_household_form_fits_a_small_screen(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "manager")
+        await pilot.press("f4", "f6")
+        await pilot.pause()
+        await pilot.press(*"1012019999", "f10")  # refused: no name, no ID number
+        await pilot.pause()
+        problem = app.screen.query_one("#problem")
+        assert str(problem.render()) and problem.region.bottom <= 24
+        assert all(field.region.height == 1 for field in app.screen.query("Input, Select"))
