@@ -40,11 +40,12 @@ class AixinApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("f1", "help", "帮助"),
-        Binding("f2", "section('checkout')", "兑换"),
-        Binding("f3", "section('award')", "积分"),
-        Binding("f4", "section('households')", "农户"),
-        Binding("f5", "section('stock')", "库存"),
-        Binding("f9", "section('reports')", "报表"),
+        # the sections: shown on the top line (`menu`), so the footer has room for the screen's keys
+        Binding("f2", "section('checkout')", "兑换", show=False),
+        Binding("f3", "section('award')", "积分", show=False),
+        Binding("f4", "section('households')", "农户", show=False),
+        Binding("f5", "section('stock')", "库存", show=False),
+        Binding("f9", "section('reports')", "报表", show=False),
         Binding("ctrl+o", "sign_out", "退出登录"),
         Binding("ctrl+q", "quit", "关闭", priority=True),
     ]
@@ -89,6 +90,15 @@ class AixinApp(App[None]):
         if action == "section":
             return self.may_open(str(parameters[0]))
         return True
+
+    def menu(self) -> list[str]:
+        """'F2 兑换', ... for each section the signed-in operator may open."""
+        return [
+            f"{self.get_key_display(b)} {b.description}"
+            for bindings in self._bindings.key_to_bindings.values()
+            for b in bindings
+            if b.action.startswith("section(") and self.may_open(b.action[9:-2])
+        ]
 
     def may_open(self, section: str) -> bool:
         actor = self.shop.actor

@@ -49,7 +49,7 @@ class ShopScreen(Screen[None]):
 
     def compose_frame_bottom(self) -> ComposeResult:
         yield MessageBar(id="message")
-        yield Footer()
+        yield Footer(compact=True)  # every key fits on the line at 100 columns
 
     def on_screen_resume(self) -> None:
         self.focus_input()

@@ -5,6 +5,8 @@ Both show text as it is, never as markup: messages quote what people typed and s
 
 from __future__ import annotations
 
+from rich.table import Table
+from rich.text import Text
 from textual.widgets import Static
 
 from pos.i18n import _
@@ -25,9 +27,18 @@ class StatusBar(Static):
             from db.auth import ROLE_NAMES
 
             who = f"{_(ROLE_NAMES[shop.actor.role])} {shop.actor.name}"
-        today = shop.clock.now().strftime("%Y-%m-%d")
-        parts = [_("爱心超市"), shop.station_name, who, today]
-        self.update("  ·  ".join(p for p in parts if p))
+        today = shop.clock.now()
+        parts = [
+            shop.station_name,
+            who,
+            _("{month} 月 {day} 日").format(month=today.month, day=today.day),
+        ]
+        line = Table.grid(expand=True)
+        line.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        line.add_column(justify="right", no_wrap=True)  # the sections: never cut
+        menu = self.app.menu() if shop.actor is not None else []  # type: ignore[attr-defined]
+        line.add_row(Text("  ".join(p for p in parts if p)), Text(" ".join(menu), style="bold"))
+        self.update(line)
 
 
 class MessageBar(Static):
