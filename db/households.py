@@ -167,14 +167,31 @@ def validate(form: HouseholdForm, *, create_group: bool = False) -> dict:
     }
 
 
-def save(actor: Actor | None, clock: Clock, form: HouseholdForm, *, station: str) -> Household:
-    """Add a household, or change one (same number). `actor` None: roster setup."""
+def save(
+    actor: Actor | None, clock: Clock, form: HouseholdForm, *, station: str, new: bool = False
+) -> Household:
+    """Change a household (same number), or add one. `actor` None: roster setup.
+
+    `new=True` is adding (the add form): a number already taken is refused rather than
+    overwriting that household."""
     if actor is not None:
         require(actor, "edit_household")
     with database.atomic():
+        if new:  # before the other fields: a taken number is what the person must see first
+            _not_taken(form.number.strip().upper())
         values = validate(form, create_group=actor is None)
         _write(values, actor, clock, station)
     return Household.get_by_id(values["number"])
+
+
+def _not_taken(number: str) -> None:
+    taken = Household.get_or_none(Household.number == number)
+    if taken is not None:
+        raise Refused(
+            "户号 {number} 已经有了（{name}），要修改请打开这一户按 F7",
+            number=number,
+            name=taken.head_name,
+        )
 
 
 def _write(values: dict, actor: Actor | None, clock: Clock, station: str) -> str:

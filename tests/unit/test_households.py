@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from openpyxl import Workbook
 
@@ -163,3 +165,22 @@ def test_search_within_a_village(station):
         "1012020002",
         "1012020003",
     ]
+
+
+def test_adding_refuses_a_number_already_taken(station):
+    before = snapshot()
+    taken = form(number=" 1012010001 ", head_name="韦小红")
+    with pytest.raises(Refused, match=r"户号 1012010001 已经有了（张三），要修改请打开这一户按 F7"):
+        households.save(station.manager, station.clock, taken, station="451425-03", new=True)
+    assert snapshot() == before
+    assert Household.get_by_id("1012010001").head_name == "张三"
+
+
+def test_editing_still_changes_the_household(station):
+    person = households.form_of(Household.get_by_id("1012010001"))
+    households.save(
+        station.manager, station.clock, replace(person, phone="13800000001"), station="451425-03"
+    )
+    assert Household.get_by_id("1012010001").phone == "13800000001"
+    added = households.save(station.manager, station.clock, form(), station="451425-03", new=True)
+    assert added.number == "1012010009"
