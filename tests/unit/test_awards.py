@@ -78,6 +78,33 @@ def test_reversed_award_frees_the_cap(station):
     assert station.balance("1012010001") == 8
 
 
+def test_reversing_last_months_award_frees_no_cap_this_month(station):
+    from db.corrections import reverse_entry
+
+    november = awards.award(station.manager, station.clock, "1012010001", "HJ02", 4)
+    station.clock.advance(days=8)  # 2026-12-01
+    awards.award(station.manager, station.clock, "1012010001", "HJ02", 4)  # 8 of 8
+    reverse_entry(station.manager, station.clock, november, "记错了月份")
+    with pytest.raises(Refused, match="本月已有 8 分"):
+        awards.award(station.manager, station.clock, "1012010001", "HJ02", 1)
+    assert station.balance("1012010001") == 8
+
+
+def test_a_later_reversal_still_nets_its_own_month(station):
+    from db.corrections import reverse_entry
+    from db.ledger import task_points_in_month
+
+    november = awards.award(station.manager, station.clock, "1012010001", "HJ02", 3)
+    awards.award(station.manager, station.clock, "1012010001", "HJ02", 1)
+    station.clock.advance(days=8)
+    reverse_entry(station.manager, station.clock, november, "记错了户")
+    awards.award(station.manager, station.clock, "1012010001", "HJ02", 2)
+    nov = ("2026-11-01 00:00:00", "2026-12-01 00:00:00")
+    dec = ("2026-12-01 00:00:00", "2027-01-01 00:00:00")
+    assert task_points_in_month("1012010001", "HJ02", *nov) == 2
+    assert task_points_in_month("1012010001", "HJ02", *dec) == 4
+
+
 def test_sheet_is_all_or_nothing_and_names_every_bad_line(station):
     lines = [
         AwardLine("1012010001", "HJ02", 2, line=2),
