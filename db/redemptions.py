@@ -40,7 +40,7 @@ def redeem(actor: Actor, clock: Clock, household: str, basket: list[tuple[str, i
         for code, qty in wanted.items():
             if items[code].stock < qty:
                 raise Refused(
-                    "“{name}”库存只有 {stock}{unit}，兑换不了 {qty}{unit}",
+                    "“{name}”库存只有 {stock} {unit}，兑换不了 {qty} {unit}",
                     name=items[code].name,
                     stock=items[code].stock,
                     qty=qty,

@@ -123,7 +123,7 @@ def append(operator: str, station: str, when: datetime, moves: list[NewMove]) ->
         item = Item.get_by_id(code)
         if item.stock < 0:
             raise Refused(
-                "“{name}”库存只有 {stock}{unit}，不够出 {qty}{unit}",
+                "“{name}”库存只有 {stock} {unit}，不够出 {qty} {unit}",
                 name=item.name,
                 stock=item.stock - qty,
                 qty=-qty,

@@ -41,7 +41,7 @@ def test_bad_donations_are_refused(station, donor, lines, cash, reason):
 def test_adjustments_are_for_managers_and_never_below_zero(station):
     with pytest.raises(Refused, match="无权调整库存"):
         stock.adjust(station.clerk, station.clock, "G001", -1, "writeoff", "受潮")
-    with pytest.raises(Refused, match="库存只有 10袋，不够出 11袋"):
+    with pytest.raises(Refused, match="库存只有 10 袋，不够出 11 袋"):
         stock.adjust(station.manager, station.clock, "G001", -11, "writeoff", "受潮")
     with pytest.raises(Refused, match="请写明调整原因"):
         stock.adjust(station.manager, station.clock, "G001", -1, "writeoff", " ")
