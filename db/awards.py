@@ -110,6 +110,10 @@ def _check_all(
 
 
 def _check(actor: Actor, line: AwardLine, month: tuple[str, str], pending: _Pending):
+    if not str(line.household).strip():  # a sheet's empty cell: "户号  不存在" would puzzle
+        raise Refused("户号一栏是空的，请填上户号")
+    if not str(line.task).strip():
+        raise Refused("项目编码一栏是空的，请填上积分项目编码")
     qty = _quantity(line.qty)
     household = require_active(line.household)
     _check_scope(actor, household)

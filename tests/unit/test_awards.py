@@ -128,6 +128,17 @@ def test_sheet_is_all_or_nothing_and_names_every_bad_line(station):
     assert after == before
 
 
+def test_sheet_names_empty_cells_as_empty(station, tmp_path):
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("户号,项目编码,数量\n,HJ02,1\n1012010001,,1\n", encoding="utf-8")
+    with pytest.raises(SheetRefused) as refused:
+        awards.apply_sheet(station.manager, station.clock, awards.read_sheet(sheet))
+    assert str(refused.value).splitlines()[1:] == [
+        "第 2 行：户号一栏是空的，请填上户号",
+        "第 3 行：项目编码一栏是空的，请填上积分项目编码",
+    ]
+
+
 def test_sheet_applies_whole_in_line_order(station):
     lines = [
         AwardLine("1012010001", "GY02", 1, line=2),
