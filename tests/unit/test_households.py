@@ -131,8 +131,12 @@ def test_import_reads_xlsx(station, tmp_path):
 def test_unreadable_files_are_refused(tmp_path):
     bad = tmp_path / "x.xlsx"
     bad.write_bytes(b"not a zip")
-    with pytest.raises(Refused, match="无法打开 Excel 文件"):
+    with pytest.raises(Refused) as refused:
         read_rows(bad, households.COLUMNS, ())
+    assert str(refused.value) == (
+        "x.xlsx 不是有效的 .xlsx 文件（可能已损坏，或是改了扩展名的别种文件）。"
+        "请用 Excel 或 WPS 打开，另存为 .xlsx 或 .csv 后再试"
+    )
     (tmp_path / "x.doc").write_text("x")
     with pytest.raises(Refused, match="只能读取 .xlsx 或 .csv"):
         read_rows(tmp_path / "x.doc", households.COLUMNS, ())
