@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from catalog import barcodes
 from catalog.pinyin import is_initials_query, like_pattern
 from db import audit
 from db.auth import Actor, require
@@ -56,6 +57,9 @@ def find_item(code: str) -> Item:
     barcode = Barcode.get_or_none(Barcode.code == text)
     item = barcode.item if barcode else Item.get_or_none(Item.code == text)
     if item is None:
+        if len(text) == 13 and text.isascii() and text.isdigit() and not barcodes.is_valid(text):
+            # a misread scan, not an unknown item: the clerk should scan again, not look it up
+            raise Refused("条码 {code} 的校验位不对，可能没扫好，请重新扫一次", code=text)
         raise Refused("没有条码或编码为 {code} 的商品", code=code.strip())
     if not item.active:
         raise Refused("商品“{name}”已停用，不能使用", name=item.name)

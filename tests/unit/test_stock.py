@@ -90,3 +90,12 @@ def test_items_are_found_by_initials_anywhere_in_their_names(station):
     assert [item.code for item in stock.search_items("yg")] == ["G019"]
     # names that start with the letters come first: 食用植物油, 食盐, then 花生油
     assert [item.code for item in stock.search_items("sy")] == ["G003", "G007", "G004"]
+
+
+def test_a_barcode_with_a_wrong_check_digit_asks_for_another_scan(station):
+    with pytest.raises(Refused) as refused:
+        stock.find_item(" 2000000000016 ")
+    assert str(refused.value) == "条码 2000000000016 的校验位不对，可能没扫好，请重新扫一次"
+    # a well-formed code the shop does not stock is simply unknown
+    with pytest.raises(Refused, match="没有条码或编码为 6901234567892 的商品"):
+        stock.find_item("6901234567892")
