@@ -35,7 +35,7 @@ def redeem(actor: Actor, clock: Clock, household: str, basket: list[tuple[str, i
         items = {}
         for code, qty in basket:
             item = stock.find_item(code)
-            wanted[item.code] += stock.positive_qty(qty)
+            wanted[item.code] += stock.goods_qty(qty)
             items[item.code] = item
         for code, qty in wanted.items():
             if items[code].stock < qty:

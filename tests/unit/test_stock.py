@@ -7,6 +7,7 @@ import pytest
 from db import stock
 from db.errors import Refused
 from db.models import Audit, Donation, Donor, StockMove
+from tests.helpers import snapshot
 
 
 def test_donation_books_goods_and_cash_with_a_donor(station):
@@ -26,7 +27,8 @@ def test_donation_books_goods_and_cash_with_a_donor(station):
         ("", [("G001", 1, 0)], 0, "请填写捐赠人"),
         ("某人", [], 0, "没有物品也没有现金"),
         ("某人", [("NOPE", 1, 0)], 0, "没有条码或编码为 NOPE 的商品"),
-        ("某人", [("G001", 0, 0)], 0, "数量应为正整数"),
+        ("某人", [("G001", 0, 0)], 0, "数量应为 1 到 99999 的整数，而不是“0”"),
+        ("某人", [("G001", 9999999999, 0)], 0, "数量应为 1 到 99999 的整数，而不是“9999999999”"),
         ("某人", [("G001", 1, -5)], 0, "估价应为不小于 0 的整数"),
         ("某人", [], 12.5, "现金应为不小于 0 的整数"),
     ],
@@ -71,7 +73,7 @@ def test_stock_count_books_only_the_differences_when_finalized(station):
     assert (move.kind, move.qty) == ("count", -2)
     with pytest.raises(Refused, match="已于 .* 确认"):
         stock.record_count(station.clerk, station.clock, count.id, "G001", 1)
-    with pytest.raises(Refused, match="盘点数量应为不小于 0 的整数"):
+    with pytest.raises(Refused, match="盘点数量应为 0 到 99999 的整数，而不是“-1”"):
         stock.record_count(
             station.clerk,
             station.clock,
@@ -99,3 +101,25 @@ def test_a_barcode_with_a_wrong_check_digit_asks_for_another_scan(station):
     # a well-formed code the shop does not stock is simply unknown
     with pytest.raises(Refused, match="没有条码或编码为 6901234567892 的商品"):
         stock.find_item("6901234567892")
+
+
+@pytest.mark.parametrize("qty", [0, 100_000, -100_000, 9999999999, 2.0, True])
+def test_adjustments_are_refused_outside_the_goods_range(station, qty):
+    before = snapshot()
+    with pytest.raises(Refused) as refused:
+        stock.adjust(station.manager, station.clock, "G001", qty, "adjustment", "盘错")
+    assert str(refused.value) == (
+        f"调整数量应为 -99999 到 99999 之间、不为 0 的整数，而不是“{qty}”"
+    )
+    assert snapshot() == before
+
+
+def test_goods_quantities_up_to_the_bound_are_taken(station):
+    stock.adjust(station.manager, station.clock, "G002", 99_999, "purchase", "县里调拨")
+    stock.adjust(station.manager, station.clock, "G002", -99_999, "writeoff", "录错")
+    stock.take_donation(station.clerk, station.clock, "某人", [("G002", 99_999, 0)])
+    count = stock.start_count(station.clerk, station.clock)
+    stock.record_count(station.clerk, station.clock, count.id, "G002", 99_999)
+    with pytest.raises(Refused, match="盘点数量应为 0 到 99999 的整数，而不是“100000”"):
+        stock.record_count(station.clerk, station.clock, count.id, "G002", 100_000)
+    assert station.stock("G002") == 99_999
