@@ -94,8 +94,12 @@ def _xlsx_table(path: Path) -> list[tuple[int, list[str]]]:
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise Refused("无法打开 Excel 文件 {name}：{error}", name=path.name, error=exc) from exc
+    except Exception as exc:  # openpyxl raises many kinds, in English, on a damaged file
+        raise Refused(
+            "{name} 不是有效的 .xlsx 文件（可能已损坏，或是改了扩展名的别种文件）。"
+            "请用 Excel 或 WPS 打开，另存为 .xlsx 或 .csv 后再试",
+            name=path.name,
+        ) from exc
     try:
         sheet = book.worksheets[0]
         table = []

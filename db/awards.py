@@ -7,11 +7,11 @@ no bad line is written, in one transaction.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalog.loader import whole_number
 from catalog.tabular import read_rows
 from db import audit, ledger
 from db.auth import ROLE_NAMES, Actor, require
@@ -110,6 +110,10 @@ def _check_all(
 
 
 def _check(actor: Actor, line: AwardLine, month: tuple[str, str], pending: _Pending):
+    if not str(line.household).strip():  # a sheet's empty cell: "户号  不存在" would puzzle
+        raise Refused("户号一栏是空的，请填上户号")
+    if not str(line.task).strip():
+        raise Refused("项目编码一栏是空的，请填上积分项目编码")
     qty = _quantity(line.qty)
     household = require_active(line.household)
     _check_scope(actor, household)
@@ -153,10 +157,12 @@ def _check(actor: Actor, line: AwardLine, month: tuple[str, str], pending: _Pend
 
 
 def _quantity(qty: int | str) -> int:
-    if isinstance(qty, bool) or not isinstance(qty, int | str):
-        raise Refused("数量应为正整数，而不是“{qty}”", qty=qty)
-    value = whole_number(qty, "数量") if isinstance(qty, str) else qty
-    if not 1 <= value <= MAX_QTY:
+    """A whole number of units from 1 to MAX_QTY; whatever else is given, the refusal names
+    the range (a typed "-1" is a whole number, only out of range)."""
+    value: object = qty
+    if isinstance(qty, str) and re.fullmatch(r"[+-]?[0-9]{1,9}", qty.strip()):
+        value = int(qty)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_QTY:
         raise Refused("数量应为 1 到 {most} 的整数，而不是“{qty}”", most=MAX_QTY, qty=qty)
     return value
 

@@ -185,7 +185,8 @@ def issue(actor: Actor | None, clock: Clock, household: str) -> Card:
 
 
 def reissue(actor: Actor, clock: Clock, household: str, *, note: str = "") -> Card:
-    """Revoke the live card (lost, damaged) and issue the next serial.
+    """Revoke the live card (lost, damaged) and issue the next serial; a household that never
+    had a card gets its first.
 
     The old card is refused from the moment this commits, so a lost card never redeems.
     """
@@ -211,7 +212,8 @@ def reissue(actor: Actor, clock: Clock, household: str, *, note: str = "") -> Ca
             detail += f"，第 {old.serial} 号卡作废"
         if note.strip():
             detail += f"：{note.strip()}"
-        return _new_card(actor, clock, number, last + 1, "card-reissue", detail)
+        action = "card-reissue" if last else "card-issue"  # no card before: a first issue
+        return _new_card(actor, clock, number, last + 1, action, detail)
 
 
 def _cardable(number: str) -> Household:

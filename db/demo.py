@@ -146,7 +146,7 @@ def _households(
                 members=rng.randint(1, 7),
                 phone=demo_data.phone(rng),
             )
-            households.save(None, clock, form, station=station)
+            households.save(None, clock, form, station=station, new=True)
             numbers.append(number)
     return numbers
 

@@ -7,6 +7,7 @@ GB 11643 check digit and leave this module masked except through `Household.id_n
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 
 from catalog.pinyin import initials, is_initials_query, like_pattern
@@ -20,6 +21,18 @@ from db.models import HOUSEHOLD_CATEGORIES, Group, Household, Village
 from db.station import local_station
 
 NUMBER = re.compile(r"^[0-9A-Z]{4,12}$")
+# A head's name is printed on the member card in a CJK font, and shown on screens that read
+# markup: ideographs (with the extension blocks rare name characters live in), the middle dot
+# of minority names (阿卜杜·热合曼), Latin letters and single spaces; nothing else.
+NAME_IDEOGRAPHS = (
+    (0x3400, 0x4DBF),  # extension A
+    (0x4E00, 0x9FFF),  # the unified ideographs
+    (0xF900, 0xFAFF),  # compatibility ideographs that NFC leaves alone (﨑, 﨟 ...)
+    (0x20000, 0x2A6DF),  # extension B
+    (0x2A700, 0x2EE5F),  # extensions C, D, E, F and I
+    (0x30000, 0x323AF),  # extensions G and H
+)
+NAME_MARKS = "〇·•"  # 〇 is written in names as a character; · and • part minority names
 STATUS_NAMES = {
     "active": N_("正常"),
     "moved": N_("迁出"),
@@ -119,14 +132,40 @@ def _group(village: Village, text: str, *, create: bool) -> Group | None:
     return Group.create(code=f"{village.code}{taken + 1:02d}", village=village, name=text)
 
 
+def head_name(text: str) -> str:
+    """The head's name as it will be stored, or Refused naming the characters it may not have."""
+    name = re.sub(" +", " ", unicodedata.normalize("NFC", text).strip())
+    if not name or len(name) > 20:
+        raise Refused("户主姓名不能为空，最多 20 个字")
+    bad = [c for c in dict.fromkeys(name) if not _name_char(c)]
+    if bad:
+        raise Refused(
+            "户主姓名里有不能用的字符：{chars}。只能用汉字、间隔点（· 或 •）、拉丁字母和单个空格",
+            chars="、".join(_shown(c) for c in bad),
+        )
+    return name
+
+
+def _name_char(c: str) -> bool:
+    code = ord(c)
+    if c == " " or c in NAME_MARKS or any(lo <= code <= hi for lo, hi in NAME_IDEOGRAPHS):
+        return True
+    return c.isalpha() and (c.isascii() or (0xC0 <= code <= 0x24F))  # Latin-1 to Extended-B
+
+
+def _shown(c: str) -> str:
+    """A character as a message can show it: invisible ones by their code point."""
+    if unicodedata.category(c)[0] in "CZ":
+        return f"U+{ord(c):04X}"
+    return f"“{c}”"
+
+
 def validate(form: HouseholdForm, *, create_group: bool = False) -> dict:
     """The column values for `form`, or Refused naming the first thing wrong."""
     number = form.number.strip().upper()
     if not NUMBER.match(number):
         raise Refused("户号“{number}”不对：应为 4 到 12 位数字或大写字母", number=form.number)
-    name = form.head_name.strip()
-    if not name or len(name) > 20:
-        raise Refused("户主姓名不能为空，最多 20 个字")
+    name = head_name(form.head_name)
     id_number = idnumber.normalize(form.id_number)
     why = idnumber.problem(id_number)
     if why:
@@ -167,14 +206,31 @@ def validate(form: HouseholdForm, *, create_group: bool = False) -> dict:
     }
 
 
-def save(actor: Actor | None, clock: Clock, form: HouseholdForm, *, station: str) -> Household:
-    """Add a household, or change one (same number). `actor` None: roster setup."""
+def save(
+    actor: Actor | None, clock: Clock, form: HouseholdForm, *, station: str, new: bool = False
+) -> Household:
+    """Change a household (same number), or add one. `actor` None: roster setup.
+
+    `new=True` is adding (the add form): a number already taken is refused rather than
+    overwriting that household."""
     if actor is not None:
         require(actor, "edit_household")
     with database.atomic():
+        if new:  # before the other fields: a taken number is what the person must see first
+            _not_taken(form.number.strip().upper())
         values = validate(form, create_group=actor is None)
         _write(values, actor, clock, station)
     return Household.get_by_id(values["number"])
+
+
+def _not_taken(number: str) -> None:
+    taken = Household.get_or_none(Household.number == number)
+    if taken is not None:
+        raise Refused(
+            "户号 {number} 已经有了（{name}），要修改请打开这一户按 F7",
+            number=number,
+            name=taken.head_name,
+        )
 
 
 def _write(values: dict, actor: Actor | None, clock: Clock, station: str) -> str:

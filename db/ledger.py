@@ -110,12 +110,18 @@ def reversed_among(entry_ids: list[int]) -> set[int]:
 
 
 def task_points_in_month(household: str, task: str, start: str, end: str) -> int:
-    """Points a household got from one task in [start, end), reversals netted out."""
+    """Points a household got from one task by entries written in [start, end), each netted
+    by its reversal whenever that was written: what counts against the task's monthly cap.
+
+    A reversal written in this month of last month's award frees nothing in this month."""
+    reversal = Entry.alias()
     total = (
-        Entry.select(fn.COALESCE(fn.SUM(Entry.points), 0))
+        Entry.select(fn.COALESCE(fn.SUM(Entry.points + fn.COALESCE(reversal.points, 0)), 0))
+        .join(reversal, JOIN.LEFT_OUTER, on=(reversal.reverses == Entry.id))
         .where(
             Entry.household == household,
             Entry.task == task,
+            Entry.reverses.is_null(),
             Entry.time >= start,
             Entry.time < end,
         )

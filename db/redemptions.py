@@ -35,12 +35,12 @@ def redeem(actor: Actor, clock: Clock, household: str, basket: list[tuple[str, i
         items = {}
         for code, qty in basket:
             item = stock.find_item(code)
-            wanted[item.code] += stock.positive_qty(qty)
+            wanted[item.code] += stock.goods_qty(qty)
             items[item.code] = item
         for code, qty in wanted.items():
             if items[code].stock < qty:
                 raise Refused(
-                    "“{name}”库存只有 {stock}{unit}，兑换不了 {qty}{unit}",
+                    "“{name}”库存只有 {stock} {unit}，兑换不了 {qty} {unit}",
                     name=items[code].name,
                     stock=items[code].stock,
                     qty=qty,

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from catalog import barcodes
 from catalog.pinyin import is_initials_query, like_pattern
 from db import audit
 from db.auth import Actor, require
@@ -29,6 +30,10 @@ from db.models import (
     StockCountLine,
     StockMove,
 )
+
+# The most of one item on one line: more than a township shop ever holds, so a barcode's
+# digits typed into a quantity box are refused rather than booked.
+MAX_QTY = 99_999
 
 ADJUSTMENT_KINDS = {
     "purchase": N_("采购入库"),
@@ -56,6 +61,9 @@ def find_item(code: str) -> Item:
     barcode = Barcode.get_or_none(Barcode.code == text)
     item = barcode.item if barcode else Item.get_or_none(Item.code == text)
     if item is None:
+        if len(text) == 13 and text.isascii() and text.isdigit() and not barcodes.is_valid(text):
+            # a misread scan, not an unknown item: the clerk should scan again, not look it up
+            raise Refused("条码 {code} 的校验位不对，可能没扫好，请重新扫一次", code=text)
         raise Refused("没有条码或编码为 {code} 的商品", code=code.strip())
     if not item.active:
         raise Refused("商品“{name}”已停用，不能使用", name=item.name)
@@ -84,9 +92,22 @@ def search_items(text: str, *, limit: int = 30) -> list[Item]:
     return list(query.order_by(*order).limit(limit))
 
 
-def positive_qty(qty: object, what: str = "数量") -> int:
-    if isinstance(qty, bool) or not isinstance(qty, int) or qty <= 0:
-        raise Refused("{what}应为正整数，而不是“{qty}”", what=what, qty=qty)
+def goods_qty(
+    qty: object,
+    *,
+    least: int = 1,
+    signed: bool = False,
+    refusal: str = N_("数量应为 1 到 {most} 的整数，而不是“{qty}”"),
+) -> int:
+    """A quantity of one item on one line (a redemption, a donation, an adjustment, a count):
+    a whole number from `least` to MAX_QTY, of either sign when `signed`. `refusal` names
+    that range to the person."""
+    if (
+        isinstance(qty, bool)
+        or not isinstance(qty, int)
+        or not least <= (abs(qty) if signed else qty) <= MAX_QTY
+    ):
+        raise Refused(refusal, most=MAX_QTY, qty=qty)
     return qty
 
 
@@ -123,7 +144,7 @@ def append(operator: str, station: str, when: datetime, moves: list[NewMove]) ->
         item = Item.get_by_id(code)
         if item.stock < 0:
             raise Refused(
-                "“{name}”库存只有 {stock}{unit}，不够出 {qty}{unit}",
+                "“{name}”库存只有 {stock} {unit}，不够出 {qty} {unit}",
                 name=item.name,
                 stock=item.stock - qty,
                 qty=-qty,
@@ -161,7 +182,7 @@ def take_donation(
     checked = []
     for code, qty, value in lines:
         item = find_item(code)
-        positive_qty(qty)
+        goods_qty(qty)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise Refused("“{name}”的估价应为不小于 0 的整数（分）", name=item.name)
         checked.append((item.code, qty, value))
@@ -210,8 +231,11 @@ def adjust(actor: Actor, clock: Clock, code: str, qty: int, kind: str, note: str
     require(actor, "adjust_stock")
     if kind not in ADJUSTMENT_KINDS:
         raise Refused("库存调整类型应为 {known} 之一", known="、".join(ADJUSTMENT_KINDS.values()))
-    if isinstance(qty, bool) or not isinstance(qty, int) or qty == 0:
-        raise Refused("调整数量应为非零整数")
+    goods_qty(
+        qty,
+        signed=True,
+        refusal=N_("调整数量应为 -{most} 到 {most} 之间、不为 0 的整数，而不是“{qty}”"),
+    )
     if (kind == "purchase" and qty < 0) or (kind == "writeoff" and qty > 0):
         raise Refused("{kind}的数量方向不对", kind=ADJUSTMENT_KINDS[kind])
     if not note.strip():
@@ -241,8 +265,7 @@ def start_count(actor: Actor, clock: Clock) -> StockCount:
 def record_count(actor: Actor, clock: Clock, count_id: int, code: str, counted: int) -> None:
     """Enter (or correct) the counted quantity of one item in an open count."""
     require(actor, "count")
-    if isinstance(counted, bool) or not isinstance(counted, int) or counted < 0:
-        raise Refused("盘点数量应为不小于 0 的整数")
+    goods_qty(counted, least=0, refusal=N_("盘点数量应为 0 到 {most} 的整数，而不是“{qty}”"))
     item = find_item(code)
     with database.atomic():
         count = _open_count(count_id)  # inside: a count finalized meanwhile takes no more

@@ -60,7 +60,12 @@ def balance(db_path: Path, household: str) -> None:
 @operator_option
 @click.option("--household", metavar="ID", help="户号。")
 @click.option("--task", metavar="CODE", help="积分项目编码（见 aixin catalog list --tasks）。")
-@click.option("--qty", default="1", show_default=True, help="数量（次、天、月……），正整数。")
+@click.option(
+    "--qty",
+    default="1",
+    show_default=True,
+    help=f"数量（次、天、月……），1 到 {awards.MAX_QTY} 的整数。",
+)
 @click.option("--note", default="", help="备注或依据。")
 @click.option(
     "--from-file",

@@ -71,13 +71,17 @@ def check(db_path: Path, payload: str) -> None:
 @click.option("--note", default="", help="补卡原因（遗失、损坏……），记入操作记录。")
 @refusals
 def reissue(db_path: Path, household: str, operator: str, note: str) -> None:
-    """补卡（站长）：旧卡立即作废，不能再兑换；发一张新序号的卡。"""
+    """补卡（站长）：旧卡立即作废，不能再兑换；发一张新序号的卡。还没有卡的户发第 1 张卡。"""
     open_books(db_path)
     actor = sign_in(operator)
     new = cards.reissue(actor, clock(), household, note=note)
     number = new.household.number
+    if new.serial == 1:  # serials start at 1: this household had no card before
+        done = _("已为 {name}（{number}）发放第 1 张卡。")
+    else:
+        done = _("已为 {name}（{number}）补发第 {serial} 张卡，第 {old} 张卡已作废。")
     click.echo(
-        _("已为 {name}（{number}）补发第 {serial} 张卡，第 {old} 张卡已作废。").format(
+        done.format(
             name=new.household.head_name, number=number, serial=new.serial, old=new.serial - 1
         )
     )

@@ -37,10 +37,13 @@ def test_deduction_task_books_a_deduction(station):
         ("manager", "1012010001", "ZZ99", 1, "积分项目 ZZ99 不存在"),
         ("manager", "1012010001", "HJ02", 0, "数量应为 1 到 1000 的整数"),
         ("manager", "1012010001", "HJ02", -2, "数量应为 1 到 1000 的整数"),
-        ("manager", "1012010001", "HJ02", "1.5", "数量应为整数"),
-        ("manager", "1012010001", "HJ02", "abc", "数量应为整数"),
-        ("manager", "1012010001", "HJ02", 2.0, "数量应为正整数"),
-        ("manager", "1012010001", "HJ02", True, "数量应为正整数"),
+        ("manager", "1012010001", "HJ02", "-1", "数量应为 1 到 1000 的整数，而不是“-1”"),
+        ("manager", "1012010001", "HJ02", "1001", "数量应为 1 到 1000 的整数，而不是“1001”"),
+        ("manager", "1012010001", "HJ02", "9" * 5000, "数量应为 1 到 1000 的整数"),
+        ("manager", "1012010001", "HJ02", "1.5", "数量应为 1 到 1000 的整数，而不是“1.5”"),
+        ("manager", "1012010001", "HJ02", "abc", "数量应为 1 到 1000 的整数，而不是“abc”"),
+        ("manager", "1012010001", "HJ02", 2.0, "数量应为 1 到 1000 的整数"),
+        ("manager", "1012010001", "HJ02", True, "数量应为 1 到 1000 的整数"),
         ("manager", "1012010001", "HJ02", 5, "每户每月最多 8 分"),
         ("manager", "1012010001", "KF01", 1, "扣 3 分后会成为负数"),
     ],
@@ -78,6 +81,33 @@ def test_reversed_award_frees_the_cap(station):
     assert station.balance("1012010001") == 8
 
 
+def test_reversing_last_months_award_frees_no_cap_this_month(station):
+    from db.corrections import reverse_entry
+
+    november = awards.award(station.manager, station.clock, "1012010001", "HJ02", 4)
+    station.clock.advance(days=8)  # 2026-12-01
+    awards.award(station.manager, station.clock, "1012010001", "HJ02", 4)  # 8 of 8
+    reverse_entry(station.manager, station.clock, november, "记错了月份")
+    with pytest.raises(Refused, match="本月已有 8 分"):
+        awards.award(station.manager, station.clock, "1012010001", "HJ02", 1)
+    assert station.balance("1012010001") == 8
+
+
+def test_a_later_reversal_still_nets_its_own_month(station):
+    from db.corrections import reverse_entry
+    from db.ledger import task_points_in_month
+
+    november = awards.award(station.manager, station.clock, "1012010001", "HJ02", 3)
+    awards.award(station.manager, station.clock, "1012010001", "HJ02", 1)
+    station.clock.advance(days=8)
+    reverse_entry(station.manager, station.clock, november, "记错了户")
+    awards.award(station.manager, station.clock, "1012010001", "HJ02", 2)
+    nov = ("2026-11-01 00:00:00", "2026-12-01 00:00:00")
+    dec = ("2026-12-01 00:00:00", "2027-01-01 00:00:00")
+    assert task_points_in_month("1012010001", "HJ02", *nov) == 2
+    assert task_points_in_month("1012010001", "HJ02", *dec) == 4
+
+
 def test_sheet_is_all_or_nothing_and_names_every_bad_line(station):
     lines = [
         AwardLine("1012010001", "HJ02", 2, line=2),
@@ -96,6 +126,17 @@ def test_sheet_is_all_or_nothing_and_names_every_bad_line(station):
     after = snapshot()
     before.pop("audit"), after.pop("audit")
     assert after == before
+
+
+def test_sheet_names_empty_cells_as_empty(station, tmp_path):
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("户号,项目编码,数量\n,HJ02,1\n1012010001,,1\n", encoding="utf-8")
+    with pytest.raises(SheetRefused) as refused:
+        awards.apply_sheet(station.manager, station.clock, awards.read_sheet(sheet))
+    assert str(refused.value).splitlines()[1:] == [
+        "第 2 行：户号一栏是空的，请填上户号",
+        "第 3 行：项目编码一栏是空的，请填上积分项目编码",
+    ]
 
 
 def test_sheet_applies_whole_in_line_order(station):

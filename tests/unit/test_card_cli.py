@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from db.households import set_status
+from db import households
+from db.households import HouseholdForm, set_status
 from db.models import Audit
 from pos.cli import main
 
@@ -79,6 +80,17 @@ def test_reissue_revokes_the_old_card(db_file):
     assert refused.exit_code == 1 and "作废" in refused.output
     assert run("card", "check", "--db", db_file, new).exit_code == 0
     assert Audit.select().where(Audit.action == "card-reissue").get().operator == "manager"
+
+
+def test_reissue_to_a_household_without_a_card_says_it_issued_the_first(station, db_file):
+    form = HouseholdForm("1012010009", "韦小红", "11010519491231002X", "451425101201", "监测户")
+    households.save(station.manager, station.clock, form, station="451425-03", new=True)
+    result = run("card", "reissue", "--db", db_file, "1012010009", "--operator", "manager")
+    assert result.exit_code == 0, result.output
+    assert "已为 韦小红（1012010009）发放第 1 张卡。" in result.output
+    assert "补发" not in result.output and "作废" not in result.output
+    assert show(db_file, "1012010009").split(":")[3] == "1"
+    assert Audit.select().where(Audit.action == "card-issue").count() == 7  # 6 at setup
 
 
 def test_reissue_asks_for_the_pin_when_not_in_the_environment(db_file):

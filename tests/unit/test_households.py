@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from openpyxl import Workbook
 
@@ -131,8 +133,12 @@ def test_import_reads_xlsx(station, tmp_path):
 def test_unreadable_files_are_refused(tmp_path):
     bad = tmp_path / "x.xlsx"
     bad.write_bytes(b"not a zip")
-    with pytest.raises(Refused, match="无法打开 Excel 文件"):
+    with pytest.raises(Refused) as refused:
         read_rows(bad, households.COLUMNS, ())
+    assert str(refused.value) == (
+        "x.xlsx 不是有效的 .xlsx 文件（可能已损坏，或是改了扩展名的别种文件）。"
+        "请用 Excel 或 WPS 打开，另存为 .xlsx 或 .csv 后再试"
+    )
     (tmp_path / "x.doc").write_text("x")
     with pytest.raises(Refused, match="只能读取 .xlsx 或 .csv"):
         read_rows(tmp_path / "x.doc", households.COLUMNS, ())
@@ -174,3 +180,70 @@ def test_villages_are_found_by_name_code_or_initials(station):
         assert village in search_villages(text), text
     assert search_villages(village.code, within=[]) == []
     assert search_villages("qqqq") == []
+
+
+def test_adding_refuses_a_number_already_taken(station):
+    before = snapshot()
+    taken = form(number=" 1012010001 ", head_name="韦小红")
+    with pytest.raises(Refused, match=r"户号 1012010001 已经有了（张三），要修改请打开这一户按 F7"):
+        households.save(station.manager, station.clock, taken, station="451425-03", new=True)
+    assert snapshot() == before
+    assert Household.get_by_id("1012010001").head_name == "张三"
+
+
+def test_editing_still_changes_the_household(station):
+    person = households.form_of(Household.get_by_id("1012010001"))
+    households.save(
+        station.manager, station.clock, replace(person, phone="13800000001"), station="451425-03"
+    )
+    assert Household.get_by_id("1012010001").phone == "13800000001"
+    added = households.save(station.manager, station.clock, form(), station="451425-03", new=True)
+    assert added.number == "1012010009"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("韦小红", "韦小红"),
+        ("阿卜杜·热合曼", "阿卜杜·热合曼"),
+        ("阿依古丽•买买提", "阿依古丽•买买提"),
+        ("𠀋𪚥䶮", "𠀋𪚥䶮"),  # extensions B, C and A: rare characters real names use
+        ("Li  Xiaoming", "Li Xiaoming"),
+        ("Lǚ Dòng", "Lǚ Dòng"),
+        (" 李〇 ", "李〇"),
+    ],
+)
+def test_head_names_of_every_kind_people_have(station, typed, stored):
+    person = households.save(
+        station.manager, station.clock, form(head_name=typed), station="451425-03"
+    )
+    assert person.head_name == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("[red]测试[/]😀", "“[”、“]”、“/”、“😀”"),
+        ("张三1", "“1”"),
+        ("张\t三", "U+0009"),
+        ("张\u3000三", "U+3000"),
+        ("张三（母）", "“（”、“）”"),
+    ],
+)
+def test_head_names_with_other_characters_are_refused(station, typed, shown):
+    before = snapshot()
+    with pytest.raises(Refused) as refused:
+        households.save(station.manager, station.clock, form(head_name=typed), station="451425-03")
+    assert str(refused.value) == (
+        f"户主姓名里有不能用的字符：{shown}。只能用汉字、间隔点（· 或 •）、拉丁字母和单个空格"
+    )
+    assert snapshot() == before
+
+
+def test_import_checks_head_names_too(station, tmp_path):
+    path = write_csv(
+        tmp_path, f"户号,户主,身份证号,村,类别\n1012010009,韦😀,{GOOD_ID},那造村,监测户\n"
+    )
+    rows = read_rows(path, households.COLUMNS, ("number",))
+    with pytest.raises(SheetRefused, match="第 2 行：户主姓名里有不能用的字符：“😀”"):
+        households.import_rows(station.manager, station.clock, rows, station="451425-03")
