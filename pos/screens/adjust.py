@@ -26,7 +26,7 @@ class AdjustScreen(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(
-                _("库存调整：{name}（现有 {stock}{unit}）").format(
+                _("库存调整：{name}（现有 {stock} {unit}）").format(
                     name=self.item.name, stock=self.item.stock, unit=self.item.unit
                 ),
                 classes="title",

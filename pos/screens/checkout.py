@@ -126,7 +126,7 @@ class CheckoutScreen(ShopScreen):
         line = self.basket.get(item.code) or Line(item, 0)
         if line.qty + more > item.stock:
             raise Refused(
-                "“{name}”库存只有 {stock}{unit}", name=item.name, stock=item.stock, unit=item.unit
+                "“{name}”库存只有 {stock} {unit}", name=item.name, stock=item.stock, unit=item.unit
             )
         line.qty += more
         self.basket[item.code] = line

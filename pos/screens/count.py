@@ -103,7 +103,7 @@ class CountScreen(ShopScreen):
                 return
             self.refill()
 
-        question = _("{name} 实盘数量（账面 {stock}{unit}）").format(
+        question = _("{name} 实盘数量（账面 {stock} {unit}）").format(
             name=item.name, stock=item.stock, unit=item.unit
         )
         self.app.push_screen(AskScreen(question, number=True), answered)

@@ -149,7 +149,7 @@ def goods_quantity(text: str, *, zero_removes: bool = False) -> str | None:
     if zero_removes and text == "0":
         return None
     try:
-        stock.positive_qty(int(text) if text.isdecimal() else text)
+        stock.goods_qty(int(text) if text.isdecimal() else text)
     except Refused as refusal:
         return refusal.render(_)
     return None

@@ -166,7 +166,10 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
                 self.refused(refusal)
                 return
             self.refresh_all()
-            self.say(_("已补发第 {serial} 号卡，旧卡作废").format(serial=card.serial))
+            if card.serial == 1:  # the household had no card: nothing was revoked
+                self.say(_("已发放第 1 张卡"))
+            else:
+                self.say(_("已补发第 {serial} 号卡，旧卡作废").format(serial=card.serial))
 
         body = _("补卡后旧卡立即作废，不能再兑换。确认为 {name} 补卡？").format(
             name=self.household.head_name

@@ -130,7 +130,9 @@ class HouseholdFormScreen(Dialog):
         )
         shop = self.app.shop  # type: ignore[attr-defined]
         try:
-            saved = households.save(shop.signed_in, shop.clock, form, station=shop.station)
+            saved = households.save(
+                shop.signed_in, shop.clock, form, station=shop.station, new=self.number is None
+            )
         except Refused as refusal:
             self.query_one("#problem", Label).update(refusal.render(_))
             self.app.bell()

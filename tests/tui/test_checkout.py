@@ -62,7 +62,7 @@ async def test_refusals_are_said_and_keep_the_basket(app):
         basket = dict(app.screen.basket)
         checks = [
             ("6901234567892", "没有条码或编码为 6901234567892 的商品"),
-            ("G002", "库存只有 0袋"),
+            ("G002", "库存只有 0 袋"),
             (payload("1012010001")[:-1] + "A", "卡的校验码不对"),
             ("AX1:999999:1012010001:1:AAAAAAAAAA", "不是本县"),
             ("hello", "没有条码或编码为 hello 的商品"),
@@ -113,7 +113,7 @@ async def test_lines_are_changed_and_removed_with_keys(app):
         await pilot.pause()
         await pilot.press("backspace", *"99", "enter")
         await pilot.pause()
-        assert "库存只有 20包" in message(app) and app.screen.basket["G007"].qty == 5
+        assert "库存只有 20 包" in message(app) and app.screen.basket["G007"].qty == 5
         await pilot.press("f7", "backspace", "-", "2", "enter")
         await pilot.pause()
         assert type(app.screen).__name__ == "AskScreen"  # refused: asked again, with why

@@ -109,6 +109,11 @@ async def test_a_new_household_with_a_bad_id_is_refused(app):
         await pilot.pause()
         assert "校验位不对" in str(form.query_one("#problem").render())
         form.query_one("#id_number").value = "11010519491231002X"
+        form.query_one("#number").value = "1012010001"  # 张三's: adding never overwrites
+        await pilot.press("f10")
+        await pilot.pause()
+        assert "已经有了（张三）" in str(form.query_one("#problem").render())
+        form.query_one("#number").value = "1012010099"
         await pilot.press("f10")
         await pilot.pause()
         assert "已保存农户 1012010099" in message(app)

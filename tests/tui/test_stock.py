@@ -100,7 +100,7 @@ async def test_manager_adjusts_stock(app):
         app.screen.query_one("#note").value = "受潮"
         await pilot.press("f10")
         await pilot.pause()
-        assert "库存只有 10袋" in str(app.screen.query_one("#problem").render())
+        assert "库存只有 10 袋" in str(app.screen.query_one("#problem").render())
         app.screen.query_one("#qty").value = "-2"
         await pilot.press("f10")
         await pilot.pause()
