@@ -7,6 +7,7 @@ A file with any bad line is refused whole, every bad line named.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -82,10 +83,11 @@ class GoodsLine:
 
 def whole_number(text: str, what: str, *, signed: bool = False) -> int:
     """Parse an integer as people type it; refuse '3.5', '', 'abc'."""
-    pattern = r"^[+-]?\d+$" if signed else r"^\+?\d+$"
-    if not re.match(pattern, text.strip()):
+    typed = unicodedata.normalize("NFKC", text).strip()  # full-width digits from an IME: ５ → 5
+    pattern = r"^[+-]?[0-9]{1,9}$" if signed else r"^\+?[0-9]{1,9}$"
+    if not re.match(pattern, typed):
         raise Refused("{what}应为整数，而不是“{text}”", what=what, text=text)
-    return int(text)
+    return int(typed)
 
 
 def parse_task(row: Row) -> TaskLine:

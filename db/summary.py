@@ -37,7 +37,9 @@ def summarize(station: str, start: str, end: str) -> Summary:
     awarded, deducted, redeemed, reversed_, scored = _one(
         "SELECT COALESCE(SUM(CASE WHEN kind = 'award' THEN points END), 0), "
         "COALESCE(-SUM(CASE WHEN kind = 'deduction' THEN points END), 0), "
-        "COALESCE(-SUM(CASE WHEN kind = 'redemption' THEN points END), 0), "
+        # redeemed: net of redemptions reversed in the period, as goods out are by their moves
+        "COALESCE(-SUM(CASE WHEN kind = 'redemption' OR (kind = 'reversal' "
+        "AND redemption_id IS NOT NULL) THEN points END), 0), "
         "COALESCE(SUM(CASE WHEN kind = 'reversal' THEN 1 END), 0), "
         "COUNT(DISTINCT CASE WHEN kind = 'award' THEN household_id END) "
         "FROM ledger_entry WHERE station = ? AND time >= ? AND time < ?",
@@ -45,9 +47,10 @@ def summarize(station: str, start: str, end: str) -> Summary:
         start,
         end,
     )
-    visits, served = _one(
-        "SELECT COUNT(*), COUNT(DISTINCT household_id) FROM redemption "
-        "WHERE station = ? AND time >= ? AND time < ?",
+    visits, served = _one(  # the slips that stand
+        "SELECT COUNT(*), COUNT(DISTINCT household_id) FROM redemption AS r "
+        "WHERE station = ? AND time >= ? AND time < ? AND NOT EXISTS (SELECT 1 FROM "
+        "ledger_entry AS e WHERE e.redemption_id = r.id AND e.kind = 'reversal')",
         station,
         start,
         end,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from db.models import Donation, Item, StockCount, StockMove
+from db.auth import sign_in as service_sign_in
+from db.corrections import reverse_redemption
+from db.models import Donation, Item, Redemption, StockCount, StockMove
 from tests.tui.conftest import SIZE, give_points, message, payload, scan, sign_in
 
 
@@ -120,4 +122,10 @@ async def test_reports_show_today_and_this_month(app):
         await pilot.pause()
         today, month = app.screen.summaries
         assert (today.redeemed, today.redemptions, today.goods_out) == (50, 1, 1)
+        manager = service_sign_in("manager", "1234", app.shop.clock)
+        reverse_redemption(manager, app.shop.clock, Redemption.get().id, "扫错了户")
+        await pilot.press("f2", "f9")  # figures again, after the slip was reversed
+        await pilot.pause()
+        today, month = app.screen.summaries
+        assert (today.redeemed, today.redemptions, today.goods_out) == (0, 0, 0)  # all net
         assert month.goods_in == 35

@@ -6,7 +6,7 @@ import pytest
 
 from catalog import barcodes, loader
 from catalog.pinyin import initials, like_pattern
-from db.errors import SheetRefused
+from db.errors import Refused, SheetRefused
 
 
 def test_check_digits_of_real_codes():
@@ -90,3 +90,13 @@ def test_pinyin_initials():
     assert " zxm" in initials("曾小明") and " cxm" in initials("曾小明")
     assert like_pattern("ZS") == "% zs%"
     assert like_pattern("xyf", anywhere=True) == "%xyf%"
+
+
+def test_whole_numbers_as_people_type_them():
+    from catalog.loader import whole_number
+
+    assert [whole_number(t, "分值") for t in ("12", "+3", "１２", " 5 ")] == [12, 3, 12, 5]
+    assert whole_number("-2", "分值", signed=True) == -2
+    for bad in ("1.5", "", "abc", "-2", "9" * 5000):  # a 5,000-digit number is refused, not parsed
+        with pytest.raises(Refused, match="应为整数"):
+            whole_number(bad, "分值")
