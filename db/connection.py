@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from pathlib import Path
 
 from peewee import DatabaseError, DatabaseProxy, SqliteDatabase
@@ -62,6 +64,24 @@ def schema_version(handle: SqliteDatabase) -> str:
     """The newest migration applied to this file, e.g. '0001_initial'."""
     applied = Runner(handle, directory=str(MIGRATIONS)).applied()
     return max(applied) if applied else ""
+
+
+def backup(out: Path) -> None:
+    """A whole, consistent copy of the open books at `out`, taken while the till runs.
+
+    Copying the file itself can miss the newest transactions, which live in the `-wal` file
+    until SQLite moves them over; SQLite's online backup copies both as one snapshot.
+    """
+    if out.exists():
+        raise Refused("{path} 已经存在：请换一个文件名，免得覆盖旧的备份", path=out)
+    partial = out.with_name(out.name + ".partial")
+    partial.unlink(missing_ok=True)
+    copy = sqlite3.connect(partial)
+    try:
+        database.connection().backup(copy)
+    finally:
+        copy.close()
+    os.replace(partial, out)  # a backup appears whole or not at all
 
 
 def close() -> None:

@@ -1,4 +1,4 @@
-"""Commands on the points ledger: verify, balance, award."""
+"""Commands on the books as a whole and the points ledger: verify, backup, balance, award."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from db import awards, ledger
+from db.connection import backup as backup_books
 from db.models import Household, Task
 from db.verify import verify as verify_books
 from pos.cli.common import clock, db_option, open_books, operator_option, refusals, sign_in
@@ -112,4 +113,23 @@ def award(
         click.echo(_("整张表已入账：{count} 行。").format(count=len(ids)))
 
 
-COMMANDS = (verify, balance, award)
+@click.command()
+@db_option
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="备份文件，例如 U 盘上的 station-2026-11-23.sqlite。",
+)
+@refusals
+def backup(db_path: Path, out: Path) -> None:
+    """把站点数据库完整备份到一个文件，收银台开着也可以。
+
+    不要直接复制数据库文件：最新的几笔账可能还在旁边的 -wal 文件里，会漏掉。
+    """
+    open_books(db_path)
+    backup_books(out)
+    click.echo(_("已备份到 {path}").format(path=out))
+
+
+COMMANDS = (verify, balance, award, backup)

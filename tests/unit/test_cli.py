@@ -232,3 +232,24 @@ def test_tables_print_names_as_they_are(demo_db):
     result = run("household", "list", "--db", demo_db)
     assert result.exit_code == 0, result.output
     assert "[/]张[b]" in result.output
+
+
+def test_backup_takes_what_is_still_in_the_wal_file(demo_db, tmp_path):
+    till = sqlite3.connect(demo_db)  # a till still open, its newest write not yet checkpointed
+    till.execute("PRAGMA wal_autocheckpoint = 0")
+    till.execute(
+        "INSERT INTO audit (id, time, operator, station, action, detail) "
+        "VALUES (1, '2026-11-23 09:31:00', 'clerk', '451425-03', 'sign-in', 'newest')"
+    )
+    till.commit()
+    shutil.copy(demo_db, tmp_path / "copied.sqlite")  # what copying the file gives
+    out = tmp_path / "backup.sqlite"
+    result = run("backup", "--db", demo_db, "--out", out)
+    assert result.exit_code == 0, result.output
+    newest = "SELECT COUNT(*) FROM audit WHERE detail = 'newest'"
+    assert sqlite3.connect(out).execute(newest).fetchone() == (1,)
+    assert sqlite3.connect(tmp_path / "copied.sqlite").execute(newest).fetchone() == (0,)
+    assert run("verify", "--db", out).exit_code == 0
+    again = run("backup", "--db", demo_db, "--out", out)
+    assert again.exit_code == 1 and "已经存在" in again.stderr
+    till.close()
