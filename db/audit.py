@@ -48,7 +48,7 @@ class BooksClock:
 
     def now(self) -> datetime:
         moment = self.inner.now()
-        if database.obj is None:  # no books open yet: nothing written to keep after
+        if database.obj is None or database.is_closed():  # no books open: nothing to keep after
             return moment
         here = Setting.get_or_none(Setting.name == "station")
         last = last_time(here.value) if here else None
