@@ -148,19 +148,7 @@ def _october(stations: dict[str, Path]) -> None:
     reversed_award = awards.award(manager, clock, "1012020001", "HJ02")
     corrections.reverse_entry(manager, clock, reversed_award, "记错了户")
     clock.at = datetime(2026, 10, 10, 10)
-    households.save(
-        manager,
-        clock,
-        households.HouseholdForm(
-            "1012010003",
-            "王五",
-            fix_check("45142519700303003"),
-            "451425101201",
-            "脱贫户",
-            phone="13800000001",
-        ),
-        station=SHOP,
-    )
+    new_phone(manager, clock, "13800000001", station=SHOP)
     cards.reissue(manager, clock, "1012020001")
     close()
     clock = at("2026-10-12T09:00:00")
@@ -169,19 +157,7 @@ def _october(stations: dict[str, Path]) -> None:
     awards.award(manager, clock, "1022010001", "GY01", 2)
     awards.award(manager, clock, "1012010001", "GY04", 1)
     redemptions.redeem(manager, clock, "1022010001", [("G007", 3)])
-    households.save(
-        manager,
-        clock,
-        households.HouseholdForm(
-            "1012010003",
-            "王五",
-            fix_check("45142519700303003"),
-            "451425101201",
-            "脱贫户",
-            phone="13900000002",
-        ),
-        station=MOBILE,
-    )
+    new_phone(manager, clock, "13900000002", station=MOBILE)
     close()
 
 
@@ -201,3 +177,20 @@ def _november(stations: dict[str, Path]) -> None:
     awards.award(manager, clock, "1012010003", "HJ02", 3)
     redemptions.redeem(manager, clock, "1012010003", [("G007", 2)])
     close()
+
+
+def new_phone(manager, clock, phone: str, *, station: str) -> None:
+    """王五 (1012010003) gets a new phone number: a household edit at `station`."""
+    households.save(
+        manager,
+        clock,
+        households.HouseholdForm(
+            "1012010003",
+            "王五",
+            fix_check("45142519700303003"),
+            "451425101201",
+            "脱贫户",
+            phone=phone,
+        ),
+        station=station,
+    )

@@ -8,13 +8,12 @@ from datetime import datetime
 
 import pytest
 
-from db import awards, cards, export, households, packet
+from db import awards, cards, export, packet
 from db.clock import FixedClock
 from db.connection import close, connect
 from db.errors import Refused
 from db.ids import id_range
-from tests.conftest import fix_check
-from tests.county_world import MOBILE, SHOP
+from tests.county_world import MOBILE, SHOP, new_phone
 
 JANUARY = FixedClock(datetime(2027, 1, 3, 8))
 
@@ -99,19 +98,7 @@ def test_later_changes_do_not_change_an_exported_month(county_world, tmp_path, c
 
     manager = auth.sign_in("manager", "1234", clock)
     clock.at = datetime(2027, 1, 4, 9)
-    households.save(
-        manager,
-        clock,
-        households.HouseholdForm(
-            "1012010003",
-            "王五",
-            fix_check("45142519700303003"),
-            "451425101201",
-            "脱贫户",
-            phone="13700000003",
-        ),
-        station=SHOP,
-    )
+    new_phone(manager, clock, "13700000003", station=SHOP)
     cards.reissue(manager, clock, "1012010002")
     again = export.export_month("2026-10", tmp_path / "again", JANUARY).path
     close()
