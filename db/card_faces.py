@@ -10,9 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from db.cards import payload
+from db.cards import cardable, payload
 from db.errors import Refused
-from db.households import STATUS_NAMES
 from db.models import Card, Household, Township, Village
 from db.station import local_station
 
@@ -93,15 +92,6 @@ def faces(*, village: str | None = None, households: Sequence[str] = ()) -> list
 
 def _check_named(numbers: list[str]) -> None:
     for number in numbers:
-        household = Household.get_or_none(Household.number == number)
-        if household is None:
-            raise Refused("户号 {number} 不存在", number=number)
-        if household.status != "active":
-            raise Refused(
-                "{name}（{number}）的状态是“{status}”，不打印卡",
-                name=household.head_name,
-                number=number,
-                status=STATUS_NAMES[household.status],
-            )
+        cardable(number)
         if not Card.select().where((Card.household == number) & Card.revoked.is_null()).exists():
             raise Refused("户 {number} 还没有有效的积分卡，请站长发卡", number=number)

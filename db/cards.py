@@ -178,7 +178,7 @@ def issue(actor: Actor | None, clock: Clock, household: str) -> Card:
         require(actor, "issue_card")
     number = household.strip().upper()
     with database.atomic():
-        _cardable(number)
+        cardable(number)
         if Card.select().where(Card.household == number).exists():
             raise Refused("户 {number} 已经有卡，请用补卡", number=number)
         return _new_card(actor, clock, number, 1, "card-issue", f"{number} 第 1 号卡")
@@ -193,7 +193,7 @@ def reissue(actor: Actor, clock: Clock, household: str, *, note: str = "") -> Ca
     require(actor, "issue_card")
     number = household.strip().upper()
     with database.atomic():
-        _cardable(number)
+        cardable(number)
         last = (
             Card.select(Card.serial)
             .where(Card.household == number)
@@ -216,14 +216,14 @@ def reissue(actor: Actor, clock: Clock, household: str, *, note: str = "") -> Ca
         return _new_card(actor, clock, number, last + 1, action, detail)
 
 
-def _cardable(number: str) -> Household:
-    """Cards are only made for households that may redeem."""
+def cardable(number: str) -> Household:
+    """Cards are only issued and printed for households that may redeem."""
     household = Household.get_or_none(Household.number == number)
     if household is None:
         raise Refused("户号 {number} 不存在", number=number)
     if household.status != "active":
         raise Refused(
-            "{name}（{number}）的状态是“{status}”，不能发卡",
+            "{name}（{number}）的状态是“{status}”，只有正常户才发卡、印卡",
             name=household.head_name,
             number=number,
             status=STATUS_NAMES[household.status],

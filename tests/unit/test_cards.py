@@ -7,6 +7,7 @@ import re
 import pytest
 
 from db import cards
+from db.card_faces import faces
 from db.cards import CardRefused
 from db.errors import Refused
 from db.households import HouseholdForm, save, set_status
@@ -153,8 +154,12 @@ def test_only_managers_reissue_and_refusals_change_nothing(station):
     assert snapshot() == before
     set_status(station.manager, station.clock, "1012010002", "moved")
     before = snapshot()
-    with pytest.raises(Refused, match="状态是“迁出”，不能发卡"):
+    with pytest.raises(Refused, match="状态是“迁出”，只有正常户才发卡"):
         cards.reissue(station.manager, station.clock, "1012010002")
+    with pytest.raises(Refused, match="状态是“迁出”，只有正常户才发卡、印卡"):
+        faces(households=["1012010002"])  # nor printed by name
+    with pytest.raises(Refused, match="户号 9999999999 不存在"):
+        faces(households=["9999999999"])
     assert snapshot() == before
 
 
