@@ -13,8 +13,8 @@ from importlib import resources
 from pathlib import Path
 
 from catalog import barcodes
+from catalog.messages import Refused, SheetRefused
 from catalog.tabular import Row, read_rows
-from db.errors import Refused, SheetRefused
 
 TASK_CATEGORIES = ("环境卫生", "公益劳动", "产业发展", "乡风文明", "学习培训", "扣分", "其他")
 TASK_UNITS = ("次", "天", "月", "项", "人")

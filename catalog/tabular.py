@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.errors import Refused
+from catalog.messages import Refused
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,13 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
-from db import cards
-from db.audit import BooksClock
-from db.clock import Clock, default_clock
-from db.connection import connect
-from db.demo import sample_household
-from db.models import Setting
-from db.station import local_station
+from db.books import cards
+from db.books.setup import local_station
+from db.demo.station import sample_household
+from db.store.audit import BooksClock
+from db.store.clock import Clock, default_clock
+from db.store.connection import connect
+from db.store.models import Setting
 from pos.i18n import _, translate_bindings, use
 from pos.screens import section_screen
 from pos.screens.help import HelpScreen

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from db.auth import Actor
-from db.clock import Clock
+from db.books.auth import Actor
+from db.store.clock import Clock
 
 
 @dataclass

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from catalog.loader import default_goods, default_tasks
-from db import auth, cards, stock
-from db.clock import FixedClock
-from db.connection import close, connect
-from db.households import HouseholdForm, save
-from db.idnumber import check_char
-from db.station import Place, add_county, add_places, add_station, load_catalogs, make_local
+from db.books import auth, cards, stock
+from db.books.households import HouseholdForm, save
+from db.books.idnumber import check_char
+from db.books.setup import Place, add_county, add_places, add_station, load_catalogs, make_local
+from db.store.clock import FixedClock
+from db.store.connection import close, connect
 from tests.helpers import Station
 
 NOW = datetime(2026, 11, 23, 9, 0, 0)

@@ -15,21 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from db import (
-    apply_update,
-    auth,
-    awards,
-    cards,
-    corrections,
-    county,
-    export,
-    households,
-    redemptions,
-    stock,
-)
-from db.clock import FixedClock
-from db.connection import close, connect
-from db.station import Place, add_places
+from db.books import auth, awards, cards, corrections, households, redemptions, stock
+from db.books.setup import Place, add_places
+from db.county import office
+from db.exchange import export, intake
+from db.store.clock import FixedClock
+from db.store.connection import close, connect
 from tests.conftest import COUNTY_KEY, fix_check
 
 SHOP, MOBILE = "451425-03", "451425-06"
@@ -80,14 +71,14 @@ def build_world(root: Path) -> World:
     county_path = root / "county.sqlite"
     clock = at("2026-09-20T09:00:00")
     connect(county_path, create=True)
-    county.init_county("451425", "天等县", clock, card_key=COUNTY_KEY)
+    office.init_county("451425", "天等县", clock, card_key=COUNTY_KEY)
     add_places(TOWNSHIPS, VILLAGES)
     for number, name, id17, village in PEOPLE:
         form = households.HouseholdForm(number, name, fix_check(id17), village, "脱贫户")
         households.save(None, clock, form, station="451425-00")
         cards.issue(None, clock, number)
     setups = {SHOP: root / "shop.setup", MOBILE: root / "mobile.setup"}
-    county.enroll(
+    office.enroll(
         clock,
         SHOP,
         "龙茗镇爱心超市",
@@ -96,12 +87,12 @@ def build_world(root: Path) -> World:
         townships=["451425101"],
         manager_pin="1234",
     )
-    county.enroll(clock, MOBILE, "天等县流动超市", "mobile", setups[MOBILE], manager_pin="1234")
+    office.enroll(clock, MOBILE, "天等县流动超市", "mobile", setups[MOBILE], manager_pin="1234")
     close()
     stations = {code: root / f"{code}.sqlite" for code in (SHOP, MOBILE)}
     for code in (SHOP, MOBILE):
         connect(stations[code], create=True)
-        apply_update.setup_station(setups[code], clock)
+        intake.setup_station(setups[code], clock)
         manager = auth.sign_in("manager", "1234", clock)
         auth.add_operator("clerk", "clerk", "1234", clock, by=manager)
         close()

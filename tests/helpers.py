@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.auth import Actor
-from db.clock import FixedClock
-from db.connection import database
-from db.models import Household, Item
+from db.books.auth import Actor
+from db.store.clock import FixedClock
+from db.store.connection import database
+from db.store.models import Household, Item
 
 
 @dataclass

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from platformdirs import user_data_dir
 
-from pos.cli import books, cards, catalog, county, households, station
+from pos.cli import books, cards, catalog, county, demo, households
 from pos.i18n import use
 
 
@@ -39,6 +39,6 @@ def main(ctx: click.Context, db_path: Path | None, lang: str | None) -> None:
         open_shop(db_path or default_db(), lang)
 
 
-for module in (books, households, catalog, cards, station, county):
+for module in (books, households, catalog, cards, demo, county):
     for command in module.COMMANDS:
         main.add_command(command)

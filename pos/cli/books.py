@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from db import awards, ledger
-from db.connection import backup as backup_books
-from db.models import Household, Task
-from db.verify import verify as verify_books
+from db.books import awards, ledger
+from db.books.verify import verify as verify_books
+from db.store.connection import backup as backup_books
+from db.store.models import Household, Task
 from pos.cli.common import clock, db_option, open_books, operator_option, refusals, sign_in
 from pos.i18n import _
 

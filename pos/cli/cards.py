@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from db import cards
-from db.card_faces import CardFace, faces
-from db.households import STATUS_NAMES
-from db.idnumber import mask
+from db.books import cards
+from db.books.card_faces import CardFace, faces
+from db.books.households import STATUS_NAMES
+from db.books.idnumber import mask
 from pos.cli.common import clock, db_option, open_books, operator_option, refusals, sign_in
 from pos.i18n import _
 
@@ -125,7 +125,7 @@ def print_cards(
 
     卡为身份证大小（85.6 × 54 毫米）。打印时请选“实际大小”（100%），不要缩放。
     """
-    from pos.cards import prepare, write  # Pillow and qrcode load only when printing
+    from pos.paper.cards import prepare, write
 
     open_books(db_path)
     chosen = faces(village=village, households=households)

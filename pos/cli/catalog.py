@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from db.models import Barcode, Item, Task
+from db.store.models import Barcode, Item, Task
 from pos.cli.common import db_option, open_books, refusals, tsv_option
 from pos.cli.output import table
 from pos.i18n import _

@@ -11,11 +11,11 @@ from typing import Any
 
 import click
 
-from db import auth
-from db.audit import BooksClock
-from db.clock import Clock, default_clock
-from db.connection import close, connect
-from db.errors import Refused
+from catalog.messages import Refused
+from db.books import auth
+from db.store.audit import BooksClock
+from db.store.clock import Clock, default_clock
+from db.store.connection import close, connect
 from pos.i18n import _
 
 db_option = click.option(

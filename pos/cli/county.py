@@ -10,10 +10,12 @@ from typing import TypeVar
 
 import click
 
-from db import apply_update, county, export, merge, reports
-from db.connection import close, connect
-from db.errors import Refused
-from db.reports import yuan
+from catalog.messages import Refused
+from db.county import merge, office
+from db.county import report as reports
+from db.county.report import yuan
+from db.exchange import export, intake
+from db.store.connection import close, connect
 from pos.cli.common import clock, db_option, open_books, refusals
 from pos.cli.output import table
 from pos.i18n import _
@@ -53,10 +55,10 @@ def county_group() -> None:
 @refusals
 def county_init(db_path: Path, code: str, name: str) -> None:
     """建一个县级数据库：县、县扶贫办自己的站点（CODE-00）和默认目录。"""
-    code = county.valid_county_code(code)
-    office = create_books(db_path, lambda: county.init_county(code, name, clock()).code)
+    code = office.valid_county_code(code)
+    made = create_books(db_path, lambda: office.init_county(code, name, clock()).code)
     text = _("县级数据库已建好：{name}（{code}），县扶贫办站点 {office}。\n数据库：{path}")
-    click.echo(text.format(name=name, code=code, office=office, path=db_path))
+    click.echo(text.format(name=name, code=code, office=made, path=db_path))
 
 
 @county_group.command("enroll")
@@ -65,7 +67,7 @@ def county_init(db_path: Path, code: str, name: str) -> None:
 @click.option("--name", required=True, help="站点名称，例如 龙茗镇爱心超市。")
 @click.option(
     "--kind",
-    type=click.Choice(sorted(county.ENROLL_KINDS)),
+    type=click.Choice(sorted(office.ENROLL_KINDS)),
     default="shop",
     show_default=True,
     help="shop 乡镇超市，mobile 流动超市，village 村级服务点。",
@@ -90,8 +92,8 @@ def county_enroll(
     if out.exists():
         raise Refused("文件 {path} 已经存在，不会覆盖", path=out)
     open_books(db_path)
-    pin = os.environ.get("AIXIN_PIN") or county.new_pin()
-    station = county.enroll(clock(), code, name, kind, out, townships=townships, manager_pin=pin)
+    pin = os.environ.get("AIXIN_PIN") or office.new_pin()
+    station = office.enroll(clock(), code, name, kind, out, townships=townships, manager_pin=pin)
     text = _("站点 {code}（{name}）已登记，设置文件：{out}")
     click.echo(text.format(code=station.code, name=station.name, out=out))
     if not os.environ.get("AIXIN_PIN"):
@@ -177,7 +179,7 @@ def county_report(db_path: Path, month: str, xlsx: Path | None) -> None:
     for number, name, _township, village, balance, *_rest in overdrawn[:20]:
         click.echo("  " + line.format(number=number, name=name, village=village, balance=balance))
     if xlsx is not None:
-        from pos.report_book import write_workbook
+        from pos.paper.workbook import write_workbook
 
         write_workbook(report, xlsx)
         text = _("工作簿已写出：{path}（{count} 张表）")
@@ -192,7 +194,7 @@ def county_report(db_path: Path, month: str, xlsx: Path | None) -> None:
 def county_update(db_path: Path, code: str, out: Path) -> None:
     """给站点写更新文件：花名册和目录的变化、作废的卡、其他站点给本站农户记的账。"""
     open_books(db_path)
-    body = county.write_update(code, out, clock())
+    body = office.write_update(code, out, clock())
     tables = body["tables"]
     text = _(
         "站点 {code} 的更新文件已写出：{out}\n"
@@ -250,7 +252,7 @@ def export_command(db_path: Path, month: str, out: Path) -> None:
 @refusals
 def init_command(db_path: Path, setup: Path) -> None:
     """用县里发的设置文件建本站的数据库。"""
-    done = create_books(db_path, lambda: apply_update.setup_station(setup, clock()))
+    done = create_books(db_path, lambda: intake.setup_station(setup, clock()))
     text = _(
         "站点 {station} 已建好：{households} 户。数据库：{path}\n"
         "请用站长账号 manager 和县里给的初始密码登录。"
@@ -265,7 +267,7 @@ def init_command(db_path: Path, setup: Path) -> None:
 def update_command(db_path: Path, file: Path) -> None:
     """导入县里发来的更新文件。同一份导入两次不会重复记账。"""
     open_books(db_path)
-    done = apply_update.apply_update(file, clock())
+    done = intake.apply_update(file, clock())
     text = _("更新已导入：{households} 户，新增其他站点的条目 {entries} 条。")
     click.echo(text.format(households=done.households, entries=done.entries))
 

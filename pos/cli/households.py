@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
+from catalog.messages import Refused
 from catalog.tabular import read_rows
-from db import households
-from db.errors import Refused
-from db.models import Household, Village
-from db.station import local_station
+from db.books import households
+from db.books.setup import local_station
+from db.store.models import Household, Village
 from pos.cli.common import clock, db_option, open_books, refusals, sign_in, tsv_option
 from pos.cli.output import table
 from pos.i18n import _

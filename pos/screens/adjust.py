@@ -7,9 +7,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Select
 
-from db import stock
-from db.errors import Refused
-from db.models import Item
+from catalog.messages import Refused
+from db.books import stock
+from db.store.models import Item
 from pos.i18n import _
 from pos.screens.dialogs import Dialog
 

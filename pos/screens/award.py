@@ -15,13 +15,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
+from catalog.messages import Refused
 from catalog.pinyin import initials
-from db import awards, cards, households
-from db.clock import month_bounds, stamp
-from db.errors import Refused
-from db.ledger import task_points_in_month
-from db.models import Household, Task, Village
-from db.station import search_villages
+from db.books import awards, cards, households
+from db.books.ledger import task_points_in_month
+from db.books.setup import search_villages
+from db.store.clock import month_bounds, stamp
+from db.store.models import Household, Task, Village
 from pos.i18n import _
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import ConfirmScreen, PickerScreen

@@ -7,8 +7,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from db.auth import Actor
-from db.errors import Refused
+from catalog.messages import Refused
+from db.books.auth import Actor
 from pos.i18n import _, translate_bindings
 from pos.shop import Shop
 from pos.widgets.bars import MessageBar, StatusBar

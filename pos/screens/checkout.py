@@ -15,12 +15,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
-from db import cards, households, redemptions, stock
-from db.errors import Refused
-from db.households import require_active
-from db.models import Household, Item
-from pos import slips
+from catalog.messages import Refused
+from db.books import cards, households, redemptions, stock
+from db.books.households import require_active
+from db.store.models import Household, Item
 from pos.i18n import _
+from pos.paper import slips
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import AskScreen, PickerScreen, TextScreen, goods_quantity
 from pos.widgets.household_panel import HouseholdPanel

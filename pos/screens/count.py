@@ -12,9 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input
 
-from db import stock
-from db.errors import Refused
-from db.models import StockCount, StockCountLine
+from catalog.messages import Refused
+from db.books import stock
+from db.store.models import StockCount, StockCountLine
 from pos.i18n import _
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import AskScreen, ConfirmScreen

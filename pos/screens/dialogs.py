@@ -12,8 +12,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from db import stock
-from db.errors import Refused
+from catalog.messages import Refused
+from db.books import stock
 from pos.i18n import _, translate_bindings
 from pos.widgets.list_table import ListTable
 

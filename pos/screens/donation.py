@@ -13,11 +13,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Select
 
-from db import stock
-from db.errors import Refused
-from db.models import Item
-from pos import slips
+from catalog.messages import Refused
+from db.books import stock
+from db.store.models import Item
 from pos.i18n import _
+from pos.paper import slips
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import AskScreen, PickerScreen, TextScreen, goods_quantity
 from pos.widgets.list_table import ListTable

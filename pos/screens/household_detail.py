@@ -11,10 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from db import cards, corrections, ledger
-from db.errors import Refused
-from db.ids import human
-from db.models import Entry, Household
+from catalog.messages import Refused
+from db.books import cards, corrections, ledger
+from db.store.ids import human
+from db.store.models import Entry, Household
 from pos.i18n import _
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import AskScreen, ConfirmScreen

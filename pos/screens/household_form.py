@@ -8,10 +8,10 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.widgets import Input, Label, Select
 
-from db import households
-from db.errors import Refused
-from db.households import STATUS_NAMES, HouseholdForm
-from db.models import HOUSEHOLD_CATEGORIES, Group, Household, Village
+from catalog.messages import Refused
+from db.books import households
+from db.books.households import STATUS_NAMES, HouseholdForm
+from db.store.models import HOUSEHOLD_CATEGORIES, Group, Household, Village
 from pos.i18n import _
 from pos.screens.dialogs import Dialog
 

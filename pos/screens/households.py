@@ -7,12 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input
 
-from db import cards, households
-from db.errors import Refused
-from db.households import STATUS_NAMES
-from db.idnumber import mask
-from db.models import Village
-from db.station import search_villages
+from catalog.messages import Refused
+from db.books import cards, households
+from db.books.households import STATUS_NAMES
+from db.books.idnumber import mask
+from db.books.setup import search_villages
+from db.store.models import Village
 from pos.i18n import _
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import PickerScreen

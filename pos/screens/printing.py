@@ -8,10 +8,10 @@ from textual import work
 from textual.message import Message
 from textual.screen import Screen
 
-from db.card_faces import faces
-from db.errors import Refused
-from pos.cards import print_cards
+from catalog.messages import Refused
+from db.books.card_faces import faces
 from pos.i18n import _
+from pos.paper.cards import print_cards
 
 
 class CardsPrinted(Message):

@@ -6,7 +6,7 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from db.summary import Summary, today_and_month
+from db.books.figures import Summary, today_and_month
 from pos.i18n import _
 from pos.screens.base import ShopScreen
 

@@ -7,8 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.widgets import Footer, Input, Label
 
-from db import auth
-from db.errors import Refused
+from catalog.messages import Refused
+from db.books import auth
 from pos.i18n import _
 from pos.screens.base import ShopScreen
 from pos.widgets.bars import MessageBar, StatusBar

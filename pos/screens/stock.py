@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input
 
-from db import stock
-from db.errors import Refused
+from catalog.messages import Refused
+from db.books import stock
 from pos.i18n import _
 from pos.screens.adjust import AdjustScreen
 from pos.screens.base import ShopScreen

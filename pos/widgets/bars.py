@@ -24,7 +24,7 @@ class StatusBar(Static):
         shop = self.app.shop  # type: ignore[attr-defined]
         who = ""
         if shop.actor is not None:
-            from db.auth import ROLE_NAMES
+            from db.books.auth import ROLE_NAMES
 
             who = f"{_(ROLE_NAMES[shop.actor.role])} {shop.actor.name}"
         today = shop.clock.now()

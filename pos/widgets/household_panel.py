@@ -10,11 +10,11 @@ from rich.cells import cell_len
 from rich.markup import escape
 from textual.widgets import Static
 
-from db import ledger
-from db.corrections import KIND_NAMES
-from db.households import STATUS_NAMES
-from db.idnumber import mask
-from db.models import Entry, Household
+from db.books import ledger
+from db.books.corrections import KIND_NAMES
+from db.books.households import STATUS_NAMES
+from db.books.idnumber import mask
+from db.store.models import Entry, Household
 from pos.i18n import _
 
 

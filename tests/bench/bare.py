@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from db import chain
-from db.clock import Clock, stamp
-from db.connection import PRAGMAS
-from db.ids import id_range
+from db.store import chain
+from db.store.clock import Clock, stamp
+from db.store.connection import PRAGMAS
+from db.store.ids import id_range
 
 TABLES = ("ledger_entry", "redemption", "redemption_line", "stock_move", "audit")
 LAST_ID = {

@@ -26,14 +26,15 @@ import qrcode
 import zxingcpp
 from PIL import Image
 
-from db import cards, demo_data
-from db.card_faces import faces
-from db.clock import FixedClock
-from db.connection import close, connect, database
-from db.households import HouseholdForm, save
-from db.station import Place, add_county, add_places, add_station, make_local
-from pos.cards import print_cards
-from pos.cards.layout import QR_BORDER, QR_MODULE, QR_VERSION
+from db.books import cards
+from db.books.card_faces import faces
+from db.books.households import HouseholdForm, save
+from db.books.setup import Place, add_county, add_places, add_station, make_local
+from db.demo import names as demo_data
+from db.store.clock import FixedClock
+from db.store.connection import close, connect, database
+from pos.paper.cards import print_cards
+from pos.paper.cards.layout import QR_BORDER, QR_MODULE, QR_VERSION
 
 CARDS = 1000
 # Best of three, the two runs taking turns, so a busy machine slows both alike; the first

@@ -26,9 +26,9 @@ from datetime import datetime, timedelta
 
 from textual import events
 
-from db import cards, ledger
-from db.clock import FixedClock
-from db.models import Card
+from db.books import cards, ledger
+from db.store.clock import FixedClock
+from db.store.models import Card
 from pos.app import make_app
 
 

@@ -23,11 +23,12 @@ from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from db import merge, reports
-from db.clock import FixedClock
-from db.connection import PRAGMAS, close, connect
-from db.file_format import KINDS, TABLES
-from db.month_check import check_file
+from db.county import merge
+from db.county import report as reports
+from db.exchange.formats import KINDS, TABLES
+from db.exchange.month_check import check_file
+from db.store.clock import FixedClock
+from db.store.connection import PRAGMAS, close, connect
 from tests.bench.county_data import Shape, build_county
 from tests.bench.county_month import month_file
 
@@ -123,7 +124,7 @@ def run(args, shape: Shape) -> None:
     for _ in range(args.report_runs):
         spent, report = timed(reports.county_report, shape.month, FixedClock(datetime.now()))
         runs.append(spent)
-    from pos.report_book import write_workbook
+    from pos.paper.workbook import write_workbook
 
     book, _ = timed(write_workbook, report, root / "report.xlsx")
     close()

@@ -19,13 +19,13 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from db import auth, awards, cards, ledger, redemptions
-from db import verify as checks
-from db.clock import TIME_FORMAT, FixedClock
-from db.connection import connect, database
-from db.households import require_active, search
-from db.models import Station
-from db.station import local_station
+from db.books import auth, awards, cards, ledger, redemptions
+from db.books import verify as checks
+from db.books.households import require_active, search
+from db.books.setup import local_station
+from db.store.clock import TIME_FORMAT, FixedClock
+from db.store.connection import connect, database
+from db.store.models import Station
 from tests.bench import bare
 from tests.bench.timing import Pair, clocked, compare, machine, table
 

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from db import chain, county
-from db.clock import FixedClock, month_bounds
-from db.connection import close, connect
-from db.station import Place, add_places
+from db.books.setup import Place, add_places
+from db.county import office
+from db.store import chain
+from db.store.clock import FixedClock, month_bounds
+from db.store.connection import close, connect
 
 SPAN = 10**10
 KINDS = (  # k % 20: 16 awards, 3 redemptions, 1 deduction
@@ -117,7 +118,7 @@ def build_county(path: Path, shape: Shape, say=print) -> None:
     start = datetime.fromisoformat(month_bounds(shape.history_months[0])[0])
     clock = FixedClock(start, timedelta(seconds=1))
     connect(path, create=True)
-    county.init_county("451425", "天等县", clock)
+    office.init_county("451425", "天等县", clock)
     towns = [Place(f"451425{100 + n:03d}", f"第{n}镇") for n in range(1, shape.stations + 1)]
     villages = [
         Place(f"{t.code}{200 + v:03d}", f"{t.name}{v}村", t.code)
@@ -126,7 +127,7 @@ def build_county(path: Path, shape: Shape, say=print) -> None:
     ]
     add_places(towns, villages)
     for n, town in enumerate(towns, start=1):
-        county.register(clock, code(n), f"{town.name}爱心超市", "shop", [town.code])
+        office.register(clock, code(n), f"{town.name}爱心超市", "shop", [town.code])
     close()
     conn = sqlite3.connect(path)
     conn.executescript(
@@ -200,7 +201,7 @@ def station_rows(
 
 
 def _totals(conn: sqlite3.Connection, shape: Shape, per_month: int) -> None:
-    from db.month_totals import TOTALS
+    from db.books.month_totals import TOTALS
 
     for table, key, sums, query, _ in TOTALS:
         conn.execute(

@@ -2,7 +2,7 @@
 
 The same tables, an entries piece chained from the county's last entry of the station, a
 hundred changed households with their places, sealed with the station's key by
-`db.packet.seal`. The rows come from the same generator as the county's history.
+`db.sealed.seal`. The rows come from the same generator as the county's history.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from db import chain, packet
-from db.clock import month_bounds
+from db.exchange import sealed
+from db.store import chain
+from db.store.clock import month_bounds
 from tests.bench.county_data import SPAN, Shape, code, helpers, station_rows
 
 
@@ -31,7 +32,7 @@ def month_file(county_path: Path, shape: Shape, n: int, out: Path) -> Path:
     )
     conn.close()
     target = out / f"aixin-{station}-{shape.month}.sqlite"
-    packet.create(target, "month")
+    sealed.create(target, "month")
     conn = sqlite3.connect(target)
     conn.execute("ATTACH DATABASE ? AS c", (str(county_path),))
     helpers(conn, [shape.month])
@@ -62,7 +63,7 @@ def month_file(county_path: Path, shape: Shape, n: int, out: Path) -> Path:
             "chain_end": end,
         },
     }
-    packet.seal(target, fields, key)
+    sealed.seal(target, fields, key)
     return target
 
 

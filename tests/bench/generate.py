@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from db.clock import TIME_FORMAT, stamp
-from db.connection import close, connect, database
+from db.store.clock import TIME_FORMAT, stamp
+from db.store.connection import close, connect, database
 from tests.bench import goods, history, linking, roster
 
 # The file is rebuilt from scratch if anything fails, so the load need not be crash-safe.

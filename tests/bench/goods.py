@@ -13,9 +13,9 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from db.clock import stamp
-from db.connection import database
-from db.ids import id_range
+from db.store.clock import stamp
+from db.store.connection import database
+from db.store.ids import id_range
 from tests.bench.history import ROUND_DAYS, Scoring
 from tests.bench.roster import FIRST_DAY, STATION
 

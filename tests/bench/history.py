@@ -14,9 +14,9 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from db.clock import stamp
-from db.connection import database
-from db.ids import id_range
+from db.store.clock import stamp
+from db.store.connection import database
+from db.store.ids import id_range
 from tests.bench.roster import FIRST_DAY, STATION
 
 ROUND_DAYS = 10

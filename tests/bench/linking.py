@@ -13,9 +13,9 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-from db import chain
-from db.connection import database
-from db.ids import id_range
+from db.store import chain
+from db.store.connection import database
+from db.store.ids import id_range
 from tests.bench.roster import STATION
 
 CHUNK = 50_000

@@ -15,12 +15,13 @@ from datetime import datetime, timedelta
 
 from catalog.loader import default_goods, default_tasks
 from catalog.pinyin import initials
-from db import auth, demo_data
-from db.clock import FixedClock, stamp
-from db.connection import database
-from db.idnumber import check_char
-from db.ids import id_range
-from db.station import Place, add_county, add_places, add_station, load_catalogs, make_local
+from db.books import auth
+from db.books.idnumber import check_char
+from db.books.setup import Place, add_county, add_places, add_station, load_catalogs, make_local
+from db.demo import names as demo_data
+from db.store.clock import FixedClock, stamp
+from db.store.connection import database
+from db.store.ids import id_range
 
 COUNTY = "451425"
 STATION = "451425-03"

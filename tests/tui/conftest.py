@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from db.auth import sign_in as sign_in_service
-from db.cards import payload_for
-from db.clock import FixedClock
-from db.connection import close
-from db.corrections import adjust_points
+from db.books.auth import sign_in as sign_in_service
+from db.books.cards import payload_for
+from db.books.corrections import adjust_points
+from db.store.clock import FixedClock
+from db.store.connection import close
 from pos.app import make_app
 from tests.conftest import NOW
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.models import Entry, Household
+from db.store.models import Entry, Household
 from tests.tui.conftest import SIZE, message, payload, scan, sign_in
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual import events
 
-from db import cards
-from db.auth import sign_in as service_sign_in
-from db.households import set_status
-from db.models import Household, Item, Redemption
+from db.books import cards
+from db.books.auth import sign_in as service_sign_in
+from db.books.households import set_status
+from db.store.models import Household, Item, Redemption
 from tests.tui.conftest import SIZE, give_points, message, payload, scan, sign_in
 
 

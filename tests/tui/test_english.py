@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from textual.widgets import DataTable, Input, Label
 
-from db.clock import FixedClock
+from db.store.clock import FixedClock
 from pos.app import make_app
 from pos.i18n import use
 from tests.conftest import NOW

@@ -8,7 +8,7 @@ import pytest
 from textual import events
 from textual.widgets import Input
 
-from db.verify import verify
+from db.books.verify import verify
 from tests.tui.conftest import give_points, sign_in
 
 ALPHABET = (

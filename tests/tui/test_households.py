@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from db import redemptions
-from db.auth import sign_in as service_sign_in
-from db.corrections import adjust_points
-from db.models import Card, Entry, Household, Item
+from db.books import redemptions
+from db.books.auth import sign_in as service_sign_in
+from db.books.corrections import adjust_points
+from db.store.models import Card, Entry, Household, Item
 from tests.tui.conftest import SIZE, give_points, message, payload, scan, sign_in
 
 

@@ -6,8 +6,8 @@ import asyncio
 import html
 from datetime import timedelta
 
-from db.clock import FixedClock
-from db.models import Audit
+from db.store.clock import FixedClock
+from db.store.models import Audit
 from pos.app import SECTIONS, make_app
 from tests.conftest import NOW
 from tests.tui.conftest import SIZE, message, sign_in

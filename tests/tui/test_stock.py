@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from db.auth import sign_in as service_sign_in
-from db.corrections import reverse_redemption
-from db.models import Donation, Item, Redemption, StockCount, StockMove
+from db.books.auth import sign_in as service_sign_in
+from db.books.corrections import reverse_redemption
+from db.store.models import Donation, Item, Redemption, StockCount, StockMove
 from tests.tui.conftest import SIZE, give_points, message, payload, scan, sign_in
 
 

@@ -1,0 +1,226 @@
+"""Operators, PINs and roles (DESIGN.md §2).
+
+PINs are kept as salted scrypt hashes. Five wrong PINs in a row lock the operator for 15
+minutes. Every service calls `require` with the signed-in `Actor`, so the roles hold whether
+the call comes from the till, the command line or a script.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from catalog.messages import N_, Refused
+from db.books.setup import local_station
+from db.store import audit
+from db.store.clock import Clock, stamp
+from db.store.connection import database
+from db.store.models import Household, Operator, OperatorVillage, Village
+
+MAX_FAILED_PINS = 5
+LOCK_TIME = timedelta(minutes=15)
+PIN_PATTERN = re.compile(r"^\d{4,12}$")
+
+# scrypt at n=2**14, r=8 costs about 16 MiB and a few tens of milliseconds a try.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+ROLE_NAMES = {
+    "clerk": N_("店员"),
+    "cadre": N_("村干部"),
+    "manager": N_("站长"),
+    "county": N_("县扶贫办"),
+}
+
+# What each role may do. Managers do everything clerks and cadres do (DESIGN.md §1).
+PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
+    "award": (N_("记分或扣分"), frozenset({"cadre", "manager"})),
+    "redeem": (N_("兑换商品"), frozenset({"clerk", "manager"})),
+    "donate": (N_("登记捐赠"), frozenset({"clerk", "manager"})),
+    "count": (N_("盘点库存"), frozenset({"clerk", "manager"})),
+    "finalize_count": (N_("确认盘点"), frozenset({"manager"})),
+    "adjust_stock": (N_("调整库存"), frozenset({"manager"})),
+    "reverse": (N_("冲正"), frozenset({"manager"})),
+    "adjust_points": (N_("调整积分"), frozenset({"manager"})),
+    "edit_household": (N_("修改农户档案"), frozenset({"manager"})),
+    "issue_card": (N_("发卡或补卡"), frozenset({"manager"})),
+    "edit_catalog": (N_("修改商品和积分项目"), frozenset({"manager"})),
+    "manage_operators": (N_("管理操作员"), frozenset({"manager"})),
+    "export": (N_("导出月报文件"), frozenset({"manager"})),
+    "county": (N_("县级汇总"), frozenset({"county"})),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A signed-in operator at a station."""
+
+    name: str
+    role: str
+    station: str
+    villages: frozenset[str] = field(default_factory=frozenset)
+    household: str | None = None
+
+    def may(self, action: str) -> bool:
+        return self.role in PERMISSIONS[action][1]
+
+
+def require(actor: Actor, action: str) -> None:
+    if not actor.may(action):
+        raise Refused(
+            "{role} {name} 无权{what}",
+            role=ROLE_NAMES[actor.role],
+            name=actor.name,
+            what=PERMISSIONS[action][0],
+        )
+
+
+def hash_pin(pin: str, salt: bytes | None = None) -> str:
+    salt = salt or os.urandom(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def pin_matches(pin: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    trial = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p))
+    return hmac.compare_digest(trial.hex(), digest)
+
+
+_DUMMY_HASH = hash_pin("0000", salt=b"\0" * 16)
+
+
+def sign_in(name: str, pin: str, clock: Clock) -> Actor:
+    """Check the PIN; count failures, lock after five; record every attempt."""
+    now = clock.now()
+    station = local_station().code
+    operator = Operator.get_or_none(Operator.name == name)
+    if operator is None or not operator.active:
+        pin_matches(pin, _DUMMY_HASH)  # the same work, so timing tells nothing
+        with database.atomic():
+            audit.record(name, station, now, "sign-in-refused", "未知或已停用的操作员")
+        raise Refused("操作员 {name} 不存在或已停用", name=name)
+    if not _take_a_try(operator, now):
+        with database.atomic():
+            audit.record(name, station, now, "sign-in-refused", "已锁定")
+        raise Refused(
+            "操作员 {name} 连续输错密码，已锁定到 {until}，请稍后再试或找站长",
+            name=name,
+            until=(Operator.get_by_id(operator.id).locked_until or stamp(now + LOCK_TIME))[11:16],
+        )
+    if not pin_matches(pin, operator.pin_hash):
+        left = _count_failure(operator, station, now)
+        if left == 0:
+            raise Refused(
+                "密码错误。已连续输错 {n} 次，操作员 {name} 锁定 15 分钟",
+                n=MAX_FAILED_PINS,
+                name=name,
+            )
+        raise Refused("密码错误，还可以再试 {left} 次", left=left)
+    with database.atomic():
+        Operator.update(failed_pins=0, locked_until=None).where(
+            Operator.id == operator.id
+        ).execute()
+        audit.record(name, station, now, "sign-in", ROLE_NAMES[operator.role])
+    return actor_for(operator, station)
+
+
+def _take_a_try(operator: Operator, now: datetime) -> bool:
+    """Count this try as wrong before the PIN is checked (a right PIN sets it back to 0).
+
+    One UPDATE both checks and counts, so tries made at the same moment from several tills
+    or scripts each take one of the five, and a sixth finds the operator locked.
+    """
+    moment = stamp(now)
+    unlocked = Operator.locked_until.is_null() | (Operator.locked_until <= moment)
+    with database.atomic():
+        taken = (
+            Operator.update(failed_pins=Operator.failed_pins + 1)
+            .where(Operator.id == operator.id, unlocked, Operator.failed_pins < MAX_FAILED_PINS)
+            .execute()
+        )
+        if not taken:  # five tries under way at once: lock now, if nothing has yet
+            Operator.update(failed_pins=0, locked_until=stamp(now + LOCK_TIME)).where(
+                Operator.id == operator.id, unlocked
+            ).execute()
+    return bool(taken)
+
+
+def _count_failure(operator: Operator, station: str, now: datetime) -> int:
+    """Record a wrong PIN (its try is already counted); returns the tries left, 0 when locked."""
+    with database.atomic():
+        failed = Operator.get_by_id(operator.id).failed_pins
+        locked = stamp(now + LOCK_TIME) if failed >= MAX_FAILED_PINS else None
+        if locked:
+            Operator.update(failed_pins=0, locked_until=locked).where(
+                Operator.id == operator.id
+            ).execute()
+        audit.record(
+            operator.name,
+            station,
+            now,
+            "sign-in-refused",
+            "密码错误，已锁定" if locked else "密码错误",
+        )
+    return max(0, MAX_FAILED_PINS - failed)
+
+
+def actor_for(operator: Operator, station: str) -> Actor:
+    villages = frozenset(
+        row.village_id
+        for row in OperatorVillage.select().where(OperatorVillage.operator == operator.id)
+    )
+    return Actor(operator.name, operator.role, station, villages, operator.household_id)
+
+
+def add_operator(
+    name: str,
+    role: str,
+    pin: str,
+    clock: Clock,
+    *,
+    by: Actor | None = None,
+    villages: tuple[str, ...] = (),
+    household: str | None = None,
+) -> Operator:
+    """Create an operator. `by` is the manager doing it; None only when setting up a station."""
+    if by is not None:
+        require(by, "manage_operators")
+    name = name.strip()
+    if not name:
+        raise Refused("操作员名不能为空")
+    if role not in ROLE_NAMES:
+        raise Refused("角色 {role} 不存在，应为 clerk、cadre、manager 或 county", role=role)
+    if not PIN_PATTERN.match(pin):
+        raise Refused("密码应为 4 到 12 位数字")
+    if Operator.get_or_none(Operator.name == name):
+        raise Refused("操作员 {name} 已经存在", name=name)
+    for code in villages:
+        if not Village.get_or_none(Village.code == code):
+            raise Refused("村 {code} 不存在", code=code)
+    if household and not Household.get_or_none(Household.number == household):
+        raise Refused("户号 {number} 不存在", number=household)
+    with database.atomic():
+        operator = Operator.create(
+            name=name, role=role, pin_hash=hash_pin(pin), household=household
+        )
+        if villages:
+            OperatorVillage.insert_many(
+                [{"operator": operator.id, "village": code} for code in villages]
+            ).execute()
+        audit.record(
+            by.name if by else "setup",
+            local_station().code,
+            clock.now(),
+            "operator-add",
+            f"{name} {role}",
+        )
+    return operator

@@ -1,0 +1,196 @@
+"""Awarding and deducting points against the rules sheet, one household or a whole sheet.
+
+A sheet is all-or-nothing: every line is checked against the books as they would stand after
+the lines before it (balances, monthly caps), every bad line is named, and only a sheet with
+no bad line is written, in one transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from catalog.messages import Refused, SheetRefused
+from catalog.tabular import read_rows
+from db.books import ledger
+from db.books.auth import ROLE_NAMES, Actor, require
+from db.books.households import require_active
+from db.store import audit
+from db.store.clock import Clock, month_bounds, stamp
+from db.store.connection import database
+from db.store.ids import human
+from db.store.models import Household, Task
+
+MAX_QTY = 1000
+
+SHEET_COLUMNS = {
+    "household": "household",
+    "户号": "household",
+    "task": "task",
+    "项目编码": "task",
+    "项目": "task",
+    "编码": "task",
+    "qty": "qty",
+    "数量": "qty",
+    "note": "note",
+    "备注": "note",
+    "说明": "note",
+}
+
+
+@dataclass(frozen=True)
+class AwardLine:
+    household: str
+    task: str
+    qty: int | str = 1
+    note: str = ""
+    line: int = 0  # where it stands in the sheet, for the messages
+
+
+@dataclass
+class _Pending:
+    """What the lines already checked would do to the books."""
+
+    balance: dict[str, int]
+    task_points: dict[tuple[str, str], int]
+
+
+def award(
+    actor: Actor, clock: Clock, household: str, task: str, qty: int | str = 1, note: str = ""
+) -> int:
+    """Award (or, for a deduction task, deduct) points; returns the entry id."""
+    try:
+        return apply_sheet(actor, clock, [AwardLine(household, task, qty, note)])[0]
+    except SheetRefused as refused:
+        raise refused.problems[0][1] from None
+
+
+def apply_sheet(actor: Actor, clock: Clock, lines: list[AwardLine]) -> list[int]:
+    """Write every line or none; returns the entry ids in line order."""
+    require(actor, "award")
+    if not lines:
+        raise Refused("表格中没有记分行")
+    with database.atomic():
+        now = clock.now()
+        entries, problems = _check_all(actor, stamp(now)[:7], lines)
+        if problems:
+            raise SheetRefused(problems)
+        ids = ledger.append(actor.name, actor.station, now, entries)
+        points = sum(e.points for e in entries)
+        audit.record(
+            actor.name,
+            actor.station,
+            now,
+            "award",
+            f"{len(entries)} 行，合计 {points:+d} 分，条目 {human(ids[0])}–{human(ids[-1])}",
+        )
+    return ids
+
+
+def check_sheet(actor: Actor, clock: Clock, lines: list[AwardLine]) -> list[tuple[int, Refused]]:
+    """What `apply_sheet` would refuse, line by line, without writing: for a screen to show
+    before the cadre confirms."""
+    require(actor, "award")
+    return _check_all(actor, stamp(clock.now())[:7], lines)[1]
+
+
+def _check_all(
+    actor: Actor, month: str, lines: list[AwardLine]
+) -> tuple[list[ledger.NewEntry], list[tuple[int, Refused]]]:
+    bounds = month_bounds(month)
+    pending = _Pending(defaultdict(int), defaultdict(int))
+    entries, problems = [], []
+    for line in lines:
+        try:
+            entries.append(_check(actor, line, bounds, pending))
+        except Refused as refusal:
+            problems.append((line.line, refusal))
+    return entries, problems
+
+
+def _check(actor: Actor, line: AwardLine, month: tuple[str, str], pending: _Pending):
+    if not str(line.household).strip():  # a sheet's empty cell: "户号  不存在" would puzzle
+        raise Refused("户号一栏是空的，请填上户号")
+    if not str(line.task).strip():
+        raise Refused("项目编码一栏是空的，请填上积分项目编码")
+    qty = _quantity(line.qty)
+    household = require_active(line.household)
+    _check_scope(actor, household)
+    task = Task.get_or_none(Task.code == str(line.task).strip().upper())
+    if task is None:
+        raise Refused("积分项目 {code} 不存在", code=line.task)
+    if not task.active:
+        raise Refused("积分项目 {code}（{name}）已停用", code=task.code, name=task.name)
+    points = task.points * qty
+    key = (household.number, task.code)
+    if task.cap is not None:
+        used = ledger.task_points_in_month(household.number, task.code, *month)
+        used += pending.task_points[key]
+        if abs(used + points) > task.cap:
+            raise Refused(
+                "“{task}”每户每月最多 {cap} 分，{name} 本月已有 {used} 分，不能再记 {points} 分",
+                task=task.name,
+                cap=task.cap,
+                name=household.head_name,
+                used=abs(used),
+                points=abs(points),
+            )
+    balance = household.balance + pending.balance[household.number]
+    if balance + points < 0:
+        raise Refused(
+            "{name} 余额 {balance} 分，扣 {points} 分后会成为负数",
+            name=household.head_name,
+            balance=balance,
+            points=-points,
+        )
+    pending.task_points[key] += points
+    pending.balance[household.number] += points
+    return ledger.NewEntry(
+        household=household.number,
+        points=points,
+        kind="deduction" if points < 0 else "award",
+        task=task.code,
+        qty=qty,
+        note=line.note,
+    )
+
+
+def _quantity(qty: int | str) -> int:
+    """A whole number of units from 1 to MAX_QTY; whatever else is given, the refusal names
+    the range (a typed "-1" is a whole number, only out of range)."""
+    value: object = qty
+    if isinstance(qty, str) and re.fullmatch(r"[+-]?[0-9]{1,9}", qty.strip()):
+        value = int(qty)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_QTY:
+        raise Refused("数量应为 1 到 {most} 的整数，而不是“{qty}”", most=MAX_QTY, qty=qty)
+    return value
+
+
+def _check_scope(actor: Actor, household: Household) -> None:
+    if actor.household and actor.household == household.number:
+        raise Refused(
+            "不能给自己家记分或扣分（{name}，{number}）",
+            name=household.head_name,
+            number=household.number,
+        )
+    if actor.role == "cadre" and household.village_id not in actor.villages:
+        raise Refused(
+            "{role} {who} 不负责 {village}，不能给 {name} 记分",
+            role=ROLE_NAMES[actor.role],
+            who=actor.name,
+            village=household.village.name,
+            name=household.head_name,
+        )
+
+
+def read_sheet(path: str | Path) -> list[AwardLine]:
+    """The lines of an award sheet (xlsx or csv): household, task, qty, note."""
+    rows = read_rows(path, SHEET_COLUMNS, ("household", "task"))
+    return [
+        AwardLine(
+            row.get("household"), row.get("task"), row.get("qty") or "1", row.get("note"), row.line
+        )
+        for row in rows
+    ]

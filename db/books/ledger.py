@@ -1,0 +1,130 @@
+"""Writing and reading the points ledger.
+
+`append` is the only way entries get into the books: it numbers them, links them into the
+station's hash chain and moves the households' cached balances, all inside the caller's
+transaction, so a business operation is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import JOIN, fn
+
+from catalog.messages import Refused
+from db.store import chain
+from db.store.clock import stamp
+from db.store.ids import next_ids
+from db.store.models import Entry, Household, Station, Task
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    household: str
+    points: int
+    kind: str
+    task: str | None = None
+    redemption: int | None = None
+    reverses: int | None = None
+    qty: int = 1
+    note: str = ""
+
+
+def append(operator: str, station: str, when: datetime, entries: list[NewEntry]) -> list[int]:
+    """Write `entries` for `station`; returns their ids. Call inside `database.atomic()`."""
+    if not entries:
+        return []
+    head = Station.get_by_id(station).chain_head
+    ids = next_ids(Entry, station, len(entries))
+    time = stamp(when)
+    rows = []
+    for entry_id, e in zip(ids, entries, strict=True):
+        row = (
+            entry_id,
+            e.household,
+            e.points,
+            e.kind,
+            e.task,
+            e.redemption,
+            e.reverses,
+            e.qty,
+            clean_note(e.note),
+            operator,
+            station,
+            time,
+            head,
+        )
+        rows.append(dict(zip(chain.FIELDS, row, strict=True)))
+        head = chain.link(row)
+    Entry.insert_many(rows).execute()
+    Station.update(chain_head=head).where(Station.code == station).execute()
+    moved: dict[str, int] = defaultdict(int)
+    for e in entries:
+        moved[e.household] += e.points
+    for household, points in moved.items():
+        Household.update(balance=Household.balance + points).where(
+            Household.number == household
+        ).execute()
+    return ids
+
+
+def clean_note(note: str) -> str:
+    """Notes are one line of plain text: control characters become spaces."""
+    return " ".join("".join(c if c.isprintable() else " " for c in note).split())[:200]
+
+
+def balance(household: str) -> int:
+    row = Household.get_or_none(Household.number == household)
+    if row is None:
+        raise Refused("户号 {number} 不存在", number=household)
+    return row.balance
+
+
+def _history_query(household: str, spent: bool | None):
+    query = Entry.select().where(Entry.household == household)
+    if spent is not None:  # a redemption's reversal carries the redemption, so it sits beside it
+        query = query.where(Entry.redemption.is_null(not spent))
+    return query
+
+
+def history(household: str, *, limit: int = 20, offset: int = 0, spent: bool | None = None):
+    """The household's entries, newest first, each with its task loaded.
+
+    `spent=True` keeps redemptions and their reversals, `spent=False` everything earned,
+    deducted or corrected; None keeps both.
+    """
+    query = _history_query(household, spent).select(Entry, Task).join(Task, JOIN.LEFT_OUTER)
+    return list(query.order_by(Entry.id.desc()).limit(limit).offset(offset))
+
+
+def history_size(household: str, *, spent: bool | None = None) -> int:
+    return _history_query(household, spent).count()
+
+
+def reversed_among(entry_ids: list[int]) -> set[int]:
+    """Which of these entries a later reversal has undone."""
+    query = Entry.select(Entry.reverses).where(Entry.reverses.in_(entry_ids))
+    return {row.reverses_id for row in query if row.reverses_id is not None}
+
+
+def task_points_in_month(household: str, task: str, start: str, end: str) -> int:
+    """Points a household got from one task by entries written in [start, end), each netted
+    by its reversal whenever that was written: what counts against the task's monthly cap.
+
+    A reversal written in this month of last month's award frees nothing in this month."""
+    reversal = Entry.alias()
+    total = (
+        Entry.select(fn.COALESCE(fn.SUM(Entry.points + fn.COALESCE(reversal.points, 0)), 0))
+        .join(reversal, JOIN.LEFT_OUTER, on=(reversal.reverses == Entry.id))
+        .where(
+            Entry.household == household,
+            Entry.task == task,
+            Entry.reverses.is_null(),
+            Entry.time >= start,
+            Entry.time < end,
+        )
+        .scalar()
+    )
+    return int(total)

@@ -1,0 +1,333 @@
+"""Goods: finding items, stock moves, donations, adjustments and stock counts.
+
+`append` is the only way stock moves get into the books: it numbers them, moves the cached
+stock of this station's items, and refuses (rolling back the caller's transaction) any move
+that would take stock below zero.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from catalog import barcodes
+from catalog.messages import N_, Refused
+from catalog.pinyin import is_initials_query, like_pattern
+from db.books.auth import Actor, require
+from db.books.ledger import clean_note
+from db.store import audit
+from db.store.clock import Clock, stamp
+from db.store.connection import database
+from db.store.ids import next_id, next_ids
+from db.store.models import (
+    Barcode,
+    Donation,
+    DonationLine,
+    Donor,
+    Item,
+    StockCount,
+    StockCountLine,
+    StockMove,
+)
+
+# The most of one item on one line: more than a township shop ever holds, so a barcode's
+# digits typed into a quantity box are refused rather than booked.
+MAX_QTY = 99_999
+
+ADJUSTMENT_KINDS = {
+    "purchase": N_("采购入库"),
+    "adjustment": N_("调整"),
+    "writeoff": N_("报损"),
+    "transfer": N_("调拨"),
+}
+
+
+@dataclass(frozen=True)
+class NewMove:
+    item: str
+    qty: int
+    kind: str
+    redemption: int | None = None
+    donation: int | None = None
+    count: int | None = None
+    reverses: int | None = None
+    note: str = ""
+
+
+def find_item(code: str) -> Item:
+    """The item for a scanned barcode or a typed item code."""
+    text = code.strip().upper()
+    barcode = Barcode.get_or_none(Barcode.code == text)
+    item = barcode.item if barcode else Item.get_or_none(Item.code == text)
+    if item is None:
+        if len(text) == 13 and text.isascii() and text.isdigit() and not barcodes.is_valid(text):
+            # a misread scan, not an unknown item: the clerk should scan again, not look it up
+            raise Refused("条码 {code} 的校验位不对，可能没扫好，请重新扫一次", code=text)
+        raise Refused("没有条码或编码为 {code} 的商品", code=code.strip())
+    if not item.active:
+        raise Refused("商品“{name}”已停用，不能使用", name=item.name)
+    return item
+
+
+def search_items(text: str, *, limit: int = 30) -> list[Item]:
+    """Active items by code or barcode prefix, pinyin initials ('xyf' 洗衣粉) or name."""
+    text = text.strip()
+    query = Item.select().where(Item.active)
+    if not text:
+        return list(query.order_by(Item.code).limit(limit))
+    order: list = [Item.code]
+    if is_initials_query(text):
+        query = query.where(
+            Item.initials ** like_pattern(text, anywhere=True) | Item.code.startswith(text.upper())
+        )
+        order.insert(0, (Item.initials ** like_pattern(text)).desc())  # 'yg': 牙膏 first
+    elif text.isascii():
+        query = query.where(
+            Item.code.startswith(text.upper())
+            | Item.code.in_(Barcode.select(Barcode.item).where(Barcode.code.startswith(text)))
+        )
+    else:
+        query = query.where(Item.name.contains(text))
+    return list(query.order_by(*order).limit(limit))
+
+
+def goods_qty(
+    qty: object,
+    *,
+    least: int = 1,
+    signed: bool = False,
+    refusal: str = N_("数量应为 1 到 {most} 的整数，而不是“{qty}”"),
+) -> int:
+    """A quantity of one item on one line (a redemption, a donation, an adjustment, a count):
+    a whole number from `least` to MAX_QTY, of either sign when `signed`. `refusal` names
+    that range to the person."""
+    if (
+        isinstance(qty, bool)
+        or not isinstance(qty, int)
+        or not least <= (abs(qty) if signed else qty) <= MAX_QTY
+    ):
+        raise Refused(refusal, most=MAX_QTY, qty=qty)
+    return qty
+
+
+def append(operator: str, station: str, when: datetime, moves: list[NewMove]) -> list[int]:
+    """Write `moves` for `station`. Call inside `database.atomic()`."""
+    if not moves:
+        return []
+    ids = next_ids(StockMove, station, len(moves))
+    time = stamp(when)
+    StockMove.insert_many(
+        [
+            {
+                "id": i,
+                "item": m.item,
+                "qty": m.qty,
+                "kind": m.kind,
+                "redemption": m.redemption,
+                "donation": m.donation,
+                "count": m.count,
+                "reverses": m.reverses,
+                "note": clean_note(m.note),
+                "operator": operator,
+                "station": station,
+                "time": time,
+            }
+            for i, m in zip(ids, moves, strict=True)
+        ]
+    ).execute()
+    change: dict[str, int] = defaultdict(int)
+    for m in moves:
+        change[m.item] += m.qty
+    for code, qty in change.items():
+        Item.update(stock=Item.stock + qty).where(Item.code == code).execute()
+        item = Item.get_by_id(code)
+        if item.stock < 0:
+            raise Refused(
+                "“{name}”库存只有 {stock} {unit}，不够出 {qty} {unit}",
+                name=item.name,
+                stock=item.stock - qty,
+                qty=-qty,
+                unit=item.unit,
+            )
+    return ids
+
+
+def find_donor(name: str, kind: str) -> Donor | None:
+    return Donor.get_or_none((Donor.name == name) & (Donor.kind == kind))
+
+
+def take_donation(
+    actor: Actor,
+    clock: Clock,
+    donor: str,
+    lines: list[tuple[str, int, int]],
+    *,
+    donor_kind: str = "person",
+    cash_fen: int = 0,
+    phone: str = "",
+    note: str = "",
+) -> Donation:
+    """Book donated goods (item code or barcode, qty, estimated value in fen) and/or cash."""
+    require(actor, "donate")
+    donor = donor.strip()
+    if not donor:
+        raise Refused("请填写捐赠人或捐赠单位")
+    if donor_kind not in ("person", "company"):
+        raise Refused("捐赠人类型应为个人或单位")
+    if isinstance(cash_fen, bool) or not isinstance(cash_fen, int) or cash_fen < 0:
+        raise Refused("捐赠现金应为不小于 0 的整数（分）")
+    if not lines and cash_fen == 0:
+        raise Refused("捐赠没有物品也没有现金")
+    checked = []
+    for code, qty, value in lines:
+        item = find_item(code)
+        goods_qty(qty)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise Refused("“{name}”的估价应为不小于 0 的整数（分）", name=item.name)
+        checked.append((item.code, qty, value))
+    with database.atomic():
+        now = clock.now()
+        person = find_donor(donor, donor_kind)
+        if person is None:
+            person = Donor.create(
+                id=next_id(Donor, actor.station), name=donor, kind=donor_kind, phone=phone.strip()
+            )
+        donation = Donation.create(
+            id=next_id(Donation, actor.station),
+            donor=person,
+            cash_fen=cash_fen,
+            note=clean_note(note),
+            operator=actor.name,
+            station=actor.station,
+            time=stamp(now),
+        )
+        line_ids = next_ids(DonationLine, actor.station, len(checked))
+        if checked:
+            DonationLine.insert_many(
+                [
+                    {"id": i, "donation": donation.id, "item": c, "qty": q, "value_fen": v}
+                    for i, (c, q, v) in zip(line_ids, checked, strict=True)
+                ]
+            ).execute()
+        append(
+            actor.name,
+            actor.station,
+            now,
+            [NewMove(c, q, "donation", donation=donation.id) for c, q, _ in checked],
+        )
+        audit.record(
+            actor.name,
+            actor.station,
+            now,
+            "donation",
+            f"{donor}：{len(checked)} 种物品，现金 {cash_fen} 分",
+        )
+    return donation
+
+
+def adjust(actor: Actor, clock: Clock, code: str, qty: int, kind: str, note: str) -> int:
+    """A manager's stock change outside redemptions and donations; returns the move id."""
+    require(actor, "adjust_stock")
+    if kind not in ADJUSTMENT_KINDS:
+        raise Refused("库存调整类型应为 {known} 之一", known="、".join(ADJUSTMENT_KINDS.values()))
+    goods_qty(
+        qty,
+        signed=True,
+        refusal=N_("调整数量应为 -{most} 到 {most} 之间、不为 0 的整数，而不是“{qty}”"),
+    )
+    if (kind == "purchase" and qty < 0) or (kind == "writeoff" and qty > 0):
+        raise Refused("{kind}的数量方向不对", kind=ADJUSTMENT_KINDS[kind])
+    if not note.strip():
+        raise Refused("请写明调整原因")
+    item = find_item(code)
+    with database.atomic():
+        now = clock.now()
+        [move] = append(actor.name, actor.station, now, [NewMove(item.code, qty, kind, note=note)])
+        audit.record(actor.name, actor.station, now, "stock-" + kind, f"{item.code} {qty:+d}")
+    return move
+
+
+def start_count(actor: Actor, clock: Clock) -> StockCount:
+    require(actor, "count")
+    with database.atomic():
+        now = clock.now()
+        count = StockCount.create(
+            id=next_id(StockCount, actor.station),
+            station=actor.station,
+            operator=actor.name,
+            started=stamp(now),
+        )
+        audit.record(actor.name, actor.station, now, "count-start", str(count.id))
+    return count
+
+
+def record_count(actor: Actor, clock: Clock, count_id: int, code: str, counted: int) -> None:
+    """Enter (or correct) the counted quantity of one item in an open count."""
+    require(actor, "count")
+    goods_qty(counted, least=0, refusal=N_("盘点数量应为 0 到 {most} 的整数，而不是“{qty}”"))
+    item = find_item(code)
+    with database.atomic():
+        count = _open_count(count_id)  # inside: a count finalized meanwhile takes no more
+        StockCountLine.insert(
+            id=next_id(StockCountLine, actor.station),
+            count=count.id,
+            item=item.code,
+            expected=item.stock,
+            counted=counted,
+        ).on_conflict(
+            conflict_target=[StockCountLine.count, StockCountLine.item],
+            update={StockCountLine.expected: item.stock, StockCountLine.counted: counted},
+        ).execute()
+        audit.record(
+            actor.name,
+            actor.station,
+            clock.now(),
+            "count-line",
+            f"{count.id} {item.code} 账面 {item.stock} 实盘 {counted}",
+        )
+
+
+def count_differences(count_id: int) -> list[tuple[Item, int, int]]:
+    """(item, expected, counted) for every line of the count whose figures differ."""
+    lines = (
+        StockCountLine.select(StockCountLine, Item)
+        .join(Item)
+        .where(StockCountLine.count == count_id)
+    )
+    return [(ln.item, ln.expected, ln.counted) for ln in lines if ln.expected != ln.counted]
+
+
+def finalize_count(actor: Actor, clock: Clock, count_id: int) -> list[int]:
+    """Book the differences of a count as `count` moves; a manager's act."""
+    require(actor, "finalize_count")
+    with database.atomic():  # BEGIN IMMEDIATE: a second finalize waits, then finds it done
+        count = _open_count(count_id)
+        now = clock.now()
+        moves = [
+            NewMove(
+                item.code,
+                counted - expected,
+                "count",
+                count=count.id,
+                note=f"盘点：账面 {expected}，实盘 {counted}",
+            )
+            for item, expected, counted in count_differences(count.id)
+        ]
+        ids = append(actor.name, actor.station, now, moves)
+        StockCount.update(finalized=stamp(now), finalized_by=actor.name).where(
+            StockCount.id == count.id
+        ).execute()
+        audit.record(
+            actor.name, actor.station, now, "count-finalize", f"{count.id}：{len(moves)} 项差异"
+        )
+    return ids
+
+
+def _open_count(count_id: int) -> StockCount:
+    count = StockCount.get_or_none(StockCount.id == count_id)
+    if count is None:
+        raise Refused("盘点单 {count} 不存在", count=count_id)
+    if count.finalized:
+        raise Refused("盘点单已于 {time} 确认，不能再改", time=count.finalized)
+    return count

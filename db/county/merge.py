@@ -1,0 +1,205 @@
+"""`aixin county merge`: stations' monthly files into the county database (DESIGN.md §6).
+
+Each file is copied to a private place and checked whole on its own (db.month_check), then,
+inside one write transaction, against the county: the same month merged before, continuity of
+the station's hash chain with the months either side, and every id it shares with the county
+(same id, different content is tampering). Only then is it written, set-based: ATTACH and
+INSERT … SELECT in chunks. A refused file leaves the county database as it was. Merging is a set
+union plus two deterministic rules — a household keeps its newest version (time, then station),
+a card its earliest revocation — so the same files in any order give the same county books.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from peewee import DatabaseError
+
+from catalog.messages import Refused
+from db.books.setup import local_station
+from db.county import merge_rows
+from db.county.merge_rows import Plan
+from db.exchange.month_check import Checked, Keys, check_file
+from db.exchange.sealed import FileRefused
+from db.store import audit
+from db.store.clock import Clock, next_month
+from db.store.connection import database
+from db.store.county_models import MonthlyFile
+from db.store.models import Station
+
+
+@dataclass
+class Outcome:
+    path: Path
+    status: str  # merged | unchanged | refused
+    message: str
+    station: str | None = None
+    month: str | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Batch:
+    outcomes: list[Outcome]
+    missing: list[str]  # months missing from stations' sequences
+
+    @property
+    def refused(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "refused"]
+
+
+def county_keys() -> Keys:
+    here = local_station()
+    if here.kind != "county":
+        raise Refused("这不是县级数据库：请在县里用 aixin county init 建的数据库上合并")
+    applied = {r[0] for r in database.execute_sql("SELECT name FROM schema_migration")}
+    stations = {s.code: s.key for s in Station.select().where(Station.kind != "county")}
+    return Keys(here.county_id, stations, frozenset(n for n in applied if n >= "0002"))
+
+
+def merge_files(paths: Sequence[Path], clock: Clock) -> Batch:
+    """Check and merge each file in turn; a refused file is reported and the others go on.
+
+    A second thread reads and checks the files while this one writes them: SQLite lets go of
+    the GIL while it works, so checking the next file costs little time beside writing this
+    one. A file is written only after its own checks have all passed.
+    """
+    keys = county_keys()
+    outcomes = []
+    with (
+        tempfile.TemporaryDirectory(prefix="aixin-merge-") as tmp,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="aixin-check") as checker,
+    ):
+        copies = [Path(tmp) / f"{number}.sqlite" for number in range(len(paths))]
+        checks = [
+            checker.submit(read_and_check, path, copy, keys)
+            for path, copy in zip(paths, copies, strict=True)
+        ]
+        for path, copy, check in zip(paths, copies, checks, strict=True):
+            checked = check.result()
+            if isinstance(checked, str):
+                outcomes.append(Outcome(path, "refused", checked))
+                continue
+            try:
+                outcomes.append(_merge_checked(path, copy, checked, clock))
+            except FileRefused as refused:
+                outcomes.append(
+                    Outcome(path, "refused", refused.render(), checked.station, checked.month)
+                )
+            finally:
+                copy.unlink(missing_ok=True)
+    touched = sorted({o.station for o in outcomes if o.station and o.status != "refused"})
+    return Batch(outcomes, missing_months(touched))
+
+
+def read_and_check(path: Path, copy: Path, keys: Keys) -> Checked | str:
+    """Copy `path` (read once: what is checked is what is merged) and check the copy whole;
+    the checked file, or why it is refused."""
+    try:
+        shutil.copyfile(path, copy)
+        return check_file(copy, keys)
+    except FileRefused as refused:
+        copy.unlink(missing_ok=True)
+        return refused.render()
+    except OSError as exc:
+        copy.unlink(missing_ok=True)
+        return FileRefused("读取文件", "{error}", error=exc.strerror or str(exc)).render()
+
+
+def _merge_checked(path: Path, copy: Path, checked: Checked, clock: Clock) -> Outcome:
+    outcome = Outcome(path, "merged", "", checked.station, checked.month)
+    database.execute_sql("PRAGMA foreign_keys = OFF")  # months may arrive in any order
+    database.execute_sql("ATTACH DATABASE ? AS f", (str(copy),))
+    try:
+        with database.atomic():
+            plan = _against_county(checked, outcome.notices)
+            if plan is None:
+                outcome.status = "unchanged"
+                outcome.message = (
+                    f"站点 {checked.station} {checked.month} 的月报已经并入过，没有变化"
+                )
+                return outcome
+            try:
+                merge_rows.write(plan)
+                MonthlyFile.create(
+                    station=checked.station,
+                    month=checked.month,
+                    digest=checked.digest,
+                    entries=checked.counts.get("ledger_entry", 0),
+                    before_id=checked.before,
+                    last_id=checked.last,
+                    chain_start=checked.chain_start,
+                    chain_end=checked.chain_end,
+                )
+            except (DatabaseError, sqlite3.Error) as exc:  # rolled back: nothing was written
+                raise FileRefused("写入县数据库", "{error}", error=exc) from exc
+            summary = describe(checked.counts)
+            audit.record(
+                "county",
+                local_station().code,
+                clock.now(),
+                "merge",
+                f"{checked.station} {checked.month}：{summary}",
+            )
+    finally:
+        database.execute_sql("DETACH DATABASE f")
+        database.execute_sql("PRAGMA foreign_keys = ON")
+    outcome.message = f"已并入站点 {checked.station} {checked.month} 的月报：{summary}"
+    return outcome
+
+
+def _against_county(checked: Checked, notices: list[str]) -> Plan | None:
+    """The checks that need the county's books; None when the file is already merged."""
+    earlier = MonthlyFile.get_or_none(
+        (MonthlyFile.station == checked.station) & (MonthlyFile.month == checked.month)
+    )
+    if earlier is not None:
+        if earlier.digest == checked.digest:
+            return None
+        raise FileRefused(
+            "同月重复",
+            "县里已并入站点 {station} {month} 的另一份月报，内容不同"
+            "（一个月只能有一份；请核实哪一份是真的）",
+            station=checked.station,
+            month=checked.month,
+        )
+    plan = merge_rows.plan(checked, notices)  # same id, other content: say so first
+    merge_rows.check_continuity(checked, notices)
+    return plan
+
+
+def describe(counts: dict[str, int]) -> str:
+    names = (
+        ("ledger_entry", "积分条目 {n} 条"),
+        ("stock_move", "出入库 {n} 条"),
+        ("redemption", "兑换单 {n} 张"),
+        ("donation", "捐赠 {n} 笔"),
+        ("household_version", "农户档案 {n} 份"),
+        ("card", "积分卡 {n} 张"),
+    )
+    return "，".join(text.format(n=counts.get(name, 0)) for name, text in names)
+
+
+def missing_months(stations: Sequence[str]) -> list[str]:
+    """Months between a station's enrollment and its newest merged month with no file."""
+    notes = []
+    for code in stations:
+        station = Station.get_by_id(code)
+        have = {m.month for m in MonthlyFile.select().where(MonthlyFile.station == code)}
+        if not have:
+            continue
+        month, last = station.enrolled[:7], max(have)
+        gaps = []
+        while month < last:
+            if month not in have:
+                gaps.append(month)
+            month = next_month(month)
+        if gaps:
+            notes.append(f"站点 {code} 缺少 {'、'.join(gaps)} 的月报（已收到的最新月份是 {last}）")
+    return notes

@@ -1,0 +1,194 @@
+"""The merge's work on the county database, with the checked file attached as schema `f`.
+
+`check_continuity` and `plan` only read (and refuse); `write` unions the file in, set-based,
+inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from db.books import month_totals
+from db.exchange import union
+from db.exchange.month_check import Checked
+from db.exchange.sealed import TABLES, FileRefused
+from db.exchange.union import one
+from db.store import chain
+from db.store.connection import database
+from db.store.county_models import MonthlyFile
+from db.store.ids import human, id_range
+from db.store.models import Station
+
+# Parents before children; each has an integer id the station gave it.
+ID_TABLES = (
+    "donor",
+    "redemption",
+    "redemption_line",
+    "donation",
+    "donation_line",
+    "stock_count",
+    "stock_count_line",
+    "stock_move",
+    "ledger_entry",
+)
+TAMPERED = "同号不同内容（篡改）"
+
+
+@dataclass
+class Plan:
+    checked: Checked
+    overlapping: set[str] = field(default_factory=set)  # tables sharing ids with the county
+    county_max: int | None = None  # the station's newest entry in the county before this
+
+
+def check_continuity(checked: Checked, notices: list[str]) -> None:
+    """The file's piece of the chain must join the pieces the county has on either side."""
+    low, _ = id_range(checked.station)
+    if checked.before is not None:
+        row = one(
+            f"SELECT {chain.COLUMNS} FROM main.ledger_entry WHERE id = ?",  # noqa: S608
+            checked.before,
+        )
+        if row is None:
+            notices.append(
+                f"县里还没有条目 {human(checked.before)}：站点 {checked.station} "
+                f"{checked.month} 之前的月报未到，衔接待那份并入时再核对"
+            )
+        elif chain.link(row) != checked.chain_start:
+            raise FileRefused(
+                "与上月衔接",
+                "本月第一条接在条目 {entry} 之后，但县里的条目 "
+                "{entry} 与它对不上（上月或本月的文件被改动）",
+                entry=human(checked.before),
+            )
+    end = checked.last or checked.before
+    row = one("SELECT prev_hash FROM main.ledger_entry WHERE id = ?", (end or low) + 1)
+    if row is not None and row[0] != checked.chain_end:
+        raise FileRefused(
+            "与下月衔接",
+            "县里的条目 {entry} 接不上本月最后一条（文件被改动）",
+            entry=human((end or low) + 1),
+        )
+    # Months without entries have no rows to join on: their files' chain ends must agree.
+    for other in MonthlyFile.select().where(MonthlyFile.station == checked.station):
+        ends_here = (other.last_id or other.before_id) == checked.before
+        if other.month < checked.month and ends_here and other.chain_end != checked.chain_start:
+            raise FileRefused("与上月衔接", "与 {month} 的月报接不上", month=other.month)
+        starts_here = other.before_id == end
+        if other.month > checked.month and starts_here and other.chain_start != checked.chain_end:
+            raise FileRefused("与下月衔接", "与 {month} 的月报接不上", month=other.month)
+
+
+def plan(checked: Checked, notices: list[str]) -> Plan:
+    """Find every id the file shares with the county; refuse any that differ in content."""
+    result = Plan(checked)
+    low, high = id_range(checked.station)
+    top = one("SELECT MAX(id) FROM main.ledger_entry WHERE id >= ? AND id < ?", low, high)
+    result.county_max = top[0] if top else None
+    for name in ID_TABLES:
+        if not union.overlaps("f", name):
+            continue
+        result.overlapping.add(name)
+        bad = union.first_clash("f", name)
+        if bad is not None:
+            raise FileRefused(
+                TAMPERED,
+                "{table} {record} 与县里已有的同号记录内容不同",
+                table=name,
+                record=human(bad),
+            )
+    bad_version = one(
+        "SELECT s.number, s.updated FROM f.household_version AS s "  # noqa: S608 - constants
+        "JOIN main.household_version AS m USING (number, updated, updated_by) "
+        f"WHERE {union.differs(union.HOUSEHOLD)} LIMIT 1"
+    )
+    if bad_version:
+        raise FileRefused(
+            TAMPERED,
+            "户 {number} 在 {time} 的档案与县里已有的不同",
+            number=bad_version[0],
+            time=bad_version[1],
+        )
+    bad_card = one(
+        "SELECT s.id FROM f.card AS s JOIN main.card AS m ON m.id = s.id "  # noqa: S608 - constants
+        f"WHERE {union.differs(union.CARD_IDENTITY)} LIMIT 1"
+    )
+    if bad_card:
+        raise FileRefused(
+            TAMPERED, "积分卡 {record} 与县里已有的同号记录内容不同", record=human(bad_card[0])
+        )
+    _notices(checked, notices)
+    return result
+
+
+def _notices(checked: Checked, notices: list[str]) -> None:
+    for name in ("township", "village", "village_group"):
+        columns = TABLES[name].names
+        for (code,) in database.execute_sql(
+            f"SELECT s.code FROM f.{name} AS s JOIN main.{name} AS m USING (code) "  # noqa: S608
+            f"WHERE {union.differs(columns[1:])} LIMIT 5"
+        ):
+            notices.append(f"地名 {code} 与县花名册不同，以县里为准")
+    for household, serial, mine in database.execute_sql(
+        "SELECT s.household_id, s.serial, m.id FROM f.card AS s JOIN main.card AS m "
+        "ON m.household_id = s.household_id AND m.serial = s.serial AND m.id <> s.id LIMIT 20"
+    ):
+        notices.append(
+            f"户 {household} 的第 {serial} 号卡由两个站点分别发放（县里已有 "
+            f"{human(mine)}），保留编号小的那张"
+        )
+    unknown = _unknown_households(checked)
+    if unknown:
+        notices.append(f"有 {unknown} 户的条目在县里还没有档案（建档那个月的月报未到）")
+    if checked.totals is not None:  # goods and tasks the county's catalog lacks
+        for table, source, what in (
+            ("month_stock", "item", "商品"),
+            ("month_station", "task", "积分项目"),
+        ):
+            codes = {row[2] for row in checked.totals[table]} - {""}
+            known = {r[0] for r in database.execute_sql(f"SELECT code FROM main.{source}")}  # noqa: S608
+            if codes - known:
+                names = "、".join(sorted(codes - known)[:10])
+                notices.append(f"县目录里没有{what} {names}（站点自己加的？请补进县目录）")
+
+
+def _unknown_households(checked: Checked) -> int:
+    """Households the file's entries name that neither the county nor the file has."""
+    missing = (
+        "household_id NOT IN (SELECT number FROM main.household) "
+        "AND household_id NOT IN (SELECT number FROM f.household_version)"
+    )
+    if checked.totals is None:
+        sql = f"SELECT COUNT(DISTINCT household_id) FROM f.ledger_entry WHERE {missing}"  # noqa: S608
+        return union.scalar(sql)
+    database.execute_sql("CREATE TEMP TABLE named (household_id TEXT PRIMARY KEY)")
+    database.connection().executemany(
+        "INSERT OR IGNORE INTO temp.named VALUES (?)",
+        [(row[1],) for row in checked.totals["month_household"]],
+    )
+    count = union.scalar(f"SELECT COUNT(*) FROM temp.named WHERE {missing}")  # noqa: S608
+    database.execute_sql("DROP TABLE temp.named")
+    return count
+
+
+def write(plan: Plan) -> None:
+    checked = plan.checked
+    union.copy_places("f", keep_known=True)  # the county's roster is the authority
+    versions = TABLES["household_version"].column_list
+    database.execute_sql(
+        f"INSERT OR IGNORE INTO main.household_version ({versions}) "  # noqa: S608
+        f"SELECT {versions} FROM f.household_version"
+    )
+    union.upsert_households("f")
+    if plan.overlapping & {"ledger_entry", "stock_move"} or checked.totals is None:
+        union.add_balances("f", "ledger_entry" in plan.overlapping)
+        month_totals.add("f", plan.overlapping)
+    else:  # every row is new: the totals the checker summed apply as they are
+        month_totals.add_computed(checked.totals)
+    for name in ID_TABLES:
+        union.insert_rows("f", name, name in plan.overlapping)
+    union.merge_cards("f")
+    if checked.last is not None and (plan.county_max is None or checked.last > plan.county_max):
+        Station.update(chain_head=checked.chain_end).where(
+            Station.code == checked.station
+        ).execute()

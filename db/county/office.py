@@ -1,0 +1,142 @@
+"""The county office: its database, enrolling stations, sending them updates (DESIGN.md §6).
+
+The county database has the same schema as a station's. Its own station is `<county>-00`, of
+kind `county`; it holds the roster and catalogs every station starts from, a row per enrolled
+station with the station's key, and — after merges — every station's books.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Sequence
+from pathlib import Path
+
+from catalog.loader import default_goods, default_tasks
+from catalog.messages import Refused
+from db.books.auth import PIN_PATTERN, hash_pin
+from db.books.setup import add_county, add_station, load_catalogs, local_station, make_local
+from db.county import updates
+from db.county.updates import FirstOperator
+from db.store import audit
+from db.store.clock import Clock
+from db.store.connection import database
+from db.store.ids import station_number
+from db.store.models import County, Station, StationTownship, Township
+
+ENROLL_KINDS = {"shop": "乡镇爱心超市", "mobile": "流动超市", "village": "村级服务点"}
+
+
+def office_code(county: str) -> str:
+    return f"{county}-00"
+
+
+def init_county(
+    code: str, name: str, clock: Clock, *, card_key: str | None = None, fen_per_point: int = 100
+) -> Station:
+    """Fill the empty database that is open as county `code`'s office."""
+    with database.atomic():
+        county = add_county(code, name, card_key=card_key, fen_per_point=fen_per_point)
+        office = add_station(clock, county, office_code(code), f"{county.name}扶贫办", "county")
+        make_local(office)
+        load_catalogs(default_tasks(), default_goods())
+        audit.record("county", office.code, clock.now(), "county-init", f"{code} {county.name}")
+    return office
+
+
+def county_office() -> Station:
+    here = local_station()
+    if here.kind != "county":
+        raise Refused(
+            "这不是县级数据库（站点 {code}）：请用 aixin county init 建的数据库", code=here.code
+        )
+    return here
+
+
+def new_pin() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def register(
+    clock: Clock,
+    code: str,
+    name: str,
+    kind: str,
+    townships: Sequence[str] = (),
+    *,
+    key: str | None = None,
+) -> Station:
+    """Add station `code`, serving `townships` (every township when none are given).
+
+    Call inside a transaction; `enroll` does, and writes the setup file in the same one.
+    """
+    office = county_office()
+    code = code.strip()
+    station_number(code)
+    if code == office.code:
+        raise Refused("站点编码 {code} 是县里自己的，请换一个", code=code)
+    if kind not in ENROLL_KINDS:
+        raise Refused(
+            "站点类型应为 shop（乡镇超市）、mobile（流动超市）或 village（村级服务点），"
+            "而不是 {kind}",
+            kind=kind,
+        )
+    places = list(dict.fromkeys(t.strip() for t in townships))
+    for township in places:
+        if not Township.get_or_none(Township.code == township):
+            raise Refused("乡镇代码 {code} 不在本县花名册中", code=township)
+    station = add_station(clock, County.get_by_id(office.county_id), code, name, kind, key=key)
+    for township in places:
+        StationTownship.create(station=station, township=township)
+    audit.record(
+        "county",
+        office.code,
+        clock.now(),
+        "enroll",
+        f"{code} {station.name} {kind} {'、'.join(places) or '全县'}",
+    )
+    return station
+
+
+def enroll(
+    clock: Clock,
+    code: str,
+    name: str,
+    kind: str,
+    out: Path,
+    *,
+    townships: Sequence[str] = (),
+    manager_pin: str,
+) -> Station:
+    """Enroll station `code` and write its setup file to `out`.
+
+    Its first operator is `manager` with `manager_pin`; the file carries only the PIN's hash.
+    """
+    county_office()
+    if not PIN_PATTERN.match(manager_pin):
+        raise Refused("密码应为 4 到 12 位数字")
+    manager = FirstOperator("manager", "manager", hash_pin(manager_pin))
+    updates.write(
+        code.strip(),
+        out,
+        "setup",
+        clock,
+        [manager],
+        inside=lambda: register(clock, code, name, kind, townships),
+    )
+    return Station.get_by_id(code.strip())
+
+
+def write_update(code: str, out: Path, clock: Clock) -> dict:
+    """The update file for station `code`; returns its manifest."""
+    county_office()
+    station = Station.get_or_none(Station.code == code.strip())
+    if station is None or station.kind == "county":
+        raise Refused("站点 {code} 没有在本县登记", code=code)
+    return updates.write(station.code, out, "update", clock)
+
+
+def valid_county_code(code: str) -> str:
+    if not re.match(r"^\d{6}$", code.strip()):
+        raise Refused("县代码应为 6 位数字（GB/T 2260），而不是 {code}", code=code)
+    return code.strip()

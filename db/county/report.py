@@ -1,0 +1,143 @@
+"""`aixin county report`: one month of the county, view by view (DESIGN.md §6).
+
+Every view is a `Sheet` of plain rows with Chinese headers and a 合计 row that is the sum of
+its rows. Points come from the county's monthly totals (db.month_totals), so a report over
+tens of millions of entries reads a few hundred thousand rows. A household's balance at the
+end of the month is its balance now less what was booked after the month. Money is in fen
+(`Sheet.money` names those columns); 1 point is worth `County.fen_per_point` fen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from db.county import report_views
+from db.county.office import county_office
+from db.county.report_views import POINTS, Sheet, rows
+from db.exchange.export import check_month
+from db.store.clock import Clock, stamp
+from db.store.models import County
+
+UNKNOWN = "（档案未到）"
+
+
+@dataclass
+class CountyReport:
+    county: str
+    name: str
+    month: str
+    made: str
+    fen_per_point: int
+    sheets: list[Sheet]
+
+    def sheet(self, title: str) -> Sheet:
+        return next(s for s in self.sheets if s.title == title)
+
+
+# Per village: the month's points, households that earned / redeemed, visits, balances.
+VILLAGES = """
+WITH month AS (
+    SELECT h.village_id AS village, SUM(m.award) AS award, SUM(m.deduction) AS deduction,
+        SUM(m.redemption) AS redemption, SUM(m.reversal) AS reversal,
+        SUM(m.adjustment) AS adjustment, SUM(m.award > 0) AS earned,
+        SUM(m.redemptions > 0) AS redeemed, SUM(m.redemptions) AS visits
+    FROM month_household AS m JOIN household AS h ON h.number = m.household_id
+    WHERE m.month = :month GROUP BY h.village_id),
+later AS (
+    SELECT h.village_id AS village,
+        SUM(m.award + m.deduction + m.redemption + m.reversal + m.adjustment) AS points
+    FROM month_household AS m JOIN household AS h ON h.number = m.household_id
+    WHERE m.month > :month GROUP BY h.village_id),
+roster AS (
+    SELECT village_id AS village, COUNT(*) AS households, SUM(status = 'active') AS active,
+        SUM(balance) AS balance FROM household GROUP BY village_id)
+SELECT v.township_id, COALESCE(t.name, v.township_id), v.code, v.name,
+    COALESCE(r.households, 0), COALESCE(r.active, 0),
+    COALESCE(a.award, 0), -COALESCE(a.deduction, 0), -COALESCE(a.redemption, 0),
+    COALESCE(a.reversal, 0), COALESCE(a.adjustment, 0),
+    COALESCE(a.award + a.deduction + a.redemption + a.reversal + a.adjustment, 0),
+    COALESCE(a.earned, 0), COALESCE(a.redeemed, 0), COALESCE(a.visits, 0),
+    COALESCE(r.balance, 0) - COALESCE(l.points, 0)
+FROM village AS v LEFT JOIN township AS t ON t.code = v.township_id
+LEFT JOIN month AS a ON a.village = v.code LEFT JOIN later AS l ON l.village = v.code
+LEFT JOIN roster AS r ON r.village = v.code
+ORDER BY v.township_id, v.code
+"""
+# Entries of households whose record has not reached the county (a month still missing).
+UNKNOWN_HOUSEHOLDS = """
+SELECT COUNT(DISTINCT m.household_id),
+    SUM(CASE WHEN m.month = :month THEN m.award END),
+    -SUM(CASE WHEN m.month = :month THEN m.deduction END),
+    -SUM(CASE WHEN m.month = :month THEN m.redemption END),
+    SUM(CASE WHEN m.month = :month THEN m.reversal END),
+    SUM(CASE WHEN m.month = :month THEN m.adjustment END),
+    SUM(CASE WHEN m.month = :month THEN m.award + m.deduction + m.redemption + m.reversal
+        + m.adjustment END),
+    COUNT(DISTINCT CASE WHEN m.month = :month AND m.award > 0 THEN m.household_id END),
+    COUNT(DISTINCT CASE WHEN m.month = :month AND m.redemptions > 0 THEN m.household_id END),
+    SUM(CASE WHEN m.month = :month THEN m.redemptions END),
+    SUM(CASE WHEN m.month <= :month THEN m.award + m.deduction + m.redemption + m.reversal
+        + m.adjustment END)
+FROM month_household AS m WHERE m.household_id NOT IN (SELECT number FROM household)
+"""
+
+
+def yuan(fen: int) -> Decimal:
+    """Fen as yuan with two places, exactly: 123456 -> Decimal('1234.56')."""
+    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
+
+
+def county_report(month: str, clock: Clock) -> CountyReport:
+    month = check_month(month)
+    office = county_office()
+    county = County.get_by_id(office.county_id)
+    fen = county.fen_per_point
+    sheets = [
+        *_places(month, fen),
+        report_views.stations(month),
+        report_views.categories(month),
+        *report_views.goods(month, fen),
+        report_views.donations(month),
+        report_views.missing(month),
+        report_views.overdrawn(month, fen),
+    ]
+    made = stamp(clock.now())
+    return CountyReport(county.code, county.name, month, made, fen, sheets)
+
+
+def _places(month: str, fen: int) -> list[Sheet]:
+    heads = (
+        "在册户数",
+        "正常户数",
+        *POINTS,
+        "获分户数",
+        "兑换户数",
+        "受益人次",
+        "月末积分余额",
+        "月末余额折合（元）",
+    )
+    villages = Sheet(
+        "按村",
+        ("乡镇代码", "乡镇", "村代码", "村", *heads),
+        keys=4,
+        money=frozenset({len(heads) + 3}),
+    )
+    for row in rows(VILLAGES, month=month):
+        villages.rows.append([*row, row[-1] * fen])
+    unknown = rows(UNKNOWN_HOUSEHOLDS, month=month)[0]
+    if unknown[0]:
+        count, *points, balance = (v or 0 for v in unknown)
+        villages.rows.append(["", UNKNOWN, "", UNKNOWN, count, 0, *points, balance, balance * fen])
+    townships = Sheet(
+        "按乡镇", ("乡镇代码", "乡镇", *heads), keys=2, money=frozenset({len(heads) + 1})
+    )
+    for row in villages.rows:
+        same = townships.rows and townships.rows[-1][0] == row[0]
+        if same:
+            townships.rows[-1][2:] = [
+                a + b for a, b in zip(townships.rows[-1][2:], row[4:], strict=True)
+            ]
+        else:
+            townships.rows.append([row[0], row[1], *row[4:]])
+    return [townships, villages]

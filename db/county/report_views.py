@@ -1,0 +1,210 @@
+"""The county report's views beyond places: stations, task categories, goods, donations,
+stations that have not sent the month, overdrawn households."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from db.books.setup import KIND_NAMES
+from db.store.clock import month_bounds
+from db.store.connection import database
+
+POINTS = ("奖励积分", "扣减积分", "兑换积分", "冲正积分", "调整积分", "净变动")
+# Signed month sums by kind, shown as positive amounts awarded, deducted, redeemed.
+BY_KIND = (
+    "SUM(CASE WHEN m.kind = 'award' THEN m.points ELSE 0 END), "
+    "-SUM(CASE WHEN m.kind = 'deduction' THEN m.points ELSE 0 END), "
+    "-SUM(CASE WHEN m.kind = 'redemption' THEN m.points ELSE 0 END), "
+    "SUM(CASE WHEN m.kind = 'reversal' THEN m.points ELSE 0 END), "
+    "SUM(CASE WHEN m.kind IN ('adjustment', 'base') THEN m.points ELSE 0 END), SUM(m.points)"
+)
+
+
+@dataclass
+class Sheet:
+    title: str
+    headers: tuple[str, ...]
+    rows: list[list] = field(default_factory=list)
+    money: frozenset[int] = frozenset()  # columns in fen, shown in yuan
+    keys: int = 1  # leading columns that name a row; numbers after them add up to 合计
+    totals: bool = True  # whether the sheet ends in a 合计 row
+
+    @property
+    def total(self) -> list:
+        sums: list = []
+        for i in range(self.keys, len(self.headers)):
+            column = [row[i] for row in self.rows]
+            numbers = all(isinstance(v, int) and not isinstance(v, bool) for v in column)
+            sums.append(sum(column) if numbers else "")
+        return ["合计"] + [""] * (self.keys - 1) + sums
+
+
+def rows(sql: str, **params: object) -> list[list]:
+    return [list(r) for r in database.execute_sql(sql, params).fetchall()]
+
+
+def stations(month: str) -> Sheet:
+    sheet = Sheet("按站点", ("站点", "名称", "类型", "月报", *POINTS, "条目数", "受益人次"), keys=4)
+    figures = {
+        row[0]: row[1:]
+        for row in rows(
+            "SELECT m.station_id, "  # noqa: S608 - constants
+            + BY_KIND
+            + ", SUM(m.entries), SUM(CASE WHEN m.kind = 'redemption' THEN m.entries ELSE 0 END) "
+            "FROM month_station AS m WHERE m.month = :month GROUP BY m.station_id",
+            month=month,
+        )
+    }
+    for code, name, kind, sent in rows(
+        "SELECT s.code, s.name, s.kind, EXISTS (SELECT 1 FROM monthly_file AS f "
+        "WHERE f.station_id = s.code AND f.month = :month) FROM station AS s "
+        "WHERE s.kind <> 'county' ORDER BY s.code",
+        month=month,
+    ):
+        sheet.rows.append(
+            [
+                code,
+                name,
+                KIND_NAMES.get(kind, kind),
+                "已报" if sent else "未报",
+                *figures.get(code, [0] * 8),
+            ]
+        )
+    return sheet
+
+
+def categories(month: str) -> Sheet:
+    sheet = Sheet("按积分类别", ("类别", *POINTS, "条目数"))
+    sheet.rows = rows(
+        "SELECT COALESCE(t.category, '（兑换、调整等，无积分项目）'), "  # noqa: S608 - constants
+        + BY_KIND
+        + ", SUM(m.entries) FROM month_station AS m LEFT JOIN task AS t ON t.code = m.task_id "
+        "WHERE m.month = :month GROUP BY 1 ORDER BY 1",
+        month=month,
+    )
+    return sheet
+
+
+STOCK_KINDS = (
+    "SUM(CASE WHEN m.month = :month AND m.kind = 'donation' THEN m.qty ELSE 0 END), "
+    "SUM(CASE WHEN m.month = :month AND m.kind = 'purchase' THEN m.qty ELSE 0 END), "
+    "-SUM(CASE WHEN m.month = :month AND m.kind = 'redemption' THEN m.qty ELSE 0 END), "
+    "SUM(CASE WHEN m.month = :month AND m.kind NOT IN ('donation', 'purchase', 'redemption') "
+    "THEN m.qty ELSE 0 END), SUM(m.qty)"
+)
+
+
+def goods(month: str, fen: int) -> list[Sheet]:
+    """Goods in and out in the month, and stock at its end valued at the catalog price."""
+    flows = ("捐赠入库", "采购入库", "兑换出库", "其他变动（盘点、报损、调拨）", "月末库存")
+    value = ("月末库存价值（积分）", "月末库存价值（元）")
+    by_station = Sheet(
+        "商品按站点", ("站点", "名称", *flows, *value), keys=2, money=frozenset({len(flows) + 3})
+    )
+    for row in rows(
+        "SELECT m.station_id, COALESCE(s.name, m.station_id), "  # noqa: S608 - constants
+        + STOCK_KINDS
+        + ", SUM(m.qty * COALESCE(i.price, 0)) FROM month_stock AS m "
+        "LEFT JOIN station AS s ON s.code = m.station_id LEFT JOIN item AS i ON i.code = m.item_id "
+        "WHERE m.month <= :month GROUP BY m.station_id ORDER BY m.station_id",
+        month=month,
+    ):
+        by_station.rows.append([*row, row[-1] * fen])
+    by_item = Sheet(
+        "商品按品种",
+        ("编码", "名称", "类别", "积分价", *flows, *value),
+        keys=4,
+        money=frozenset({len(flows) + 5}),
+    )
+    for row in rows(
+        "SELECT m.item_id, COALESCE(i.name, m.item_id), COALESCE(i.category, ''), "  # noqa: S608
+        "COALESCE(i.price, 0), "
+        + STOCK_KINDS
+        + ", SUM(m.qty) * COALESCE(i.price, 0) FROM month_stock AS m "
+        "LEFT JOIN item AS i ON i.code = m.item_id WHERE m.month <= :month "
+        "GROUP BY m.item_id ORDER BY m.item_id",
+        month=month,
+    ):
+        by_item.rows.append([*row, row[-1] * fen])
+    return [by_station, by_item]
+
+
+def donations(month: str) -> Sheet:
+    start, end = month_bounds(month)
+    sheet = Sheet(
+        "捐赠",
+        ("捐赠人", "类型", "捐赠次数", "物品件数", "物品估价（元）", "现金（元）", "合计（元）"),
+        keys=2,
+        money=frozenset({4, 5, 6}),
+    )
+    for name, kind, times, qty, value, cash in rows(
+        "SELECT d.name, d.kind, COUNT(*), SUM(COALESCE(l.qty, 0)) AS qty, "
+        "SUM(COALESCE(l.value, 0)) AS value, SUM(n.cash_fen) AS cash FROM donation AS n "
+        "JOIN donor AS d ON d.id = n.donor_id "
+        "LEFT JOIN (SELECT donation_id, SUM(qty) AS qty, SUM(value_fen) AS value "
+        "FROM donation_line WHERE donation_id IN (SELECT id FROM donation "
+        "WHERE time >= :start AND time < :end) GROUP BY donation_id) AS l "
+        "ON l.donation_id = n.id WHERE n.time >= :start AND n.time < :end "
+        "GROUP BY d.name, d.kind ORDER BY value + cash DESC, d.name",
+        start=start,
+        end=end,
+    ):
+        sheet.rows.append(
+            [name, "单位" if kind == "company" else "个人", times, qty, value, cash, value + cash]
+        )
+    return sheet
+
+
+def missing(month: str) -> Sheet:
+    """Stations enrolled by the end of the month whose file for it has not been merged."""
+    _, end = month_bounds(month)
+    headers = ("站点", "名称", "类型", "登记日期", "最近已报月份")
+    sheet = Sheet("未报站点", headers, totals=False)
+    for code, name, kind, enrolled, last in rows(
+        "SELECT s.code, s.name, s.kind, s.enrolled, (SELECT MAX(month) FROM monthly_file AS f "
+        "WHERE f.station_id = s.code) FROM station AS s WHERE s.kind <> 'county' "
+        "AND s.enrolled < :end AND NOT EXISTS (SELECT 1 FROM monthly_file AS f "
+        "WHERE f.station_id = s.code AND f.month = :month) ORDER BY s.code",
+        month=month,
+        end=end,
+    ):
+        sheet.rows.append([code, name, KIND_NAMES.get(kind, kind), enrolled[:10], last or "（无）"])
+    return sheet
+
+
+def overdrawn(month: str, fen: int) -> Sheet:
+    """Households below zero at the end of the month: two stations spent the same points."""
+    sheet = Sheet(
+        "透支户",
+        ("户号", "户主", "乡镇", "村", "月末余额", "折合（元）", "兑换站点"),
+        keys=4,
+        money=frozenset({5}),
+    )
+    for number, name, township, village, balance in rows(
+        "SELECT h.number, h.head_name, COALESCE(t.name, ''), COALESCE(v.name, h.village_id), "
+        "h.balance - COALESCE(l.points, 0) FROM household AS h "
+        "LEFT JOIN (SELECT household_id, SUM(award + deduction + redemption + reversal "
+        "+ adjustment) AS points FROM month_household WHERE month > :month "
+        "GROUP BY household_id) AS l ON l.household_id = h.number "
+        "LEFT JOIN village AS v ON v.code = h.village_id "
+        "LEFT JOIN township AS t ON t.code = v.township_id "
+        "WHERE h.balance - COALESCE(l.points, 0) < 0 ORDER BY h.number",
+        month=month,
+    ):
+        where = rows(
+            "SELECT DISTINCT station FROM ledger_entry WHERE household_id = :number "
+            "AND kind = 'redemption' ORDER BY 1",
+            number=number,
+        )
+        sheet.rows.append(
+            [
+                number,
+                name,
+                township,
+                village,
+                balance,
+                balance * fen,
+                "、".join(r[0] for r in where),
+            ]
+        )
+    return sheet

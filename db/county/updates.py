@@ -1,0 +1,140 @@
+"""What the county sends a station: a setup file at enrollment, update files after.
+
+Both carry the county's current roster and catalogs, the cards of the station's households and
+the other stations' ledger entries for those households (with the redemptions they refer to), so
+a household's balance is the same at every station once the files have gone round. A setup file
+also names the station, its key and its first operators. Each file is signed with the station's
+key, so a station takes only what its county sent it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from db.exchange import sealed
+from db.store.clock import Clock, stamp
+from db.store.connection import database, schema_version
+from db.store.ids import id_range
+from db.store.models import Station
+
+# (table, the rows of main to copy). `:station`, `:county`, `:low`, `:high` are parameters.
+COPIES = (
+    ("county", "code = :county"),
+    ("station", "code = :station"),
+    ("station_township", "station_id = :station"),
+    ("township", "1"),
+    ("village", "1"),
+    ("village_group", "1"),
+    ("task", "1"),
+    ("item", "1"),
+    ("barcode", "1"),
+    ("card", "household_id IN (SELECT number FROM temp.reach)"),
+    (
+        "ledger_entry",
+        "household_id IN (SELECT number FROM temp.reach) AND (id < :low OR id >= :high)",
+    ),
+    ("redemption", "id IN (SELECT redemption_id FROM x.ledger_entry)"),
+    ("redemption_line", "redemption_id IN (SELECT id FROM x.redemption)"),
+)
+HOUSEHOLDS = (
+    "INSERT INTO x.household_version ({columns}) SELECT {columns} FROM main.household "
+    "WHERE number IN (SELECT number FROM temp.reach) ORDER BY number"
+)
+# The station's households: those of the townships it serves (every township when it serves
+# none in particular, as a county-wide mobile shop), and any it has served itself.
+REACH = (
+    "INSERT OR IGNORE INTO temp.reach SELECT h.number FROM main.household AS h "
+    "JOIN main.village AS v ON v.code = h.village_id WHERE v.township_id IN "
+    "(SELECT township_id FROM main.station_township WHERE station_id = :station) "
+    "OR NOT EXISTS (SELECT 1 FROM main.station_township WHERE station_id = :station)",
+    "INSERT OR IGNORE INTO temp.reach SELECT DISTINCT household_id FROM main.ledger_entry "
+    "WHERE id >= :low AND id < :high",
+)
+
+
+@dataclass(frozen=True)
+class FirstOperator:
+    name: str
+    role: str
+    pin_hash: str
+    household: str | None = None
+    villages: tuple[str, ...] = ()
+
+
+def write(
+    code: str,
+    out: Path,
+    kind: str,
+    clock: Clock,
+    operators: Sequence[FirstOperator] = (),
+    inside: Callable[[], object] | None = None,
+) -> dict:
+    """Write the `kind` ('setup' or 'update') file for station `code` to `out`.
+
+    `inside` runs first in the same transaction (enrollment creates the station there), so a
+    station is enrolled exactly when its setup file could be written. Returns the manifest.
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.partial")
+    sealed.create(partial, kind)
+    database.execute_sql("ATTACH DATABASE ? AS x", (str(partial),))
+    try:
+        with database.atomic():
+            if inside is not None:
+                inside()
+            station = Station.get_by_id(code)
+            low, high = id_range(code)
+            params = {"station": code, "county": station.county_id, "low": low, "high": high}
+            database.execute_sql("CREATE TEMP TABLE reach (number TEXT PRIMARY KEY)")
+            for sql in REACH:
+                database.execute_sql(sql, params)
+            _copy(kind, params)
+            _operators(operators)
+            database.execute_sql("DROP TABLE temp.reach")
+        database.execute_sql("DETACH DATABASE x")
+        fields = {
+            "kind": kind,
+            "county": station.county_id,
+            "station": code,
+            "schema": schema_version(database.obj),
+            "made": stamp(clock.now()),
+        }
+        body = sealed.seal(partial, fields, station.key)
+        os.replace(partial, out)
+    finally:
+        if "x" in [row[1] for row in database.execute_sql("PRAGMA database_list")]:
+            database.execute_sql("DETACH DATABASE x")
+        partial.unlink(missing_ok=True)
+    return body
+
+
+def _copy(kind: str, params: dict) -> None:
+    wanted = sealed.KINDS[kind]
+    for name, condition in COPIES:
+        if name not in wanted:
+            continue
+        table = sealed.TABLES[name]
+        database.execute_sql(
+            f"INSERT INTO x.{name} ({table.column_list}) "  # noqa: S608 - constants
+            f"SELECT {table.column_list} FROM main.{name} WHERE {condition} "
+            f"ORDER BY {', '.join(table.key)}",
+            params,
+        )
+    database.execute_sql(HOUSEHOLDS.format(columns=sealed.TABLES["household_version"].column_list))
+
+
+def _operators(operators: Sequence[FirstOperator]) -> None:
+    for person in operators:
+        database.execute_sql(
+            "INSERT INTO x.operator (name, role, pin_hash, active, household_id) "
+            "VALUES (?, ?, ?, 1, ?)",
+            (person.name, person.role, person.pin_hash, person.household),
+        )
+        for village in person.villages:
+            database.execute_sql(
+                "INSERT INTO x.operator_village (operator, village_id) VALUES (?, ?)",
+                (person.name, village),
+            )

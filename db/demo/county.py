@@ -1,0 +1,73 @@
+"""`aixin demo --county-db`: demo stations enrolled in one county, as if they had been for months.
+
+The county side registers the demo station (its two townships, a fresh station key) as of the
+day its history begins; after the station is built, its finished months but the last are
+exported and merged, as if it had sent them month by month. The last finished month is left for
+the person trying the county loop to export and merge.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from catalog.messages import Refused
+from db.books.setup import Place, add_places, local_station, new_key
+from db.county import office
+from db.demo import names
+from db.demo import station as demo
+from db.exchange import export
+from db.store.clock import Clock, FixedClock, next_month, stamp
+from db.store.connection import database
+from db.store.models import County, Station, StationTownship
+
+HISTORY = timedelta(days=120)  # how far back demo.build starts its clock
+
+
+def county_name(code: str) -> str:
+    return names.COUNTIES.get(code, names.DEFAULT_COUNTY_NAME)
+
+
+def register(station: str, today: datetime) -> tuple[str, str]:
+    """In the open county database: enroll demo `station`; returns (card key, station key)."""
+    home = office.county_office()
+    if station[:6] != home.county_id:
+        raise Refused("站点 {station} 不属于县 {county}", station=station, county=home.county_id)
+    if Station.get_or_none(Station.code == station):
+        raise Refused(
+            "站点 {station} 已经登记在这个县数据库里：换一个 --station，或换一个县数据库",
+            station=station,
+        )
+    townships = demo.demo_townships(station[:6], int(station[-2:]))
+    taken = StationTownship.get_or_none(StationTownship.township.in_([t.code for t in townships]))
+    if taken is not None:
+        raise Refused(
+            "演示站点 {station} 的乡镇已由站点 {other} 服务，请换一个站点编号",
+            station=station,
+            other=taken.station_id,
+        )
+    with database.atomic():
+        add_places(townships, [])
+        enrolled = FixedClock(today - HISTORY)
+        here = office.register(
+            enrolled, station, _name(townships), "shop", [t.code for t in townships], key=new_key()
+        )
+    return County.get_by_id(home.county_id).card_key, here.key
+
+
+def _name(townships: list[Place]) -> str:
+    return f"{townships[0].name}爱心超市"
+
+
+def earlier_months(today: datetime) -> list[str]:
+    """The finished months of the open demo station but the last: what it has already sent."""
+    last = stamp(today.replace(day=1) - timedelta(days=1))[:7]
+    month, months = local_station().enrolled[:7], []
+    while month < last:
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+def export_earlier(today: datetime, out: Path, clock: Clock) -> list[Path]:
+    return [export.export_month(m, out, clock).path for m in earlier_months(today)]

@@ -1,0 +1,160 @@
+"""The tables of the files that travel between stations and the county, frozen like a migration.
+
+A file of each kind (`month`, `update`, `setup`) holds exactly the tables `KINDS` names, each
+created from its `Table` spec: the columns in a fixed order, an integer or text type check on
+every column, and the primary key that gives its rows their canonical order. The `manifest`
+table holds the signed JSON body. Changing a spec changes the format: bump `FORMAT`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from catalog.messages import N_
+
+FORMAT = 1
+APPLICATION_ID = 0x41495849  # 'AIXI'
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[tuple[str, str], ...]  # (name, 'int' | 'text' | 'int?' | 'text?')
+    key: tuple[str, ...] = ("id",)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.columns)
+
+    @property
+    def column_list(self) -> str:
+        return ", ".join(self.names)
+
+    def ddl(self) -> str:
+        parts = []
+        for name, kind in self.columns:
+            sql_type = "INTEGER" if kind.startswith("int") else "TEXT"
+            check = f"typeof({name}) = '{'integer' if sql_type == 'INTEGER' else 'text'}'"
+            if kind.endswith("?"):
+                parts.append(f"{name} {sql_type} CHECK ({name} IS NULL OR {check})")
+            else:
+                parts.append(f"{name} {sql_type} NOT NULL CHECK ({check})")
+        parts.append(f"PRIMARY KEY ({', '.join(self.key)})")
+        return f"CREATE TABLE {self.name} ({', '.join(parts)})"
+
+
+def _t(name: str, spec: str, key: tuple[str, ...] = ("id",)) -> Table:
+    columns = tuple(tuple(c.split(":")) for c in spec.split())
+    return Table(name, columns, key)  # type: ignore[arg-type]
+
+
+TABLES = {
+    t.name: t
+    for t in (
+        _t("county", "code:text name:text fen_per_point:int card_key:text", ("code",)),
+        _t(
+            "station",
+            "code:text county_id:text name:text kind:text key:text enrolled:text",
+            ("code",),
+        ),
+        _t("station_township", "station_id:text township_id:text", ("station_id", "township_id")),
+        _t("township", "code:text name:text", ("code",)),
+        _t("village", "code:text township_id:text name:text", ("code",)),
+        _t("village_group", "code:text village_id:text name:text", ("code",)),
+        _t(
+            "household_version",
+            "number:text head_name:text id_number:text village_id:text group_id:text? "
+            "category:text members:int phone:text status:text initials:text updated:text "
+            "updated_by:text",
+            ("number", "updated", "updated_by"),
+        ),
+        _t(
+            "card",
+            "id:int household_id:text serial:int issued:text revoked:text? "
+            "operator:text station:text revoked_by:text?",
+        ),
+        _t(
+            "task",
+            "code:text name:text category:text points:int unit:text cap:int? active:int",
+            ("code",),
+        ),
+        _t(
+            "item",
+            "code:text name:text unit:text category:text price:int reorder_level:int "
+            "active:int initials:text",
+            ("code",),
+        ),
+        _t("barcode", "code:text item_id:text", ("code",)),
+        _t(
+            "operator", "name:text role:text pin_hash:text active:int household_id:text?", ("name",)
+        ),
+        _t("operator_village", "operator:text village_id:text", ("operator", "village_id")),
+        _t("donor", "id:int name:text kind:text phone:text"),
+        _t(
+            "donation",
+            "id:int donor_id:int cash_fen:int note:text operator:text station:text time:text",
+        ),
+        _t("donation_line", "id:int donation_id:int item_id:text qty:int value_fen:int"),
+        _t("redemption", "id:int household_id:text total:int operator:text station:text time:text"),
+        _t("redemption_line", "id:int redemption_id:int item_id:text qty:int price:int points:int"),
+        _t(
+            "stock_count",
+            "id:int station:text operator:text started:text finalized:text? finalized_by:text?",
+        ),
+        _t("stock_count_line", "id:int count_id:int item_id:text expected:int counted:int"),
+        _t(
+            "stock_move",
+            "id:int item_id:text qty:int kind:text redemption_id:int? "
+            "donation_id:int? count_id:int? reverses_id:int? note:text "
+            "operator:text station:text time:text",
+        ),
+        _t(
+            "ledger_entry",
+            "id:int household_id:text points:int kind:text task_id:text? "
+            "redemption_id:int? reverses_id:int? qty:int note:text "
+            "operator:text station:text time:text prev_hash:text",
+        ),
+    )
+}
+MANIFEST_DDL = "CREATE TABLE manifest (body TEXT NOT NULL, mac TEXT NOT NULL)"
+
+ROSTER = ("township", "village", "village_group", "household_version", "card")
+KINDS: dict[str, tuple[str, ...]] = {
+    "month": ROSTER
+    + (
+        "donor",
+        "donation",
+        "donation_line",
+        "redemption",
+        "redemption_line",
+        "stock_count",
+        "stock_count_line",
+        "stock_move",
+        "ledger_entry",
+    ),
+    "update": (
+        "county",
+        *ROSTER,
+        "task",
+        "item",
+        "barcode",
+        "redemption",
+        "redemption_line",
+        "ledger_entry",
+    ),
+    "setup": (
+        "county",
+        "station",
+        "station_township",
+        *ROSTER,
+        "task",
+        "item",
+        "barcode",
+        "operator",
+        "operator_village",
+        "redemption",
+        "redemption_line",
+        "ledger_entry",
+    ),
+}
+KIND_NAMES = {"month": N_("月报文件"), "update": N_("更新文件"), "setup": N_("站点设置文件")}

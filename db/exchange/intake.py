@@ -1,0 +1,192 @@
+"""`aixin update` and `aixin init --setup`: a station takes in what its county sent.
+
+The file is copied, checked whole (integrity, schema, MAC with this station's key, every table
+against the manifest), and applied in one transaction: the county's roster, catalogs and card
+revocations, households by their newest version, and other stations' entries for this
+station's households with the redemptions they name. Applying a file twice, or an older file
+after a newer one, changes nothing more: everything is a union or keeps the newest.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from peewee import DatabaseError
+
+from catalog.messages import Refused
+from db.books.setup import local_station
+from db.exchange import sealed, union
+from db.exchange.sealed import FileRefused
+from db.store import audit, chain
+from db.store.clock import Clock
+from db.store.connection import database
+from db.store.ids import human, id_range
+
+
+@dataclass(frozen=True)
+class Applied:
+    station: str
+    entries: int  # new entries taken in
+    households: int  # households in the file
+
+
+def apply_update(path: Path, clock: Clock) -> Applied:
+    here = local_station()
+    if here.kind == "county":
+        raise Refused("这是县级数据库：更新文件是给站点用的")
+    known = {r[0] for r in database.execute_sql("SELECT name FROM schema_migration")}
+
+    def check(opened: sealed.Opened) -> None:
+        body = opened.body
+        if body["county"] != here.county_id or body["station"] != here.code:
+            raise FileRefused(
+                "站点",
+                "这是县 {county} 发给站点 {station} 的更新，不是给本站（{mine}）的",
+                county=body["county"],
+                station=body["station"],
+                mine=here.code,
+            )
+        sealed.check_mac(opened, here.key)
+        if body["schema"] not in known:
+            raise FileRefused(
+                "格式版本",
+                "县里的数据库版本 {schema} 本站不认识，请先升级本站程序",
+                schema=body["schema"],
+            )
+
+    return _take(path, "update", check, clock, lambda: None)
+
+
+def setup_station(path: Path, clock: Clock) -> Applied:
+    """Fill the new, empty database that is open from a setup file."""
+    found: dict[str, str] = {}
+
+    def check(opened: sealed.Opened) -> None:
+        rows = opened.conn.execute("SELECT code, county_id, key FROM station").fetchall()
+        body = opened.body
+        if len(rows) != 1 or rows[0][0] != body["station"] or rows[0][1] != body["county"]:
+            raise FileRefused("清单与内容", "设置文件里的站点与清单不符")
+        key = rows[0][2]
+        try:
+            sealed.check_mac(opened, key)
+        except ValueError as exc:
+            raise FileRefused("校验码（MAC）", "站点密钥格式不对") from exc
+        found["station"] = body["station"]
+
+    def create() -> None:
+        database.execute_sql(
+            "INSERT INTO main.county (code, name, fen_per_point, card_key) "
+            "SELECT code, name, fen_per_point, card_key FROM u.county"
+        )
+        database.execute_sql(
+            "INSERT INTO main.station (code, county_id, name, kind, key, enrolled, chain_head) "
+            "SELECT code, county_id, name, kind, key, enrolled, ? FROM u.station",
+            (chain.GENESIS,),
+        )
+        database.execute_sql(
+            "INSERT INTO main.setting (name, value) VALUES ('station', ?)", (found["station"],)
+        )
+        database.execute_sql(
+            "INSERT INTO main.station_township (station_id, township_id) "
+            "SELECT station_id, township_id FROM u.station_township"
+        )
+
+    def operators() -> None:
+        database.execute_sql(
+            "INSERT INTO main.operator (name, role, pin_hash, active, household_id, failed_pins) "
+            "SELECT name, role, pin_hash, active, household_id, 0 FROM u.operator"
+        )
+        database.execute_sql(
+            "INSERT INTO main.operator_village (operator_id, village_id) SELECT o.id, v.village_id "
+            "FROM u.operator_village AS v JOIN main.operator AS o ON o.name = v.operator"
+        )
+
+    return _take(path, "setup", check, clock, operators, create)
+
+
+def _take(
+    path: Path,
+    kind: str,
+    check: Callable[[sealed.Opened], None],
+    clock: Clock,
+    after: Callable[[], None],
+    before: Callable[[], None] | None = None,
+) -> Applied:
+    with tempfile.TemporaryDirectory(prefix="aixin-update-") as tmp:
+        copy = Path(tmp) / "file.sqlite"
+        try:
+            shutil.copyfile(path, copy)
+        except OSError as exc:
+            raise Refused("读不了文件 {path}：{error}", path=path, error=exc.strerror) from exc
+        opened = sealed.open_checked(copy, kind)
+        try:
+            check(opened)
+            sealed.check_tables(opened, kind)
+            households = opened.body["tables"]["household_version"]["rows"]
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            raise FileRefused("SQLite 完整性", "文件读不出来（{error}）", error=exc) from exc
+        finally:
+            opened.close()
+        database.execute_sql("ATTACH DATABASE ? AS u", (str(copy),))
+        try:
+            with database.atomic():
+                database.execute_sql("PRAGMA defer_foreign_keys = ON")
+                if before is not None:
+                    before()
+                entries = _union(local_station().code)
+                after()
+                audit.record(
+                    "county",
+                    local_station().code,
+                    clock.now(),
+                    kind,
+                    f"{kind}：{households} 户，新增条目 {entries} 条",
+                )
+        except (DatabaseError, sqlite3.Error) as exc:
+            raise FileRefused(
+                "写入本站数据库", "文件与本站的账对不上（{error}）", error=exc
+            ) from exc
+        finally:
+            database.execute_sql("DETACH DATABASE u")
+    return Applied(local_station().code, entries, households)
+
+
+def _union(here: str) -> int:
+    low, high = id_range(here)
+    own = union.one("SELECT id FROM u.ledger_entry WHERE id >= ? AND id < ? LIMIT 1", low, high)
+    if own:
+        raise FileRefused("清单与内容", "文件里有本站自己的条目 {entry}", entry=human(own[0]))
+    for name in ("redemption", "redemption_line", "ledger_entry"):
+        bad = union.first_clash("u", name)
+        if bad is not None:
+            raise FileRefused(
+                "同号不同内容（篡改）",
+                "{table} {record} 与本站已有的同号记录内容不同",
+                table=name,
+                record=human(bad),
+            )
+    database.execute_sql(
+        "UPDATE main.county SET name = u.name, fen_per_point = u.fen_per_point, "
+        "card_key = u.card_key FROM u.county AS u WHERE county.code = u.code"
+    )
+    union.copy_places("u", keep_known=False)
+    union.copy_by_code("u", "task", keep_known=False)
+    union.copy_by_code("u", "item", keep_known=False, extra=("stock", "0"))
+    union.copy_by_code("u", "barcode", keep_known=False)
+    union.upsert_households("u")
+    union.merge_cards("u")
+    for name in ("redemption", "redemption_line"):
+        union.insert_rows("u", name, union.overlaps("u", name))
+    new = union.scalar(
+        "SELECT COUNT(*) FROM u.ledger_entry AS s "
+        "WHERE NOT EXISTS (SELECT 1 FROM main.ledger_entry AS m WHERE m.id = s.id)"
+    )
+    overlapping = union.overlaps("u", "ledger_entry")
+    union.add_balances("u", overlapping)
+    union.insert_rows("u", "ledger_entry", overlapping)
+    return int(new or 0)

@@ -1,0 +1,368 @@
+"""The records of DESIGN.md §2–§3 as peewee models.
+
+Ids of everything a station writes come from `db.ids` (station number + sequence), so merging
+stations is a set union. Times are stored as 'YYYY-MM-DD HH:MM:SS' text from the injected clock.
+Ledger entries and stock moves are never updated or deleted once written.
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    CompositeKey,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from catalog.messages import N_
+from db.store.connection import database
+
+HOUSEHOLD_CATEGORIES = (
+    N_("建档立卡贫困户"),
+    N_("脱贫户"),
+    N_("监测户"),
+    N_("低保户"),
+    N_("特困户"),
+    N_("残疾户"),
+    N_("易地搬迁户"),
+    N_("一般农户"),
+)
+HOUSEHOLD_STATUSES = ("active", "moved", "deceased", "removed")
+ROLES = ("clerk", "cadre", "manager", "county")
+STATION_KINDS = ("shop", "mobile", "village", "county")
+ENTRY_KINDS = ("award", "deduction", "redemption", "reversal", "adjustment", "base")
+MOVE_KINDS = ("donation", "purchase", "redemption", "adjustment", "count", "writeoff", "transfer")
+TASK_UNITS = ("次", "天", "月", "项", "人")
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Setting(BaseModel):
+    """Facts about this installation, e.g. `station` = its own station code."""
+
+    name = TextField(primary_key=True)
+    value = TextField()
+
+
+class County(BaseModel):
+    code = CharField(primary_key=True)  # GB/T 2260, six digits
+    name = TextField()
+    fen_per_point = IntegerField(default=100)  # 100 fen = 1 yuan per point
+    card_key = TextField()  # hex; signs member cards
+
+
+class Station(BaseModel):
+    county_id: str
+    code = CharField(primary_key=True)  # county code + '-' + two digits, e.g. 451425-03
+    county = ForeignKeyField(County, backref="stations")
+    name = TextField()
+    kind = CharField()
+    key = TextField()  # hex; signs the station's monthly files
+    enrolled = TextField()
+    chain_head = TextField()  # hash of the newest ledger entry of this station known here
+
+
+class Township(BaseModel):
+    code = CharField(primary_key=True)
+    name = TextField()
+
+
+class Village(BaseModel):
+    township_id: str
+    code = CharField(primary_key=True)
+    township = ForeignKeyField(Township, backref="villages")
+    name = TextField()
+
+
+class Group(BaseModel):
+    village_id: str
+    code = CharField(primary_key=True)
+    village = ForeignKeyField(Village, backref="groups")
+    name = TextField()
+
+    class Meta:
+        table_name = "village_group"
+
+
+class Household(BaseModel):
+    village_id: str
+    group_id: str | None
+    number = CharField(primary_key=True)
+    head_name = TextField()
+    id_number = CharField()
+    village = ForeignKeyField(Village, backref="households")
+    group = ForeignKeyField(Group, null=True)
+    category = CharField()
+    members = IntegerField(default=1)
+    phone = TextField(default="")
+    status = CharField(default="active")
+    initials = TextField(default="")  # pinyin initials, space-separated variants: ' zs cs'
+    balance = IntegerField(default=0)  # cache of the sum of its entries
+    updated = TextField()  # when and where the record last changed: merge keeps the newest
+    updated_by = TextField()
+
+
+class Card(BaseModel):
+    household_id: str
+    id = BigIntegerField(primary_key=True)
+    household = ForeignKeyField(Household, backref="cards", index=False)
+    serial = IntegerField()  # 1 for the first card, +1 on every reissue
+    issued = TextField()
+    revoked = TextField(null=True)
+    operator = TextField()
+    station = TextField()
+    revoked_by = TextField(null=True)  # the station that revoked it (stamped by a trigger)
+
+    class Meta:
+        indexes = ((("household", "serial"), True),)
+
+
+class Operator(BaseModel):
+    id: int
+    household_id: str | None
+    name = CharField(unique=True)
+    role = CharField()
+    pin_hash = TextField()
+    active = BooleanField(default=True)
+    household = ForeignKeyField(Household, null=True)  # a cadre's own household
+    failed_pins = IntegerField(default=0)
+    locked_until = TextField(null=True)
+
+
+class OperatorVillage(BaseModel):
+    """The villages a cadre may score; a cadre with none may score nowhere."""
+
+    village_id: str
+
+    operator = ForeignKeyField(Operator, backref="scope", on_delete="CASCADE")
+    village = ForeignKeyField(Village)
+
+    class Meta:
+        primary_key = CompositeKey("operator", "village")
+
+
+class Task(BaseModel):
+    """One line of the rules sheet (积分明细表)."""
+
+    code = CharField(primary_key=True)
+    name = TextField()
+    category = CharField()
+    points = IntegerField()  # per unit; negative for deductions
+    unit = CharField()
+    cap = IntegerField(null=True)  # most points per household and month, in absolute value
+    active = BooleanField(default=True)
+
+
+class Item(BaseModel):
+    code = CharField(primary_key=True)
+    name = TextField()
+    unit = CharField()
+    category = CharField()
+    price = IntegerField()  # points
+    reorder_level = IntegerField(default=0)
+    active = BooleanField(default=True)
+    initials = TextField(default="")
+    stock = IntegerField(default=0)  # cache of this station's moves
+
+
+class Barcode(BaseModel):
+    item_id: str
+    code = CharField(primary_key=True)
+    item = ForeignKeyField(Item, backref="barcodes")
+
+
+class Redemption(BaseModel):
+    id = BigIntegerField(primary_key=True)
+    household = ForeignKeyField(Household, backref="redemptions")
+    total = IntegerField()
+    operator = TextField()
+    station = TextField()
+    time = TextField()
+
+
+class RedemptionLine(BaseModel):
+    item_id: str
+    id = BigIntegerField(primary_key=True)
+    redemption = ForeignKeyField(Redemption, backref="lines")
+    item = ForeignKeyField(Item)
+    qty = IntegerField()
+    price = IntegerField()
+    points = IntegerField()
+
+
+class Entry(BaseModel):
+    """A ledger entry: points in or out of one household. Immutable."""
+
+    household_id: str
+    task_id: str | None
+    redemption_id: int | None
+    reverses_id: int | None
+
+    id = BigIntegerField(primary_key=True)
+    household = ForeignKeyField(Household, backref="entries", index=False)
+    points = IntegerField()
+    kind = CharField()
+    task = ForeignKeyField(Task, null=True, index=False)
+    redemption = ForeignKeyField(Redemption, null=True)
+    reverses = ForeignKeyField("self", null=True, unique=True)
+    qty = IntegerField(default=1)
+    note = TextField(default="")
+    operator = TextField()
+    station = TextField()
+    time = TextField()
+    prev_hash = TextField()
+
+    class Meta:
+        table_name = "ledger_entry"
+        indexes = ((("household", "id"), False), (("time",), False))
+
+
+class Donor(BaseModel):
+    id = BigIntegerField(primary_key=True)
+    name = TextField()
+    kind = CharField(default="person")  # person | company
+    phone = TextField(default="")
+
+
+class Donation(BaseModel):
+    donor_id: int
+    id = BigIntegerField(primary_key=True)
+    donor = ForeignKeyField(Donor, backref="donations")
+    cash_fen = IntegerField(default=0)
+    note = TextField(default="")
+    operator = TextField()
+    station = TextField()
+    time = TextField()
+
+
+class DonationLine(BaseModel):
+    item_id: str
+    id = BigIntegerField(primary_key=True)
+    donation = ForeignKeyField(Donation, backref="lines")
+    item = ForeignKeyField(Item)
+    qty = IntegerField()
+    value_fen = IntegerField(default=0)
+
+
+class StockCount(BaseModel):
+    """A stock count: clerks enter counted quantities, a manager finalizes it."""
+
+    id = BigIntegerField(primary_key=True)
+    station = TextField()
+    operator = TextField()
+    started = TextField()
+    finalized = TextField(null=True)
+    finalized_by = TextField(null=True)
+
+
+class StockCountLine(BaseModel):
+    id = BigIntegerField(primary_key=True)
+    count = ForeignKeyField(StockCount, backref="lines")
+    item = ForeignKeyField(Item)
+    expected = IntegerField()
+    counted = IntegerField()
+
+    class Meta:
+        indexes = ((("count", "item"), True),)
+
+
+class StockMove(BaseModel):
+    """A change of one item's stock at one station. Immutable."""
+
+    item_id: str
+
+    id = BigIntegerField(primary_key=True)
+    item = ForeignKeyField(Item, backref="moves", index=False)
+    qty = IntegerField()
+    kind = CharField()
+    redemption = ForeignKeyField(Redemption, null=True)
+    donation = ForeignKeyField(Donation, null=True)
+    count = ForeignKeyField(StockCount, null=True)
+    reverses = ForeignKeyField("self", null=True, unique=True)
+    note = TextField(default="")
+    operator = TextField()
+    station = TextField()
+    time = TextField()
+
+    class Meta:
+        indexes = ((("item", "station"), False), (("time",), False))
+
+
+class Audit(BaseModel):
+    """Every sign-in (good or bad) and every write, with who and where."""
+
+    id = BigIntegerField(primary_key=True)
+    time = TextField()
+    operator = TextField()
+    station = TextField()
+    action = CharField()
+    detail = TextField(default="")
+
+
+class StationTownship(BaseModel):
+    """The townships a station serves: whose roster and entries the county sends it."""
+
+    station_id: str
+    township_id: str
+    station = ForeignKeyField(Station, backref="townships")
+    township = ForeignKeyField(Township)
+
+    class Meta:
+        primary_key = CompositeKey("station", "township")
+
+
+class HouseholdVersion(BaseModel):
+    """Every version a household record has had; triggers write it (migration 0002)."""
+
+    number = CharField()
+    head_name = TextField()
+    id_number = CharField()
+    village_id = CharField()
+    group_id = CharField(null=True)
+    category = CharField()
+    members = IntegerField()
+    phone = TextField()
+    status = CharField()
+    initials = TextField()
+    updated = TextField()
+    updated_by = TextField()
+
+    class Meta:
+        primary_key = CompositeKey("number", "updated", "updated_by")
+
+
+MODELS: tuple[type[BaseModel], ...] = (
+    Setting,
+    County,
+    Station,
+    Township,
+    Village,
+    Group,
+    Household,
+    Card,
+    Operator,
+    OperatorVillage,
+    Task,
+    Item,
+    Barcode,
+    Redemption,
+    RedemptionLine,
+    Entry,
+    Donor,
+    Donation,
+    DonationLine,
+    StockCount,
+    StockCountLine,
+    StockMove,
+    Audit,
+    StationTownship,
+    HouseholdVersion,
+)

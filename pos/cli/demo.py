@@ -1,0 +1,146 @@
+"""`aixin demo`: build a believable station and open the shop on it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+import click
+from platformdirs import user_data_dir
+
+from db.books import cards
+from db.county import merge, office
+from db.demo import county as demo_county
+from db.demo import station as demo_station
+from db.store.connection import close, connect, database
+from pos.cli.common import clock, open_books, refusals
+from pos.i18n import _
+
+
+def default_demo_db() -> Path:
+    return Path(user_data_dir("aixin", appauthor=False)) / "demo.sqlite"
+
+
+@click.command()
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="演示数据库文件；默认在用户数据目录下的 demo.sqlite。",
+)
+@click.option(
+    "--county-db",
+    "county_db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="把演示站点登记到这个县级数据库（没有就新建），几个演示站点可以合并到同一个县。",
+)
+@click.option("--station", default="451425-03", show_default=True, help="演示站点编码。")
+@click.option(
+    "--seed", default=1, show_default=True, type=int, help="随机种子：同一种子得到同样的数据。"
+)
+@click.option("--no-ui", is_flag=True, help="只建数据库，不打开收银台界面。")
+@refusals
+def demo(
+    db_path: Path | None, county_db: Path | None, station: str, seed: int, no_ui: bool
+) -> None:
+    """建一个演示站点（县、村、几百户、积分卡、目录、操作员、三个月的账），然后打开收银台。
+
+    演示操作员 clerk（店员）、cadre（村干部）、manager（站长），密码都是 1234。
+    数据库已存在时直接使用它。用 --county-db 时，站点登记到县级数据库，
+    此前各月的月报已并入县里，上个月的留给你导出、合并。
+    """
+    path = db_path or default_demo_db()
+    if path.exists():
+        click.echo(
+            _("使用已有的演示数据库 {path}（要重建，请先删除它）").format(path=path), err=True
+        )
+    elif county_db is None:
+        _build(path, station, seed)
+    else:
+        _build_in_county(path, county_db, station, seed)
+    if not no_ui:
+        from pos.cli.shop import open_shop
+
+        open_shop(path, None, demo=True)
+
+
+def _build(path: Path, station: str, seed: int, keys: tuple[str, str] | None = None) -> None:
+    partial = path.with_name(path.name + ".partial")
+    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        leftover.unlink(missing_ok=True)
+    connect(partial, create=True)
+    database.pragma("synchronous", "off")  # a half-built file is thrown away, never used
+    built = demo_station.build(
+        clock().now(),
+        station=station,
+        seed=seed,
+        county_card_key=keys[0] if keys else None,
+        station_key=keys[1] if keys else None,
+        progress=lambda stage: click.echo(_("正在生成：{stage}").format(stage=stage), err=True),
+    )
+    sample = cards.payload_for(built.sample_household)
+    close()
+    os.replace(partial, path)  # the demo appears whole or not at all
+    click.echo(
+        _(
+            "演示站点 {code} 已建好：{villages} 个村，{households} 户。\n数据库：{path}\n"
+            "操作员 clerk（店员）、cadre（村干部）、manager（站长），密码都是 1234。\n"
+            "试扫一张会员卡（在兑换界面输入）：{sample}"
+        ).format(
+            code=built.code,
+            villages=built.villages,
+            households=built.households,
+            path=path,
+            sample=sample,
+        )
+    )
+
+
+def _build_in_county(path: Path, county_db: Path, station: str, seed: int) -> None:
+    today = clock().now()
+    if not county_db.exists():
+        from pos.cli.county import create_books
+
+        code = station[:6]
+        name = demo_county.county_name(code)
+        create_books(county_db, lambda: office.init_county(code, name, clock()))
+        click.echo(
+            _("已新建县级数据库 {path}（{name}）").format(path=county_db, name=name), err=True
+        )
+    open_books(county_db)
+    keys = demo_county.register(station, today)
+    close()
+    _build(path, station, seed, keys)
+    with tempfile.TemporaryDirectory(prefix="aixin-demo-") as tmp:
+        open_books(path)
+        files = demo_county.export_earlier(today, Path(tmp), clock())
+        close()
+        open_books(county_db)
+        batch = merge.merge_files(files, clock())
+        close()
+    for outcome in batch.refused:  # never expected: the demo obeys every rule
+        click.echo(
+            _("拒收 {name}：{reason}").format(name=outcome.path.name, reason=outcome.message),
+            err=True,
+        )
+    months = [o.month for o in batch.outcomes if o.status == "merged"]
+    last = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    click.echo(
+        _(
+            "站点 {station} 已登记到县级数据库 {county}，{months} 的月报已并入县里"
+            "（当作此前各月已上报）。\n上个月（{last}）的月报请在站点导出后合并："
+            "aixin export --db {path} --month {last} --out DIR；"
+            "aixin county merge --db {county} DIR/*.sqlite"
+        ).format(
+            station=station,
+            county=county_db,
+            months="、".join(m for m in months if m),
+            last=last,
+            path=path,
+        )
+    )
+
+
+COMMANDS = (demo,)

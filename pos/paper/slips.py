@@ -1,0 +1,155 @@
+"""Slips: the redemption slip and the donation acknowledgement (DESIGN.md §8).
+
+A slip is a list of rows, each a left and a right part. As text it is 32 columns wide
+(Chinese characters count two), for a 58 mm receipt printer; as a PDF it is an 80 mm wide
+page at 300 dpi, the right parts flush right. Both are saved beside the database in slips/.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from catalog.messages import Refused
+from db.store.ids import human
+from db.store.models import Donation, Entry, Redemption, Station
+from pos.i18n import _
+from pos.paper.fonts import CardFonts, find_fonts
+from pos.paper.pdf import PdfWriter
+
+WIDTH = 32
+RULE = ("-", "")
+Row = tuple[str, str]
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def as_text(rows: list[Row]) -> str:
+    lines = []
+    for left, right in rows:
+        if (left, right) == RULE:
+            lines.append("-" * WIDTH)
+        else:
+            gap = WIDTH - width(left) - width(right)
+            lines.append(left + (" " * max(1, gap) + right if right else ""))
+    return "\n".join(lines)
+
+
+def _header(title: str, station_code: str, number: int, time: str) -> list[Row]:
+    return [
+        (title, ""),
+        (Station.get_by_id(station_code).name, ""),
+        (_("单号"), human(number)),
+        (_("时间"), time),
+        RULE,
+    ]
+
+
+def redemption_rows(redemption_id: int) -> list[Row]:
+    slip = Redemption.get_by_id(redemption_id)
+    household = slip.household
+    entry = Entry.get(Entry.redemption == slip.id, Entry.kind == "redemption")
+    # The balance after: every entry of the household up to and including this one.
+    after = sum(
+        e.points
+        for e in Entry.select(Entry.points).where(
+            Entry.household == household.number, Entry.id <= entry.id
+        )
+    )
+    rows = _header(_("爱心超市兑换单"), slip.station, slip.id, slip.time)
+    rows += [(_("户号"), household.number), (_("户主"), household.head_name), RULE]
+    for line in slip.lines:
+        rows.append((line.item.name, ""))
+        rows.append((f"  {line.price} × {line.qty}", points(line.points)))
+    return rows + [
+        RULE,
+        (_("合计"), points(slip.total)),
+        (_("兑换前余额"), points(after + slip.total)),
+        (_("兑换后余额"), points(after)),
+        (_("经办"), slip.operator),
+        ("", ""),
+        (_("领取人签字：") + "_" * 12, ""),
+        (_("经办人签字：") + "_" * 12, ""),
+    ]
+
+
+def donation_rows(donation_id: int) -> list[Row]:
+    gift = Donation.get_by_id(donation_id)
+    rows = _header(_("爱心捐赠收据"), gift.station, gift.id, gift.time)
+    rows += [(_("捐赠方"), gift.donor.name), RULE]
+    total = 0
+    for line in gift.lines:
+        rows.append((line.item.name, ""))
+        value = _yuan(line.value_fen) if line.value_fen else ""  # goods not valued: no "0.00"
+        rows.append((f"  × {line.qty} {line.item.unit}", value))
+        total += line.value_fen
+    if gift.cash_fen:
+        rows.append((_("现金"), _yuan(gift.cash_fen)))
+    rows.append(RULE)
+    if total + gift.cash_fen:
+        rows.append((_("估价合计"), _yuan(total + gift.cash_fen)))
+    return rows + [
+        (_("经办"), gift.operator),
+        ("", ""),
+        (_("衷心感谢您的爱心捐赠！"), ""),
+        (_("捐赠将在本站公示栏公开致谢。"), ""),
+        ("", ""),
+        (_("经办人签字：") + "_" * 12, ""),
+    ]
+
+
+def _yuan(fen: int) -> str:
+    return _("{amount} 元").format(amount=f"{fen // 100}.{fen % 100:02d}")
+
+
+def points(count: int) -> str:
+    return _("{count} 分").format(count=count)
+
+
+DPI = 300
+PAGE_WIDTH = round(80 / 25.4 * DPI)  # 80 mm receipt paper
+MARGIN, LINE, SIZE = 60, 64, 40
+
+
+def as_image(rows: list[Row], fonts: CardFonts) -> Image.Image:
+    page = Image.new("RGB", (PAGE_WIDTH, MARGIN * 2 + LINE * len(rows)), "white")
+    draw = ImageDraw.Draw(page)
+    font = fonts.font(SIZE)
+    for n, (left, right) in enumerate(rows):
+        y = MARGIN + LINE * n + SIZE
+        if (left, right) == RULE:
+            draw.line((MARGIN, y - SIZE // 3, PAGE_WIDTH - MARGIN, y - SIZE // 3), "black", 2)
+            continue
+        bold = n == 0
+        draw.text(
+            (MARGIN, y),
+            left,
+            font=fonts.font(SIZE + 8, bold=True) if bold else font,
+            fill="black",
+            anchor="ls",
+        )
+        if right:
+            draw.text((PAGE_WIDTH - MARGIN, y), right, font=font, fill="black", anchor="rs")
+    return page
+
+
+def save(rows: list[Row], folder: Path, number: int) -> str:
+    """Write the slip as .txt and, when a Chinese font is found, .pdf; says where."""
+    folder.mkdir(parents=True, exist_ok=True)
+    base = folder / human(number)
+    text = base.with_suffix(".txt")
+    text.write_text(as_text(rows) + "\n", encoding="utf-8")
+    try:
+        fonts = find_fonts()
+    except Refused:  # no Chinese font: the text slip is still there to print
+        return _("已保存：{path}").format(path=text)
+    if fonts.missing("".join(left + right for left, right in rows)):
+        return _("已保存：{path}").format(path=text)  # a PDF with boxes helps nobody
+    pdf = base.with_suffix(".pdf")
+    with PdfWriter(pdf, dpi=DPI, title=rows[0][0]) as writer:
+        writer.add(as_image(rows, fonts))
+    return _("已保存：{text} 和 {pdf}").format(text=text, pdf=pdf.name)

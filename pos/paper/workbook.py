@@ -1,0 +1,85 @@
+"""The county report as an xlsx workbook: a cover sheet, then one sheet per view.
+
+Each view has a title line, a bold header row, its rows and a bold 合计 row; money (kept in
+fen by the report) is written in yuan as exact decimals with two places.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from db.county.report import CountyReport, yuan
+from db.county.report_views import Sheet
+
+HEAD = PatternFill("solid", fgColor="DDEBF7")
+BOLD = Font(bold=True)
+YUAN = "#,##0.00"
+NOTES = (
+    "积分按条目所记的时间归月；月末余额 = 现在的余额减去该月之后记的积分。",
+    "受益人次为兑换单张数；获分户数、兑换户数按户计，一户在一个村只算一次。",
+    "库存价值按县目录的积分价计算，折合金额按本县每分折合的金额计算。",
+    "“未报站点”列出本月底前已登记、但本月月报还没有并入县里的站点。",
+    "“透支户”是月末余额为负的农户：多个站点在更新送达之前兑换了同一份积分。",
+)
+
+
+def write_workbook(report: CountyReport, path: Path) -> None:
+    book = Workbook()
+    cover = book.active
+    cover.title = "说明"
+    lines = [
+        (f"{report.name}爱心超市积分报表", ""),
+        ("县代码", report.county),
+        ("月份", report.month),
+        ("制表时间", report.made),
+        ("每分折合", f"{yuan(report.fen_per_point)} 元"),
+        ("", ""),
+        *(("说明", note) for note in NOTES),
+    ]
+    for row in lines:
+        cover.append(row)
+    cover["A1"].font = Font(bold=True, size=14)
+    cover.column_dimensions["A"].width = 12
+    cover.column_dimensions["B"].width = 90
+    for sheet in report.sheets:
+        _sheet(book, report, sheet)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    book.save(partial)
+    partial.replace(path)
+
+
+def _sheet(book: Workbook, report: CountyReport, sheet: Sheet) -> None:
+    page = book.create_sheet(sheet.title)
+    page.append([f"{report.name} {report.month} {sheet.title}"])
+    page["A1"].font = Font(bold=True, size=12)
+    page.append(list(sheet.headers))
+    for cell in page[2]:
+        cell.font, cell.fill = BOLD, HEAD
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    for row in sheet.rows:
+        page.append([_value(v, i in sheet.money) for i, v in enumerate(row)])
+    if not sheet.rows:
+        page.append(["（无）"])
+    elif sheet.totals:
+        page.append([_value(v, i in sheet.money) for i, v in enumerate(sheet.total)])
+        for cell in page[page.max_row]:
+            cell.font = BOLD
+    for index in sheet.money:
+        for cell in page[get_column_letter(index + 1)][2:]:
+            cell.number_format = YUAN
+    for index, header in enumerate(sheet.headers, start=1):
+        values = [header, *(str(r[index - 1]) for r in sheet.rows[:200])]
+        width = max(sum(2 if ord(ch) > 127 else 1 for ch in v) for v in values)
+        page.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 40)
+    page.freeze_panes = "A3"
+
+
+def _value(value: object, money: bool) -> object:
+    if money and isinstance(value, int):
+        return yuan(value)
+    return value

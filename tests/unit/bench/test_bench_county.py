@@ -1,0 +1,38 @@
+"""The county benchmark's generator and runner, at a size that runs in a second or two."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import datetime
+
+from db.county import merge
+from db.county import report as reports
+from db.store.clock import FixedClock
+from db.store.connection import close, connect
+from tests.bench.bench_county import bare_merge
+from tests.bench.county_data import Shape, build_county
+from tests.bench.county_month import month_file
+
+DECEMBER = FixedClock(datetime(2026, 12, 3, 9))
+
+
+def test_a_small_benchmark_county_merges_cleanly_and_reports(tmp_path):
+    shape = Shape(stations=3, households=300, history=3, county_entries=9_000, month_entries=900)
+    county = tmp_path / "county.sqlite"
+    build_county(county, shape, say=lambda _: None)
+    (tmp_path / "files").mkdir()
+    files = [month_file(county, shape, n, tmp_path / "files") for n in range(1, 4)]
+    bare = tmp_path / "bare.sqlite"
+    shutil.copy(county, bare)
+    bare_merge(bare, files)
+    connect(county)
+    batch = merge.merge_files(files, DECEMBER)
+    assert not batch.refused and batch.missing == []
+    report = reports.county_report(shape.month, DECEMBER)
+    towns = dict(zip(report.sheet("按乡镇").headers, report.sheet("按乡镇").total, strict=True))
+    assert towns["受益人次"] > 0 and report.sheet("透支户").rows == []
+    close()
+    count = "SELECT COUNT(*) FROM ledger_entry"
+    merged, copied = (sqlite3.connect(p).execute(count).fetchone()[0] for p in (county, bare))
+    assert merged == copied == 9_000 + 900

@@ -1,0 +1,179 @@
+"""`county merge` (DESIGN.md §6): idempotent, order-independent, and not to be fooled."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from datetime import datetime
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from db.books.verify import verify
+from db.county import merge
+from db.store.clock import FixedClock
+from db.store.connection import close, connect
+from db.store.county_models import COUNTY_MODELS, MonthlyFile
+from db.store.models import Household, Station
+from tests.county_world import MOBILE, SHOP
+
+JANUARY = FixedClock(datetime(2027, 1, 5, 9))
+IGNORED = {"audit", "schema_migration"}  # the work log and migration times differ by design
+
+
+def merged(county, files):
+    connect(county)
+    try:
+        return merge.merge_files(files, JANUARY)
+    finally:
+        close()
+
+
+def rows_of(path) -> dict[str, list[tuple]]:
+    raw = sqlite3.connect(path)
+    names = [r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    found = {
+        n: sorted(raw.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr)
+        for n in names
+        if n not in IGNORED
+    }
+    raw.close()
+    return found
+
+
+def test_merging_every_file_gives_books_that_verify(county_world, tmp_path):
+    county = county_world.copy_county(tmp_path)
+    batch = merged(county, county_world.all_files())
+    assert [o.status for o in batch.outcomes] == ["merged"] * 8, batch.outcomes
+    assert batch.missing == []
+    connect(county)
+    report = verify()
+    assert report.ok, report.problems
+    assert report.counted["entries"] == 16 and report.counted["chains"] == 3
+    months = {(m.station_id, m.month) for m in MonthlyFile.select()}
+    assert len(months) == 8
+    balances = {h.number: h.balance for h in Household.select()}
+    assert balances["1012010001"] == 10 - 4 + 2 - 4 - 2
+    assert Household.get_by_id("1012010003").phone == "13900000002"  # the newer edit (mobile)
+    assert Station.get_by_id(SHOP).chain_head != Station.get_by_id(MOBILE).chain_head
+    close()
+
+
+def test_the_same_file_twice_changes_nothing(county_world, tmp_path):
+    county = county_world.copy_county(tmp_path)
+    merged(county, county_world.all_files())
+    before = county.read_bytes()
+    again = merged(county, county_world.all_files())
+    assert {o.status for o in again.outcomes} == {"unchanged"}
+    assert county.read_bytes() == before
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(order=st.permutations(range(8)))
+def test_any_order_gives_the_same_county(county_world, tmp_path, order):
+    files = county_world.all_files()
+    reference = tmp_path / "reference"
+    if not reference.exists():
+        reference.mkdir()
+        merged(county_world.copy_county(reference), files)
+    trial = tmp_path / "trial"
+    shutil.rmtree(trial, ignore_errors=True)
+    trial.mkdir()
+    county = county_world.copy_county(trial)
+    batch = merged(county, [files[i] for i in order])
+    assert not batch.refused
+    assert rows_of(county) == rows_of(reference / "county.sqlite")
+
+
+def test_a_missing_month_is_reported_and_filled_later(county_world, tmp_path):
+    county = county_world.copy_county(tmp_path)
+    october = county_world.files[(SHOP, "2026-10")]
+    later = [county_world.files[(SHOP, m)] for m in ("2026-09", "2026-11", "2026-12")]
+    batch = merged(county, later)
+    assert not batch.refused
+    assert batch.missing == [f"站点 {SHOP} 缺少 2026-10 的月报（已收到的最新月份是 2026-12）"]
+    notices = " ".join(batch.outcomes[1].notices)
+    assert "之前的月报未到" in notices
+    connect(county)
+    assert not verify().ok  # the chain has a hole until October comes
+    close()
+    assert not merged(county, [october]).refused
+    connect(county)
+    assert verify().ok
+    close()
+
+
+def test_a_refused_file_does_not_stop_the_others(county_world, tmp_path):
+    county = county_world.copy_county(tmp_path)
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database at all")
+    good = county_world.files[(SHOP, "2026-09")]
+    batch = merged(county, [junk, good])
+    assert [o.status for o in batch.outcomes] == ["refused", "merged"]
+
+
+def test_a_second_different_file_for_a_merged_month_is_refused(county_world, tmp_path):
+    county = county_world.copy_county(tmp_path)
+    path = county_world.files[(SHOP, "2026-12")]
+    merged(county, [path])
+    other = tmp_path / "other.sqlite"
+    shutil.copy(path, other)
+    raw = sqlite3.connect(other)
+    body, _ = raw.execute("SELECT body, mac FROM manifest").fetchone()
+    body = json.loads(body)
+    body["note"] = "re-exported"
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    key = station_key(county, SHOP)
+    from db.exchange.sealed import mac
+
+    raw.execute("UPDATE manifest SET body = ?, mac = ?", (text, mac(key, text)))
+    raw.commit()
+    raw.close()
+    before = county.read_bytes()
+    [outcome] = merged(county, [other]).outcomes
+    assert outcome.status == "refused" and "同月重复" in outcome.message
+    assert county.read_bytes() == before
+
+
+def station_key(county, code) -> str:
+    raw = sqlite3.connect(county)
+    key = raw.execute("SELECT key FROM station WHERE code = ?", (code,)).fetchone()[0]
+    raw.close()
+    return key
+
+
+def test_county_models_match_the_schema(county_world, tmp_path):
+    connect(county_world.copy_county(tmp_path))
+    from db.store.connection import database
+
+    for model in COUNTY_MODELS:
+        columns = {c.name for c in database.get_columns(model._meta.table_name)}
+        assert columns == {f.column_name for f in model._meta.sorted_fields}, model.__name__
+    close()
+
+
+def test_entries_of_a_household_the_county_lacks_are_merged_and_noted(county_world, tmp_path):
+    county = county_world.copy_county(tmp_path)
+    raw = sqlite3.connect(county)
+    raw.execute("DELETE FROM card WHERE household_id = '1022010001'")
+    raw.execute("DELETE FROM household WHERE number = '1022010001'")
+    raw.commit()
+    raw.close()
+    [outcome] = merged(county, [county_world.files[(MOBILE, "2026-10")]]).outcomes
+    assert outcome.status == "merged"
+    assert "有 1 户的条目在县里还没有档案" in " ".join(outcome.notices)
+
+
+def test_goods_the_county_catalog_lacks_are_noted(county_world, tmp_path):
+    county = county_world.copy_county(tmp_path)
+    raw = sqlite3.connect(county)
+    raw.execute("DELETE FROM barcode WHERE item_id = 'G019'")
+    raw.execute("DELETE FROM item WHERE code = 'G019'")
+    raw.commit()
+    raw.close()
+    [outcome] = merged(county, [county_world.files[(SHOP, "2026-10")]]).outcomes
+    assert outcome.status == "merged"
+    assert "县目录里没有商品 G019" in " ".join(outcome.notices)

@@ -1,0 +1,277 @@
+"""Every way a monthly file can be wrong is refused, naming the check and the row, and leaves
+the county database byte for byte as it was (DESIGN.md §6, §9)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from datetime import datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from db.books.verify import verify
+from db.county import merge, office
+from db.exchange import sealed
+from db.store import chain
+from db.store.clock import FixedClock
+from db.store.connection import close, connect
+from db.store.ids import human
+from tests.conftest import COUNTY_KEY
+from tests.county_world import SHOP
+
+JANUARY = FixedClock(datetime(2027, 1, 5, 9))
+OCTOBER = (SHOP, "2026-10")
+
+
+def merge_into(county_path, path):
+    connect(county_path)
+    try:
+        return merge.merge_files([path], JANUARY).outcomes[0]
+    finally:
+        close()
+
+
+def refused(county_path, path, *expected: str) -> str:
+    """Merge `path`; it must be refused with every `expected` text and change no byte."""
+    before = county_path.read_bytes()
+    outcome = merge_into(county_path, path)
+    assert outcome.status == "refused", outcome
+    for text in expected:
+        assert text in outcome.message, outcome.message
+    assert county_path.read_bytes() == before
+    assert not os.path.exists(f"{county_path}-wal") or os.path.getsize(f"{county_path}-wal") == 0
+    return outcome.message
+
+
+def sql(path, *statements):
+    raw = sqlite3.connect(path)
+    for statement, params in statements:
+        raw.execute(statement, params)
+    raw.commit()
+    raw.close()
+
+
+def entry_ids(path) -> list[int]:
+    raw = sqlite3.connect(path)
+    ids = [r[0] for r in raw.execute("SELECT id FROM ledger_entry ORDER BY id")]
+    raw.close()
+    return ids
+
+
+def station_key(county_path, code=SHOP) -> str:
+    raw = sqlite3.connect(county_path)
+    key = raw.execute("SELECT key FROM station WHERE code = ?", (code,)).fetchone()[0]
+    raw.close()
+    return key
+
+
+def reseal(path, key, edit=lambda fields: None, rechain=False):
+    """Rewrite the manifest the way someone holding the station key could."""
+    raw = sqlite3.connect(path)
+    body = json.loads(raw.execute("SELECT body FROM manifest").fetchone()[0])
+    fields = {k: v for k, v in body.items() if k not in ("tables", "format")}
+    edit(fields)
+    if rechain:
+        link = fields["entries"]["chain_start"]
+        for row in raw.execute(f"SELECT {chain.COLUMNS} FROM ledger_entry ORDER BY id").fetchall():
+            raw.execute("UPDATE ledger_entry SET prev_hash = ? WHERE id = ?", (link, row[0]))
+            link = chain.link((*row[:-1], link))
+        fields["entries"]["chain_end"] = link
+    raw.execute("DELETE FROM manifest")
+    raw.commit()
+    raw.close()
+    sealed.seal(path, fields, key)
+
+
+@pytest.fixture
+def setting(county_world, tmp_path):
+    """(county copy, a private copy of the shop's October file)."""
+    path = tmp_path / "october.sqlite"
+    shutil.copy(county_world.files[OCTOBER], path)
+    return county_world.copy_county(tmp_path), path
+
+
+def test_a_changed_points_value_is_found_in_the_chain(setting):
+    county_path, path = setting
+    ids = entry_ids(path)
+    sql(path, ("UPDATE ledger_entry SET points = points + 5 WHERE id = ?", (ids[2],)))
+    refused(county_path, path, "账目链不通过", human(ids[2]))
+
+
+def test_a_deleted_entry_is_named(setting):
+    county_path, path = setting
+    ids = entry_ids(path)
+    sql(path, ("DELETE FROM ledger_entry WHERE id = ?", (ids[3],)))
+    refused(county_path, path, "账目链不通过", human(ids[3]), "缺失")
+
+
+def test_two_swapped_entries_are_named(setting):
+    county_path, path = setting
+    ids = entry_ids(path)
+    columns = chain.FIELDS[1:-1]
+    raw = sqlite3.connect(path)
+    first, second = (
+        raw.execute(f"SELECT {', '.join(columns)} FROM ledger_entry WHERE id = ?", (i,)).fetchone()
+        for i in ids[1:3]
+    )
+    assignments = ", ".join(f"{c} = ?" for c in columns)
+    raw.execute(f"UPDATE ledger_entry SET {assignments} WHERE id = ?", (*second, ids[1]))
+    raw.execute(f"UPDATE ledger_entry SET {assignments} WHERE id = ?", (*first, ids[2]))
+    raw.commit()
+    raw.close()
+    refused(county_path, path, "账目链不通过", "调换")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE manifest SET mac = '" + "ab" * 32 + "'",
+        "UPDATE manifest SET mac = ''",
+        "DELETE FROM manifest",
+    ],
+)
+def test_a_forged_or_missing_mac(setting, statement):
+    county_path, path = setting
+    sql(path, (statement, ()))
+    refused(county_path, path, "校验码（MAC）不通过")
+
+
+def test_a_manifest_edited_without_the_key(setting):
+    county_path, path = setting
+    raw = sqlite3.connect(path)
+    body = raw.execute("SELECT body FROM manifest").fetchone()[0]
+    raw.execute("UPDATE manifest SET body = ?", (body.replace('"stock":', '"stock":1'),))
+    raw.commit()
+    raw.close()
+    refused(county_path, path, "校验码（MAC）不通过")
+
+
+def test_a_manifest_that_does_not_match_the_contents(setting):
+    county_path, path = setting
+    reseal(path, station_key(county_path), lambda f: f.update(stock=f["stock"] + 1))
+    refused(county_path, path, "清单与内容不通过", "出入库数量合计")
+
+
+def test_a_changed_row_of_another_table_is_pinned_to_its_table(setting):
+    county_path, path = setting
+    sql(path, ("UPDATE donation SET cash_fen = 0", ()))
+    refused(county_path, path, "清单与内容不通过", "donation")
+
+
+def test_a_truncated_file(setting):
+    county_path, path = setting
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    refused(county_path, path, "SQLite 完整性不通过")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [os.urandom(20_000), b"", "户号,积分\n1,2\n".encode(), b"PK\x03\x04" + os.urandom(300)],
+)
+def test_random_bytes_and_other_files(setting, content):
+    county_path, path = setting
+    path.write_bytes(content)
+    refused(county_path, path, "文件类型不通过")
+
+
+def test_a_wrong_file_format_version(setting):
+    county_path, path = setting
+    sql(path, ("PRAGMA user_version = 7", ()))
+    refused(county_path, path, "格式版本不通过")
+
+
+def test_a_schema_version_the_county_does_not_know(setting):
+    county_path, path = setting
+    reseal(path, station_key(county_path), lambda f: f.update(schema="0009_future"))
+    refused(county_path, path, "格式版本不通过", "0009_future")
+
+
+def test_an_extra_table_in_the_file(setting):
+    county_path, path = setting
+    sql(path, ("CREATE TABLE sneaky (x)", ()))
+    refused(county_path, path, "格式版本不通过", "sneaky")
+
+
+def test_an_unknown_station(setting, tmp_path, clock):
+    _, path = setting
+    empty = tmp_path / "empty-county.sqlite"
+    connect(empty, create=True)
+    office.init_county("451425", "天等县", clock, card_key=COUNTY_KEY)
+    close()
+    refused(empty, path, "站点不通过", f"站点 {SHOP} 没有在本县登记")
+
+
+def test_a_file_from_another_county(setting, tmp_path, clock):
+    _, path = setting
+    other = tmp_path / "other-county.sqlite"
+    connect(other, create=True)
+    office.init_county("451426", "另一县", clock)
+    close()
+    refused(other, path, "县不通过", "文件来自县 451425")
+
+
+def test_same_id_with_other_content_is_tampering(setting):
+    county_path, path = setting
+    sql(path, ("UPDATE card SET issued = '2026-09-01 00:00:00' WHERE revoked IS NOT NULL", ()))
+    reseal(path, station_key(county_path))
+    refused(county_path, path, "同号不同内容（篡改）不通过", "积分卡")
+
+
+def test_a_month_that_does_not_join_the_next(county_world, setting):
+    county_path, path = setting
+    later = [county_world.files[(SHOP, m)] for m in ("2026-11", "2026-12")]
+    assert merge_into(county_path, later[0]).status == "merged"
+    ids = entry_ids(path)
+    sql(path, ("UPDATE ledger_entry SET note = '改过' WHERE id = ?", (ids[-1],)))
+    reseal(path, station_key(county_path), rechain=True)
+    refused(county_path, path, "与下月衔接不通过")
+
+
+def test_a_month_that_does_not_join_the_one_before(county_world, setting, tmp_path):
+    county_path, october = setting
+    assert merge_into(county_path, october).status == "merged"
+    november = tmp_path / "november.sqlite"
+    shutil.copy(county_world.files[(SHOP, "2026-11")], november)
+    ids = entry_ids(november)
+    sql(november, ("UPDATE ledger_entry SET prev_hash = ? WHERE id = ?", ("0" * 32, ids[0])))
+    reseal(
+        november,
+        station_key(county_path),
+        lambda f: f["entries"].update(chain_start="0" * 32),
+        rechain=True,
+    )
+    refused(county_path, november, "与上月衔接不通过")
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    flips=st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), min_size=1, max_size=4)
+)
+def test_mutated_files_are_refused_or_merged_cleanly_never_a_traceback(
+    county_world, tmp_path, flips
+):
+    data = bytearray(county_world.files[OCTOBER].read_bytes())
+    for offset, value in flips:
+        data[offset % len(data)] = value
+    trial = tmp_path / "trial"
+    shutil.rmtree(trial, ignore_errors=True)
+    trial.mkdir()
+    county_path = county_world.copy_county(trial)
+    path = trial / "mutated.sqlite"
+    path.write_bytes(bytes(data))
+    before = county_path.read_bytes()
+    outcome = merge_into(county_path, path)
+    assert outcome.status in ("refused", "merged"), outcome
+    if outcome.status == "refused":
+        assert county_path.read_bytes() == before
+    else:
+        connect(county_path)
+        assert verify().ok
+        close()

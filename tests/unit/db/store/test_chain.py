@@ -1,0 +1,123 @@
+"""The hash chain (DESIGN.md §4.6): any changed, deleted or reordered entry is found and named.
+
+Each tampering is done the way an intruder with the SQLite file would do it: triggers dropped,
+and the cached balance fixed up as well, so only the chain can tell.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from db.books import awards, redemptions
+from db.books.verify import verify
+from db.store import chain
+from db.store.connection import close, connect
+from db.store.ids import human
+
+
+@pytest.fixture
+def ledger_file(station, tmp_path):
+    """A station file with ten entries of different kinds; returns (path, entry ids)."""
+    for task, qty in (("GY02", 1), ("HJ02", 2), ("PX01", 3), ("CY01", 1)):
+        awards.award(station.manager, station.clock, "1012010001", task, qty, "依据")
+        awards.award(station.manager, station.clock, "1012020001", task, qty)
+    redemptions.redeem(station.clerk, station.clock, "1012010001", [("G007", 2)])
+    awards.award(station.manager, station.clock, "1012010002", "GY01", 2)
+    path = tmp_path / "station.sqlite"
+    ids = [r[0] for r in sqlite3.connect(path).execute("SELECT id FROM ledger_entry ORDER BY id")]
+    assert len(ids) == 10 and verify().ok
+    close()
+    return path, ids
+
+
+def tamper(path, *statements):
+    raw = sqlite3.connect(path)
+    for name in [r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='trigger'")]:
+        raw.execute(f'DROP TRIGGER "{name}"')
+    for sql, params in statements:
+        raw.execute(sql, params)
+    # hide the change from the balance check: recompute the cache as an intruder would
+    raw.execute(
+        "UPDATE household SET balance = (SELECT COALESCE(SUM(points), 0) FROM "
+        "ledger_entry WHERE household_id = number)"
+    )
+    raw.commit()
+    raw.close()
+
+
+def problems(path) -> str:
+    connect(path)
+    report = verify()
+    close()
+    assert not report.ok
+    return "\n".join(report.problems)
+
+
+@pytest.mark.parametrize("n", range(10))
+def test_a_changed_entry_is_named(ledger_file, n):
+    path, ids = ledger_file
+    tamper(path, ("UPDATE ledger_entry SET points = points + 5 WHERE id = ?", (ids[n],)))
+    assert human(ids[n]) in problems(path)
+
+
+@pytest.mark.parametrize("column", ["note", "operator", "time", "household_id", "kind"])
+def test_any_column_counts(ledger_file, column):
+    path, ids = ledger_file
+    value = {
+        "note": "改过",
+        "operator": "manager2",
+        "time": "2026-11-01 00:00:00",
+        "household_id": "1012010002",
+        "kind": "adjustment",
+    }[column]
+    tamper(path, (f"UPDATE ledger_entry SET {column} = ? WHERE id = ?", (value, ids[3])))
+    assert human(ids[3]) in problems(path)
+
+
+@pytest.mark.parametrize("n", range(10))
+def test_a_deleted_entry_is_named(ledger_file, n):
+    path, ids = ledger_file
+    tamper(path, ("DELETE FROM ledger_entry WHERE id = ?", (ids[n],)))
+    assert human(ids[n]) in problems(path)
+
+
+@pytest.mark.parametrize("n", range(9))
+def test_two_entries_swapped_are_named(ledger_file, n):
+    """Neighbours trade places: each keeps its content but takes the other's number."""
+    path, ids = ledger_file
+    a, b = ids[n], ids[n + 1]
+    tamper(
+        path,
+        ("UPDATE ledger_entry SET id = -1 WHERE id = :a", {"a": a}),
+        ("UPDATE ledger_entry SET id = :a WHERE id = :b", {"a": a, "b": b}),
+        ("UPDATE ledger_entry SET id = :b WHERE id = -1", {"b": b}),
+    )
+    assert human(a) in problems(path)
+
+
+def test_recomputing_every_link_after_a_delete_still_shows_the_gap(ledger_file):
+    path, ids = ledger_file
+    raw = sqlite3.connect(path)
+    raw.execute("DROP TRIGGER ledger_entry_no_delete")
+    raw.execute("DROP TRIGGER ledger_entry_no_update")
+    raw.execute("DELETE FROM ledger_entry WHERE id = ?", (ids[4],))
+    head = chain.GENESIS
+    for row in raw.execute(f"SELECT {chain.COLUMNS} FROM ledger_entry ORDER BY id").fetchall():
+        raw.execute("UPDATE ledger_entry SET prev_hash = ? WHERE id = ?", (head, row[0]))
+        head = chain.link((*row[:-1], head))
+    raw.execute("UPDATE station SET chain_head = ?", (head,))
+    raw.execute(
+        "UPDATE household SET balance = (SELECT COALESCE(SUM(points), 0) FROM "
+        "ledger_entry WHERE household_id = number)"
+    )
+    raw.commit()
+    assert f"条目 {human(ids[4])} 缺失" in problems(path)
+
+
+def test_untouched_file_verifies(ledger_file):
+    path, _ = ledger_file
+    connect(path)
+    assert verify().ok
+    close()
