@@ -1,37 +1,54 @@
 """Languages: Chinese is the source language (the msgids); English ships as a gettext catalog.
 
-The shop screen calls `use(lang)` once; every user-facing string then goes through `_`,
-bindings included (`translated_bindings`), so a screen is wholly Chinese or wholly English.
+The catalog is the `.po` file itself, read once when English is first asked for (about 50 ms),
+so no compiled `.mo` can fall out of step with it. Every user-facing string goes through `_`,
+bindings included (`translate_bindings`), so a screen is wholly Chinese or wholly English.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import gettext
 import locale
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).with_name("locale")
-DOMAIN = "aixin"
+CATALOG = LOCALE_DIR / "en" / "LC_MESSAGES" / "aixin.po"
 LANGUAGES = ("zh", "en")
 
 _current: Callable[[str], str] = str
 
 
 @functools.cache
+def translations(lang: str) -> dict[str, str]:
+    """msgid -> translation for `lang` ('zh' is the source: no table)."""
+    if lang != "en":
+        return {}
+    from babel.messages.pofile import read_po
+
+    with CATALOG.open("rb") as handle:
+        catalog = read_po(handle, locale="en")
+    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string}
+
+
+@functools.cache
 def translator(lang: str) -> Callable[[str], str]:
     if lang != "en":
         return str
-    catalog = gettext.translation(DOMAIN, LOCALE_DIR, languages=["en"], fallback=True)
-    return catalog.gettext
+    table = translations(lang)
+    return lambda message: table.get(message) or message
 
 
 def use(lang: str) -> None:
     global _current
     _current = translator(lang)
+
+
+def current() -> Callable[[str], str]:
+    """The translation in use, for rendering messages: `refusal.render(current())`."""
+    return _current
 
 
 def _(message: str) -> str:

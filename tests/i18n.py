@@ -1,11 +1,13 @@
-"""The English catalog: find every message in the source, keep the .po and .mo in step.
+"""The English catalog: find every message in the source, keep the .po in step.
 
     python -m tests.i18n          add new messages to pos/locale/en/.../aixin.po, drop gone
-                                  ones, compile aixin.mo; then translate the empty entries
+                                  ones; then translate the empty entries
 
 Messages are Chinese (the source language) and are found where the code marks them:
 `_()` and `N_()`, the template of `Refused(...)`, `CardRefused(reason, ...)` and
 `FileRefused(check, reason, ...)`, and the description of `Binding(key, action, description)`.
+The catalog keeps no source locations, so two changes that add different messages merge
+cleanly, and no version stamp of the tool that wrote it.
 """
 
 from __future__ import annotations
@@ -15,12 +17,10 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "pos" / "locale" / "en" / "LC_MESSAGES" / "aixin.po"
-MO = PO.with_suffix(".mo")
 KEYWORDS = {
     "_": None,
     "N_": None,
@@ -29,10 +29,12 @@ KEYWORDS = {
     "FileRefused": (2,),
     "Binding": (3,),
 }
+# Header lines that only say when and by what the file was written.
+UNSTABLE = (b'"POT-Creation-Date:', b'"PO-Revision-Date:', b'"Generated-By:')
 
 
 def source_messages() -> dict[str, list[str]]:
-    """msgid -> the places it is used ('db/cards.py:88')."""
+    """msgid -> the places it is used ('db/books/cards.py:88')."""
     found: dict[str, list[str]] = {}
     for package in ("db", "catalog", "pos"):
         for filename, line, message, _comments, _context in extract_from_dir(
@@ -51,10 +53,11 @@ def read_catalog() -> Catalog:
         return read_po(handle, locale="en")
 
 
-def compiled(catalog: Catalog) -> bytes:
+def write_catalog(catalog: Catalog) -> None:
     buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    return buffer.getvalue()
+    write_po(buffer, catalog, width=100, sort_output=True, no_location=True)
+    lines = buffer.getvalue().splitlines(keepends=True)
+    PO.write_bytes(b"".join(line for line in lines if not line.startswith(UNSTABLE)))
 
 
 def update() -> None:
@@ -63,20 +66,11 @@ def update() -> None:
     for message in list(catalog):
         if message.id and message.id not in wanted:
             catalog.delete(message.id)
-    for text, places in sorted(wanted.items()):
-        existing = catalog.get(text)
-        if existing is None:
-            catalog.add(
-                text,
-                "",
-                locations=[(p.rsplit(":", 1)[0], int(p.rsplit(":", 1)[1])) for p in places],
-            )
-        else:
-            existing.locations = [(p.rsplit(":", 1)[0], int(p.rsplit(":", 1)[1])) for p in places]
+    for text in sorted(wanted):
+        if catalog.get(text) is None:
+            catalog.add(text, "")
     PO.parent.mkdir(parents=True, exist_ok=True)
-    with PO.open("wb") as handle:
-        write_po(handle, catalog, width=100, sort_output=True)
-    MO.write_bytes(compiled(read_catalog()))
+    write_catalog(catalog)
     missing = [m.id for m in read_catalog() if m.id and not m.string]
     print(f"{len(wanted)} messages, {len(missing)} without an English translation")
 
