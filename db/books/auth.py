@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from catalog.messages import N_, Refused
+from catalog.messages import N_, Message, Refused
 from db.books.setup import local_station
 from db.store import audit
 from db.store.clock import Clock, stamp
@@ -72,9 +72,9 @@ def require(actor: Actor, action: str) -> None:
     if not actor.may(action):
         raise Refused(
             "{role} {name} 无权{what}",
-            role=ROLE_NAMES[actor.role],
+            role=Message(ROLE_NAMES[actor.role]),
             name=actor.name,
-            what=PERMISSIONS[action][0],
+            what=Message(PERMISSIONS[action][0]),
         )
 
 

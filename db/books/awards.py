@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalog.messages import Refused, SheetRefused
+from catalog.messages import Message, Refused, SheetRefused
 from catalog.tabular import read_rows
 from db.books import ledger
 from db.books.auth import ROLE_NAMES, Actor, require
@@ -178,7 +178,7 @@ def _check_scope(actor: Actor, household: Household) -> None:
     if actor.role == "cadre" and household.village_id not in actor.villages:
         raise Refused(
             "{role} {who} 不负责 {village}，不能给 {name} 记分",
-            role=ROLE_NAMES[actor.role],
+            role=Message(ROLE_NAMES[actor.role]),
             who=actor.name,
             village=household.village.name,
             name=household.head_name,

@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import NoReturn
 
-from catalog.messages import Refused
+from catalog.messages import Message, Refused
 from db.books.auth import Actor, require
 from db.books.households import STATUS_NAMES
 from db.books.setup import local_station
@@ -147,7 +147,7 @@ def check(scanned: str) -> CardScan:
             "{name}（{number}）的状态是“{status}”，不能兑换",
             name=household.head_name,
             number=number,
-            status=STATUS_NAMES[household.status],
+            status=Message(STATUS_NAMES[household.status]),
         )
     return CardScan(household, card)
 
@@ -226,7 +226,7 @@ def cardable(number: str) -> Household:
             "{name}（{number}）的状态是“{status}”，只有正常户才发卡、印卡",
             name=household.head_name,
             number=number,
-            status=STATUS_NAMES[household.status],
+            status=Message(STATUS_NAMES[household.status]),
         )
     return household
 

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from catalog.messages import N_, Refused, SheetRefused
+from catalog.messages import N_, Message, Refused, SheetRefused
 from catalog.pinyin import initials, is_initials_query, like_pattern
 from catalog.tabular import Row
 from db.books import idnumber
@@ -100,7 +100,7 @@ def require_active(number: str) -> Household:
             "{name}（{number}）的状态是“{status}”，不能积分或兑换",
             name=household.head_name,
             number=household.number,
-            status=STATUS_NAMES[household.status],
+            status=Message(STATUS_NAMES[household.status]),
         )
     return household
 
@@ -114,7 +114,7 @@ def _village(text: str) -> Village:
         return named[0]
     if named:
         raise Refused("有多个村叫“{name}”，请填村代码", name=text)
-    raise Refused("村“{village}”不在花名册中", village=text or "（空）")
+    raise Refused("村“{village}”不在花名册中", village=text or Message(N_("（空）")))
 
 
 def _group(village: Village, text: str, *, create: bool) -> Group | None:
@@ -170,12 +170,12 @@ def validate(form: HouseholdForm, *, create_group: bool = False) -> dict:
     id_number = idnumber.normalize(form.id_number)
     why = idnumber.problem(id_number)
     if why:
-        raise Refused("{why}（{masked}）", why=why, masked=idnumber.mask(id_number))
+        raise Refused("{why}（{masked}）", why=Message(why), masked=idnumber.mask(id_number))
     if form.category not in HOUSEHOLD_CATEGORIES:
         raise Refused(
             "户类别“{category}”应为 {known} 之一",
             category=form.category,
-            known="、".join(HOUSEHOLD_CATEGORIES),
+            known=tuple(Message(c) for c in HOUSEHOLD_CATEGORIES),
         )
     status = STATUS_BY_NAME.get(form.status.strip() or "active")
     if status is None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from catalog import barcodes
-from catalog.messages import N_, Refused
+from catalog.messages import N_, Message, Refused
 from catalog.pinyin import is_initials_query, like_pattern
 from db.books.auth import Actor, require
 from db.books.ledger import clean_note
@@ -230,14 +230,17 @@ def adjust(actor: Actor, clock: Clock, code: str, qty: int, kind: str, note: str
     """A manager's stock change outside redemptions and donations; returns the move id."""
     require(actor, "adjust_stock")
     if kind not in ADJUSTMENT_KINDS:
-        raise Refused("库存调整类型应为 {known} 之一", known="、".join(ADJUSTMENT_KINDS.values()))
+        raise Refused(
+            "库存调整类型应为 {known} 之一",
+            known=tuple(Message(k) for k in ADJUSTMENT_KINDS.values()),
+        )
     goods_qty(
         qty,
         signed=True,
         refusal=N_("调整数量应为 -{most} 到 {most} 之间、不为 0 的整数，而不是“{qty}”"),
     )
     if (kind == "purchase" and qty < 0) or (kind == "writeoff" and qty > 0):
-        raise Refused("{kind}的数量方向不对", kind=ADJUSTMENT_KINDS[kind])
+        raise Refused("{kind}的数量方向不对", kind=Message(ADJUSTMENT_KINDS[kind]))
     if not note.strip():
         raise Refused("请写明调整原因")
     item = find_item(code)

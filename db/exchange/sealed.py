@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.request import pathname2url
 
-from catalog.messages import N_, Refused
+from catalog.messages import N_, Message, Refused
 from db.exchange.formats import (
     APPLICATION_ID,
     FORMAT,
@@ -178,7 +178,7 @@ def _schema(conn: sqlite3.Connection, kind: str) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     app = conn.execute("PRAGMA application_id").fetchone()[0]
     if app != APPLICATION_ID:
-        raise FileRefused("格式版本", "这不是 aixin 的{what}", what=KIND_NAMES[kind])
+        raise FileRefused("格式版本", "这不是 aixin 的{what}", what=Message(KIND_NAMES[kind]))
     if version != FORMAT:
         raise FileRefused(
             "格式版本", "文件格式版本是 {found}，本程序只认 {want}", found=version, want=FORMAT
@@ -195,7 +195,7 @@ def _schema(conn: sqlite3.Connection, kind: str) -> None:
         raise FileRefused(
             "格式版本",
             "表结构与{what}的格式不符（{tables}）",
-            what=KIND_NAMES[kind],
+            what=Message(KIND_NAMES[kind]),
             tables="、".join(odd[:5]),
         )
 
@@ -218,7 +218,7 @@ def _parse(text: str, kind: str) -> dict:
     if not isinstance(body, dict) or not isinstance(body.get("tables"), dict):
         raise FileRefused("清单与内容", "清单不是有效的 JSON")
     if body.get("kind") != kind:
-        raise FileRefused("格式版本", "这不是{what}", what=KIND_NAMES[kind])
+        raise FileRefused("格式版本", "这不是{what}", what=Message(KIND_NAMES[kind]))
     for name in ("county", "station", "schema"):
         if not isinstance(body.get(name), str):
             raise FileRefused("清单与内容", "清单缺少 {name}", name=name)
