@@ -12,14 +12,14 @@ from db.books import cards
 from db.books.card_faces import CardFace, faces
 from db.books.households import STATUS_NAMES
 from db.books.idnumber import mask
-from pos.cli.common import clock, db_option, open_books, operator_option, refusals, sign_in
+from pos.cli.common import clock, db_option, group, open_books, operator_option, refusals, sign_in
 from pos.i18n import _
 
 # Ten cards make one sheet: below that the print is over before a bar would be read.
 PROGRESS_FROM = 11
 
 
-@click.group("card")
+@group("card")
 def card_group() -> None:
     """会员积分卡：查看卡内容、验卡、补卡。"""
 
@@ -90,7 +90,7 @@ def reissue(db_path: Path, household: str, operator: str, note: str) -> None:
     click.echo(_("打印新卡：{command}").format(command=again))
 
 
-@click.group("cards")
+@group("cards")
 def cards_group() -> None:
     """批量打印积分卡。"""
 
