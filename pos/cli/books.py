@@ -86,9 +86,9 @@ def award(
 ) -> None:
     """记分或扣分：一户一项，或一整张记分表。"""
     if sheet is None and not (household and task):
-        raise click.UsageError("请给出 --household 和 --task，或者 --from-file")
+        raise click.UsageError(_("请给出 --household 和 --task，或者 --from-file"))
     if sheet is not None and (household or task):
-        raise click.UsageError("--from-file 不能和 --household/--task 同时使用")
+        raise click.UsageError(_("--from-file 不能和 --household/--task 同时使用"))
     open_books(db_path)
     lines = awards.read_sheet(sheet) if sheet else None
     actor = sign_in(operator)

@@ -149,14 +149,14 @@ def print_cards(
 
 def _output(path: Path) -> Path:
     if path.suffix.lower() not in (".pdf", ".png"):
-        raise click.BadParameter(f"应以 .pdf 或 .png 结尾，而不是 {path.name}")
+        raise click.BadParameter(_("应以 .pdf 或 .png 结尾，而不是 {name}").format(name=path.name))
     return path
 
 
 def _with_progress(chosen: list[CardFace], run: Callable[[Callable[[int], None]], int]) -> int:
     if len(chosen) < PROGRESS_FROM:
         return run(lambda _: None)
-    with click.progressbar(length=len(chosen), label="正在排版积分卡", file=sys.stderr) as bar:
+    with click.progressbar(length=len(chosen), label=_("正在排版积分卡"), file=sys.stderr) as bar:
         return run(bar.update)
 
 
