@@ -14,6 +14,7 @@ from db.books.idnumber import check_char
 from db.books.setup import Place, add_county, add_places, add_station, load_catalogs, make_local
 from db.store.clock import FixedClock
 from db.store.connection import close, connect
+from pos import i18n
 from tests.helpers import Station
 
 NOW = datetime(2026, 11, 23, 9, 0, 0)
@@ -24,6 +25,27 @@ COUNTY_KEY = "11" * 32
 def fast_pins(monkeypatch):
     """Tests sign in hundreds of times: hash PINs cheaply (the real cost is tested apart)."""
     monkeypatch.setattr(auth, "SCRYPT_N", 2**8)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def chinese_locale():
+    """The CLI follows the locale: pin a Chinese one, so tests read the same on any machine.
+
+    Session-wide, so that module and session fixtures that run commands see it too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LANG", "zh_CN.UTF-8")
+        patch.delenv("LC_ALL", raising=False)
+        patch.delenv("LC_MESSAGES", raising=False)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def chinese_in_use():
+    """CliRunner and the apps run in this process, and `aixin --lang en` or
+    `make_app(lang="en")` leave English in use: every test starts, and ends, in Chinese."""
+    i18n.use("zh")
+    yield
+    i18n.use("zh")
 
 
 @pytest.fixture

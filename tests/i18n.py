@@ -6,6 +6,9 @@
 Messages are Chinese (the source language) and are found where the code marks them:
 `_()` and `N_()`, the template of `Refused(...)`, `CardRefused(reason, ...)` and
 `FileRefused(check, reason, ...)`, and the description of `Binding(key, action, description)`.
+Help texts are no call arguments: they are found by walking the `aixin` command tree, every
+command's help, short help and epilog and every parameter's help, paragraph by paragraph as
+pos/cli/helptext.py looks them up.
 The catalog keeps no source locations, so two changes that add different messages merge
 cleanly, and no version stamp of the tool that wrote it.
 """
@@ -45,6 +48,31 @@ def source_messages() -> dict[str, list[str]]:
             text = message if isinstance(message, str) else message[0]
             if text:
                 found.setdefault(text, []).append(f"{package}/{filename}:{line}")
+    for text, where in help_messages():
+        found.setdefault(text, []).append(where)
+    return found
+
+
+def help_messages() -> list[tuple[str, str]]:
+    """(msgid, 'aixin county merge --db') for every help paragraph of the command tree."""
+    import click
+
+    from pos.cli import main
+    from pos.cli.helptext import paragraphs
+
+    found: list[tuple[str, str]] = []
+
+    def walk(command: click.Command, path: str) -> None:
+        for text in (command.help, command.short_help, command.epilog):
+            found.extend((msgid, path) for msgid in paragraphs(text))
+        for param in command.params:
+            where = f"{path} {param.opts[0] if param.opts else param.name}"
+            found.extend((msgid, where) for msgid in paragraphs(getattr(param, "help", None)))
+        if isinstance(command, click.Group):
+            for name, sub in sorted(command.commands.items()):
+                walk(sub, f"{path} {name}")
+
+    walk(main, "aixin")
     return found
 
 

@@ -8,14 +8,18 @@ import click
 from platformdirs import user_data_dir
 
 from pos.cli import books, cards, catalog, county, demo, households
-from pos.i18n import use
+from pos.cli.helptext import Root, choose_language
 
 
 def default_db() -> Path:
     return Path(user_data_dir("aixin", appauthor=False)) / "station.sqlite"
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=Root,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     "db_path",
@@ -26,13 +30,14 @@ def default_db() -> Path:
     "--lang",
     type=click.Choice(["zh", "en"]),
     default=None,
-    help="界面语言：zh 中文（默认），en 英文。",
+    is_eager=True,
+    callback=choose_language,
+    help="界面语言：zh 中文，en 英文；不写时跟随系统语言（LANG 等环境变量）。",
 )
 @click.pass_context
 def main(ctx: click.Context, db_path: Path | None, lang: str | None) -> None:
     """爱心超市积分兑换系统。不带子命令时打开收银台界面。"""
-    # Commands answer in Chinese unless asked; the shop screen also follows the locale.
-    use(lang or "zh")
+    # The language is set already: from the locale, or by the eager --lang (helptext.Root).
     if ctx.invoked_subcommand is None:
         from pos.cli.shop import open_shop
 

@@ -10,11 +10,11 @@ from db.books import awards, ledger
 from db.books.verify import verify as verify_books
 from db.store.connection import backup as backup_books
 from db.store.models import Household, Task
-from pos.cli.common import clock, db_option, open_books, operator_option, refusals, sign_in
+from pos.cli.common import clock, command, db_option, open_books, operator_option, refusals, sign_in
 from pos.i18n import _
 
 
-@click.command()
+@command()
 @db_option
 @refusals
 def verify(db_path: Path) -> None:
@@ -40,7 +40,7 @@ def verify(db_path: Path) -> None:
     )
 
 
-@click.command()
+@command()
 @db_option
 @click.argument("household")
 @refusals
@@ -56,7 +56,7 @@ def balance(db_path: Path, household: str) -> None:
     )
 
 
-@click.command()
+@command()
 @db_option
 @operator_option
 @click.option("--household", metavar="ID", help="户号。")
@@ -86,9 +86,9 @@ def award(
 ) -> None:
     """记分或扣分：一户一项，或一整张记分表。"""
     if sheet is None and not (household and task):
-        raise click.UsageError("请给出 --household 和 --task，或者 --from-file")
+        raise click.UsageError(_("请给出 --household 和 --task，或者 --from-file"))
     if sheet is not None and (household or task):
-        raise click.UsageError("--from-file 不能和 --household/--task 同时使用")
+        raise click.UsageError(_("--from-file 不能和 --household/--task 同时使用"))
     open_books(db_path)
     lines = awards.read_sheet(sheet) if sheet else None
     actor = sign_in(operator)
@@ -113,7 +113,7 @@ def award(
         click.echo(_("整张表已入账：{count} 行。").format(count=len(ids)))
 
 
-@click.command()
+@command()
 @db_option
 @click.option(
     "--out",

@@ -12,14 +12,14 @@ from db.books import cards
 from db.books.card_faces import CardFace, faces
 from db.books.households import STATUS_NAMES
 from db.books.idnumber import mask
-from pos.cli.common import clock, db_option, open_books, operator_option, refusals, sign_in
+from pos.cli.common import clock, db_option, group, open_books, operator_option, refusals, sign_in
 from pos.i18n import _
 
 # Ten cards make one sheet: below that the print is over before a bar would be read.
 PROGRESS_FROM = 11
 
 
-@click.group("card")
+@group("card")
 def card_group() -> None:
     """会员积分卡：查看卡内容、验卡、补卡。"""
 
@@ -90,7 +90,7 @@ def reissue(db_path: Path, household: str, operator: str, note: str) -> None:
     click.echo(_("打印新卡：{command}").format(command=again))
 
 
-@click.group("cards")
+@group("cards")
 def cards_group() -> None:
     """批量打印积分卡。"""
 
@@ -149,14 +149,14 @@ def print_cards(
 
 def _output(path: Path) -> Path:
     if path.suffix.lower() not in (".pdf", ".png"):
-        raise click.BadParameter(f"应以 .pdf 或 .png 结尾，而不是 {path.name}")
+        raise click.BadParameter(_("应以 .pdf 或 .png 结尾，而不是 {name}").format(name=path.name))
     return path
 
 
 def _with_progress(chosen: list[CardFace], run: Callable[[Callable[[int], None]], int]) -> int:
     if len(chosen) < PROGRESS_FROM:
         return run(lambda _: None)
-    with click.progressbar(length=len(chosen), label="正在排版积分卡", file=sys.stderr) as bar:
+    with click.progressbar(length=len(chosen), label=_("正在排版积分卡"), file=sys.stderr) as bar:
         return run(bar.update)
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import click
 
 from db.store.models import Barcode, Item, Task
-from pos.cli.common import db_option, open_books, refusals, tsv_option
+from pos.cli.common import db_option, group, open_books, refusals, tsv_option
 from pos.cli.output import table
 from pos.i18n import _
 
 
-@click.group()
+@group()
 def catalog() -> None:
     """商品目录和积分明细表。"""
 

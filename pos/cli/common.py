@@ -16,7 +16,13 @@ from db.books import auth
 from db.store.audit import BooksClock
 from db.store.clock import Clock, default_clock
 from db.store.connection import close, connect
+from pos.cli.helptext import Command, Group
 from pos.i18n import _
+
+# Every command and group of `aixin` is made with these, so its help is shown in the
+# operator's language (pos/cli/helptext.py); subcommands inherit the classes from their group.
+command = functools.partial(click.command, cls=Command)
+group = functools.partial(click.group, cls=Group)
 
 db_option = click.option(
     "--db",

@@ -16,7 +16,7 @@ from db.county import report as reports
 from db.county.report import yuan
 from db.exchange import export, intake
 from db.store.connection import close, connect
-from pos.cli.common import clock, db_option, open_books, refusals
+from pos.cli.common import clock, command, db_option, group, open_books, refusals
 from pos.cli.output import table
 from pos.i18n import _
 
@@ -43,7 +43,7 @@ def create_books(path: Path, fill: Callable[[], T]) -> T:
     return result
 
 
-@click.group("county")
+@group("county")
 def county_group() -> None:
     """县扶贫办：建县级数据库、登记站点、合并月报、出报表、给站点发更新。"""
 
@@ -211,7 +211,7 @@ def county_update(db_path: Path, code: str, out: Path) -> None:
     )
 
 
-@click.command("export")
+@command("export")
 @db_option
 @click.option("--month", required=True, metavar="YYYY-MM", help="要导出的月份（已经结束的）。")
 @click.option(
@@ -246,7 +246,7 @@ def export_command(db_path: Path, month: str, out: Path) -> None:
     )
 
 
-@click.command("init")
+@command("init")
 @db_option
 @click.option("--setup", "setup", required=True, type=file_type, help="县里发的站点设置文件。")
 @refusals
@@ -260,7 +260,7 @@ def init_command(db_path: Path, setup: Path) -> None:
     click.echo(text.format(station=done.station, households=done.households, path=db_path))
 
 
-@click.command("update")
+@command("update")
 @db_option
 @click.argument("file", type=file_type)
 @refusals

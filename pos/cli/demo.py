@@ -15,7 +15,7 @@ from db.county import merge, office
 from db.demo import county as demo_county
 from db.demo import station as demo_station
 from db.store.connection import close, connect, database
-from pos.cli.common import clock, open_books, refusals
+from pos.cli.common import clock, command, open_books, refusals
 from pos.i18n import _
 
 
@@ -23,7 +23,7 @@ def default_demo_db() -> Path:
     return Path(user_data_dir("aixin", appauthor=False)) / "demo.sqlite"
 
 
-@click.command()
+@command()
 @click.option(
     "--db",
     "db_path",

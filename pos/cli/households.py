@@ -11,12 +11,12 @@ from catalog.tabular import read_rows
 from db.books import households
 from db.books.setup import local_station
 from db.store.models import Household, Village
-from pos.cli.common import clock, db_option, open_books, refusals, sign_in, tsv_option
+from pos.cli.common import clock, db_option, group, open_books, refusals, sign_in, tsv_option
 from pos.cli.output import table
 from pos.i18n import _
 
 
-@click.group()
+@group()
 def household() -> None:
     """农户花名册。"""
 

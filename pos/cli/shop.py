@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import click
+
 from pos.cli.common import refusals
 from pos.i18n import system_language
 
@@ -17,4 +19,11 @@ def open_shop(db_path: Path, lang: str | None, *, demo: bool = False) -> None:
     os.environ.setdefault("TEXTUAL_FPS", "240")
     from pos.app import make_app
 
-    make_app(db_path, lang=lang or system_language(), demo=demo).run()
+    make_app(db_path, lang=lang or asked_language() or system_language(), demo=demo).run()
+
+
+def asked_language() -> str | None:
+    """The `--lang` given to `aixin`, also when a subcommand (`aixin --lang en demo`) opens
+    the shop."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.find_root().params.get("lang") if ctx else None
