@@ -114,14 +114,14 @@ def county_merge(db_path: Path, files: tuple[Path, ...]) -> None:
     batch = merge.merge_files(list(files), clock())
     for outcome in batch.outcomes:
         if outcome.status == "refused":
-            text = _("拒收 {path}：{reason}").format(path=outcome.path, reason=outcome.message)
+            text = _("拒收 {path}：{reason}").format(path=outcome.path, reason=outcome.render(_))
             click.echo(text, err=True)
         else:
-            click.echo(f"{outcome.path}：{outcome.message}")
+            click.echo(_("{path}：{result}").format(path=outcome.path, result=outcome.render(_)))
         for notice in outcome.notices:
-            click.echo("  " + _("提示：{notice}").format(notice=notice))
+            click.echo("  " + _("提示：{notice}").format(notice=notice.render(_)))
     for gap in batch.missing:
-        click.echo(_("提示：{notice}").format(notice=gap))
+        click.echo(_("提示：{notice}").format(notice=gap.render(_)))
     merged = sum(o.status == "merged" for o in batch.outcomes)
     text = _("共 {count} 份：并入 {merged} 份，拒收 {refused} 份。")
     click.echo(text.format(count=len(files), merged=merged, refused=len(batch.refused)))

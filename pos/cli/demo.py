@@ -122,7 +122,7 @@ def _build_in_county(path: Path, county_db: Path, station: str, seed: int) -> No
         close()
     for outcome in batch.refused:  # never expected: the demo obeys every rule
         click.echo(
-            _("拒收 {name}：{reason}").format(name=outcome.path.name, reason=outcome.message),
+            _("拒收 {name}：{reason}").format(name=outcome.path.name, reason=outcome.render(_)),
             err=True,
         )
     months = [o.month for o in batch.outcomes if o.status == "merged"]
