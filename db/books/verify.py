@@ -1,9 +1,10 @@
 """`aixin verify`: recompute everything the books cache or promise (DESIGN.md §4).
 
 Each check is one set-based query or one pass over a chain, so the whole file is checked in
-one read. What it finds are `Finding`s: a code (integrity, foreign_key, chain, balance,
-overdrawn, stock, negative_stock, redemption, reversal, month_totals), a message whose fields
-name the record at fault, and that record as the subject; the caller renders them.
+one read. What it finds are `Finding`s: a code (integrity, foreign_key, chain, chain_more,
+balance, overdrawn, stock, negative_stock, redemption, reversal, month_totals), a message
+whose fields name the record at fault, and that record as the subject (for `chain`, the
+chain.Break); the caller renders them.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def _chain(report: Report, station: Station) -> None:
         message = Message(
             N_("站点 {station} 账目链：还有 {count} 处断开"), station=station.code, count=more
         )
-        report.problems.append(Finding("chain", message, subject=station.code))
+        report.problems.append(Finding("chain_more", message, subject=station.code))
 
 
 def _balances(report: Report) -> None:

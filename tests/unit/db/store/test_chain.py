@@ -176,3 +176,19 @@ def test_a_break_renders_in_the_operator_s_language():
     )
     assert chain.Break("head", base + 5).entries == (base + 5, base + 6)
     assert chain.Break("head", None).message.template == chain.HEAD_EMPTY
+
+
+def test_a_chain_broken_everywhere_is_named_twenty_times_then_counted(station, tmp_path):
+    people = ("1012010001", "1012010002", "1012010003", "1012020001", "1012020002", "1012020003")
+    lines = [awards.AwardLine(number, "PX01", 1) for number in people for _ in range(4)]
+    assert len(awards.apply_sheet(station.manager, station.clock, lines)) == 24
+    close()
+    path = tmp_path / "station.sqlite"
+    tamper(path, ("UPDATE ledger_entry SET points = points + 1", ()))
+    connect(path)
+    found = verify().problems
+    assert [f.code for f in found] == ["chain"] * 20 + ["chain_more"]
+    assert (found[-1].subject, dict(found[-1].fields)) == (
+        "451425-03",
+        {"station": "451425-03", "count": 4},
+    )
