@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from catalog import barcodes
-from catalog.messages import Refused, SheetRefused
+from catalog.messages import N_, Message, Refused, SheetRefused
 from catalog.tabular import Row, read_rows
 
 TASK_CATEGORIES = ("环境卫生", "公益劳动", "产业发展", "乡风文明", "学习培训", "扣分", "其他")
@@ -81,8 +81,9 @@ class GoodsLine:
     reorder_level: int
 
 
-def whole_number(text: str, what: str, *, signed: bool = False) -> int:
-    """Parse an integer as people type it; refuse '3.5', '', 'abc'."""
+def whole_number(text: str, what: str | Message, *, signed: bool = False) -> int:
+    """Parse an integer as people type it; refuse '3.5', '', 'abc'. `what` names the
+    column (a Message, so the refusal reads in the operator's language)."""
     typed = unicodedata.normalize("NFKC", text).strip()  # full-width digits from an IME: ５ → 5
     pattern = r"^[+-]?[0-9]{1,9}$" if signed else r"^\+?[0-9]{1,9}$"
     if not re.match(pattern, typed):
@@ -100,18 +101,18 @@ def parse_task(row: Row) -> TaskLine:
     category = row.get("category")
     if category not in TASK_CATEGORIES:
         raise Refused(
-            "类别“{category}”不在 {known} 之中", category=category, known="、".join(TASK_CATEGORIES)
+            "类别“{category}”不在 {known} 之中", category=category, known=tuple(TASK_CATEGORIES)
         )
-    points = whole_number(row.get("points"), "分值", signed=True)
+    points = whole_number(row.get("points"), Message(N_("分值")), signed=True)
     if points == 0:
         raise Refused("项目 {code} 的分值不能为 0", code=code)
     if (category == "扣分") != (points < 0):
         raise Refused("项目 {code}：扣分项目的分值应为负数，其他项目应为正数", code=code)
     unit = row.get("unit")
     if unit not in TASK_UNITS:
-        raise Refused("单位“{unit}”应为 {known} 之一", unit=unit, known="、".join(TASK_UNITS))
+        raise Refused("单位“{unit}”应为 {known} 之一", unit=unit, known=tuple(TASK_UNITS))
     cap_text = row.get("cap")
-    cap = whole_number(cap_text, "每月上限") if cap_text else None
+    cap = whole_number(cap_text, Message(N_("每月上限"))) if cap_text else None
     if cap is not None and (cap <= 0 or cap < abs(points)):
         raise Refused("项目 {code} 的每月上限 {cap} 小于一次的分值", code=code, cap=cap)
     return TaskLine(code, name, category, points, unit, cap)
@@ -131,15 +132,15 @@ def parse_goods(row: Row) -> GoodsLine:
     unit = row.get("unit")
     if not unit:
         raise Refused("商品 {code} 没有单位", code=code)
-    price = whole_number(row.get("price"), "积分价")
+    price = whole_number(row.get("price"), Message(N_("积分价")))
     if price <= 0:
         raise Refused("商品 {code} 的积分价应大于 0", code=code)
     reorder_text = row.get("reorder_level")
-    reorder = whole_number(reorder_text, "补货线") if reorder_text else 0
+    reorder = whole_number(reorder_text, Message(N_("补货线"))) if reorder_text else 0
     return GoodsLine(code, codes, name, unit, row.get("category") or "其他", price, reorder)
 
 
-def _load(rows: list[Row], parse, kind: str) -> list:
+def _load(rows: list[Row], parse, kind: Message) -> list:
     problems: list[tuple[int, Refused]] = []
     lines, seen, seen_barcodes = [], set(), set()
     for row in rows:
@@ -162,12 +163,12 @@ def _load(rows: list[Row], parse, kind: str) -> list:
 
 def load_tasks(path: str | Path) -> list[TaskLine]:
     rows = read_rows(path, TASK_COLUMNS, ("code", "name", "category", "points", "unit"))
-    return _load(rows, parse_task, "项目")
+    return _load(rows, parse_task, Message(N_("项目")))
 
 
 def load_goods(path: str | Path) -> list[GoodsLine]:
     rows = read_rows(path, GOODS_COLUMNS, ("code", "name", "unit", "price"))
-    return _load(rows, parse_goods, "商品")
+    return _load(rows, parse_goods, Message(N_("商品")))
 
 
 def _default(name: str) -> Path:

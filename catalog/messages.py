@@ -37,7 +37,7 @@ class Message:
         self.fields: Mapping[str, object] = fields
 
     def render(self, translate: Translate = str) -> str:
-        values = {name: _shown(value, translate) for name, value in self.fields.items()}
+        values = {name: shown(value, translate) for name, value in self.fields.items()}
         return translate(self.template).format(**values)
 
     def __eq__(self, other: object) -> bool:
@@ -56,11 +56,13 @@ class Message:
         return self.render()
 
 
-def _shown(value: object, translate: Translate) -> object:
+def shown(value: object, translate: Translate = str) -> object:
+    """A field or a table cell as a person reads it: a Message rendered, a list or tuple
+    joined with the language's list separator, anything else (data) as it is."""
     if isinstance(value, Message):
         return value.render(translate)
     if isinstance(value, list | tuple):
-        return translate(LIST_SEPARATOR).join(str(_shown(v, translate)) for v in value)
+        return translate(LIST_SEPARATOR).join(str(shown(v, translate)) for v in value)
     return value
 
 
@@ -103,7 +105,7 @@ class Finding:
     code: str
     message: Message
     severity: str = "problem"
-    subject: object = None  # the record at fault (an entry id, a household number), if any
+    subject: object = None  # what is at fault: a record's id or number, or the check's own data
 
     @property
     def fields(self) -> Mapping[str, object]:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalog.messages import Refused
+from catalog.messages import N_, Message, Refused
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def read_rows(path: str | Path, aliases: Mapping[str, str], required: tuple[str,
     keys = [aliases.get(_normal(cell), "") for cell in header]
     missing = [key for key in required if key not in keys]
     if missing:
-        wanted = "、".join(_display(aliases, key) for key in missing)
+        wanted = tuple(_display(aliases, key) for key in missing)
         raise Refused("第 {line} 行表头缺少列：{columns}", line=header_line, columns=wanted)
     rows = []
     for line, cells in table[1:]:
@@ -61,12 +61,12 @@ def _normal(cell: str) -> str:
     return cell.strip().lower().replace(" ", "").replace("_", "")
 
 
-def _display(aliases: Mapping[str, str], key: str) -> str:
+def _display(aliases: Mapping[str, str], key: str) -> Message:
     """'户号（number）': the first Chinese and the first English header for `key`."""
     names = [name for name, k in aliases.items() if k == key]
     chinese = next((n for n in names if not n.isascii()), key)
     english = next((n for n in names if n.isascii()), key)
-    return f"{chinese}（{english}）"
+    return Message(N_("{chinese}（{english}）"), chinese=chinese, english=english)
 
 
 def _csv_table(path: Path) -> list[tuple[int, list[str]]]:

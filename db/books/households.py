@@ -142,7 +142,7 @@ def head_name(text: str) -> str:
     if bad:
         raise Refused(
             "户主姓名里有不能用的字符：{chars}。只能用汉字、间隔点（· 或 •）、拉丁字母和单个空格",
-            chars="、".join(_shown(c) for c in bad),
+            chars=tuple(_shown(c) for c in bad),
         )
     return name
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from catalog.messages import N_, Finding, Message
 from db.store.connection import database
 
 HOUSEHOLD_COLUMNS = (
@@ -112,17 +113,28 @@ def add(src: str, overlapping: set[str]) -> None:
         )
 
 
-def problems() -> list[str]:
-    """Where a cached total disagrees with the rows it sums (empty when all agree)."""
+EXTRA = N_("多出")  # a cached row the entries do not give
+MISSING = N_("缺少")  # a row the entries give that the cache lacks
+
+
+def problems() -> list[Finding]:
+    """Where a cached total disagrees with the rows it sums (empty when all agree): one
+    `month_totals` finding per table and direction, naming the first row that differs."""
     found = []
     for table, key, sums, query, _ in TOTALS:
         columns = ", ".join(key + sums)
         fresh = query.format(src="main", new="true")
         for label, sql in (
-            ("多出", f"SELECT {columns} FROM {table} EXCEPT {fresh}"),  # noqa: S608 - constants
-            ("缺少", f"{fresh} EXCEPT SELECT {columns} FROM {table}"),  # noqa: S608
+            (EXTRA, f"SELECT {columns} FROM {table} EXCEPT {fresh}"),  # noqa: S608 - constants
+            (MISSING, f"{fresh} EXCEPT SELECT {columns} FROM {table}"),  # noqa: S608
         ):
             row = database.execute_sql(f"SELECT * FROM ({sql}) LIMIT 1").fetchone()  # noqa: S608
             if row is not None:
-                found.append(f"月度汇总 {table} 与明细不符（{label}）：{' '.join(map(str, row))}")
+                message = Message(
+                    N_("月度汇总 {table} 与明细不符（{label}）：{row}"),
+                    table=table,
+                    label=Message(label),
+                    row=" ".join(map(str, row)),
+                )
+                found.append(Finding("month_totals", message, subject=(table, tuple(row))))
     return found

@@ -1,13 +1,17 @@
 """`aixin verify`: recompute everything the books cache or promise (DESIGN.md §4).
 
 Each check is one set-based query or one pass over a chain, so the whole file is checked in
-one read. Problems are plain sentences naming the record at fault.
+one read. What it finds are `Finding`s: a code (integrity, foreign_key, chain, chain_more,
+balance, overdrawn, stock, negative_stock, redemption, reversal, month_totals), a message
+whose fields name the record at fault, and that record as the subject (for `chain`, the
+chain.Break); the caller renders them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from catalog.messages import N_, Finding, Message
 from db.books import month_totals
 from db.store import chain
 from db.store.connection import database
@@ -17,13 +21,16 @@ from db.store.models import Setting, Station
 
 @dataclass
 class Report:
-    problems: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+    notices: list[Finding] = field(default_factory=list)
     counted: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+SHOWN_BREAKS = 20  # per chain; then how many more
 
 
 def _rows(sql: str, *params: object) -> list[tuple]:
@@ -55,9 +62,15 @@ def verify() -> Report:
 def _integrity(report: Report) -> None:
     result = _rows("PRAGMA quick_check")
     if result != [("ok",)]:
-        report.problems.append("数据库文件损坏：" + "；".join(r[0] for r in result[:5]))
+        detail = tuple(r[0] for r in result[:5])  # SQLite's own words
+        report.problems.append(
+            Finding("integrity", Message(N_("数据库文件损坏：{detail}"), detail=detail))
+        )
     for table, row, parent, _ in _rows("PRAGMA foreign_key_check")[:5]:
-        report.problems.append(f"{table} 第 {row} 行引用的 {parent} 不存在")
+        message = Message(
+            N_("{table} 第 {row} 行引用的 {parent} 不存在"), table=table, row=row, parent=parent
+        )
+        report.problems.append(Finding("foreign_key", message, subject=(table, row)))
 
 
 def _chain(report: Report, station: Station) -> None:
@@ -68,10 +81,17 @@ def _chain(report: Report, station: Station) -> None:
     )
     breaks, _ = chain.check(cursor, head=station.chain_head, first=low + 1)
     report.counted["chains"] = report.counted.get("chains", 0) + 1
-    for brk in breaks[:20]:
-        report.problems.append(f"站点 {station.code} 账目链：{brk}")
-    if len(breaks) > 20:
-        report.problems.append(f"站点 {station.code} 账目链：还有 {len(breaks) - 20} 处断开")
+    for brk in breaks[:SHOWN_BREAKS]:
+        message = Message(
+            N_("站点 {station} 账目链：{problem}"), station=station.code, problem=brk.message
+        )
+        report.problems.append(Finding("chain", message, subject=brk))
+    if len(breaks) > SHOWN_BREAKS:
+        more = len(breaks) - SHOWN_BREAKS
+        message = Message(
+            N_("站点 {station} 账目链：还有 {count} 处断开"), station=station.code, count=more
+        )
+        report.problems.append(Finding("chain_more", message, subject=station.code))
 
 
 def _balances(report: Report) -> None:
@@ -83,11 +103,22 @@ def _balances(report: Report) -> None:
     )
     for number, name, cached, total in rows:
         if cached != total:
-            report.problems.append(
-                f"户 {number}（{name}）余额记为 {cached} 分，条目合计 {total} 分"
+            message = Message(
+                N_("户 {number}（{name}）余额记为 {cached} 分，条目合计 {total} 分"),
+                number=number,
+                name=name,
+                cached=cached,
+                total=total,
             )
+            report.problems.append(Finding("balance", message, subject=number))
         else:
-            report.notices.append(f"户 {number}（{name}）透支 {-total} 分（多个站点同时兑换）")
+            message = Message(
+                N_("户 {number}（{name}）透支 {points} 分（多个站点同时兑换）"),
+                number=number,
+                name=name,
+                points=-total,
+            )
+            report.notices.append(Finding("overdrawn", message, "notice", number))
     report.counted["households"] = _rows("SELECT COUNT(*) FROM household")[0][0]
     report.counted["entries"] = _rows("SELECT COUNT(*) FROM ledger_entry")[0][0]
 
@@ -102,9 +133,19 @@ def _stock(report: Report, station: str) -> None:
     )
     for code, name, cached, total in rows:
         if cached != total:
-            report.problems.append(f"商品 {code}（{name}）库存记为 {cached}，出入库合计 {total}")
+            message = Message(
+                N_("商品 {code}（{name}）库存记为 {cached}，出入库合计 {total}"),
+                code=code,
+                name=name,
+                cached=cached,
+                total=total,
+            )
+            report.problems.append(Finding("stock", message, subject=code))
         else:
-            report.problems.append(f"商品 {code}（{name}）库存为负：{total}")
+            message = Message(
+                N_("商品 {code}（{name}）库存为负：{total}"), code=code, name=name, total=total
+            )
+            report.problems.append(Finding("negative_stock", message, subject=code))
     report.counted["moves"] = _rows("SELECT COUNT(*) FROM stock_move")[0][0]
 
 
@@ -117,9 +158,14 @@ def _redemptions(report: Report) -> None:
         "WHERE r.total IS NOT COALESCE(l.points, 0) OR -r.total IS NOT COALESCE(e.points, 0)"
     )
     for slip, total, lines, entry in rows:
-        report.problems.append(
-            f"兑换单 {human(slip)} 合计 {total} 分，明细合计 {lines} 分，扣分条目 {-entry} 分"
+        message = Message(
+            N_("兑换单 {slip} 合计 {total} 分，明细合计 {lines} 分，扣分条目 {entry} 分"),
+            slip=human(slip),
+            total=total,
+            lines=lines,
+            entry=-entry,
         )
+        report.problems.append(Finding("redemption", message, subject=slip))
 
 
 def _reversals(report: Report) -> None:
@@ -129,4 +175,9 @@ def _reversals(report: Report) -> None:
         "OR r.household_id <> o.household_id"
     )
     for reversal, original, _kind in rows:
-        report.problems.append(f"冲正条目 {human(reversal)} 与原条目 {human(original)} 不相符")
+        message = Message(
+            N_("冲正条目 {reversal} 与原条目 {original} 不相符"),
+            reversal=human(reversal),
+            original=human(original),
+        )
+        report.problems.append(Finding("reversal", message, subject=reversal))

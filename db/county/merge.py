@@ -21,7 +21,7 @@ from pathlib import Path
 
 from peewee import DatabaseError
 
-from catalog.messages import Refused
+from catalog.messages import N_, Finding, Message, Refused, Translate
 from db.books.setup import local_station
 from db.county import merge_rows
 from db.county.merge_rows import Plan
@@ -36,18 +36,28 @@ from db.store.models import Station
 
 @dataclass
 class Outcome:
+    """What became of one file: `result` says it (a Message, or the FileRefused when refused),
+    `notices` what is worth knowing about it; the caller renders both."""
+
     path: Path
     status: str  # merged | unchanged | refused
-    message: str
+    result: Message | FileRefused
     station: str | None = None
     month: str | None = None
-    notices: list[str] = field(default_factory=list)
+    notices: list[Finding] = field(default_factory=list)
+
+    @property
+    def refusal(self) -> FileRefused | None:
+        return self.result if isinstance(self.result, FileRefused) else None
+
+    def render(self, translate: Translate = str) -> str:
+        return self.result.render(translate)
 
 
 @dataclass
 class Batch:
     outcomes: list[Outcome]
-    missing: list[str]  # months missing from stations' sequences
+    missing: list[Finding]  # `missing_months`: months missing from stations' sequences
 
     @property
     def refused(self) -> list[Outcome]:
@@ -83,22 +93,21 @@ def merge_files(paths: Sequence[Path], clock: Clock) -> Batch:
         ]
         for path, copy, check in zip(paths, copies, checks, strict=True):
             checked = check.result()
-            if isinstance(checked, str):
+            if isinstance(checked, FileRefused):
                 outcomes.append(Outcome(path, "refused", checked))
                 continue
             try:
                 outcomes.append(_merge_checked(path, copy, checked, clock))
             except FileRefused as refused:
-                outcomes.append(
-                    Outcome(path, "refused", refused.render(), checked.station, checked.month)
-                )
+                kept = refused.with_traceback(None)  # the outcome keeps the reason, not the frames
+                outcomes.append(Outcome(path, "refused", kept, checked.station, checked.month))
             finally:
                 copy.unlink(missing_ok=True)
     touched = sorted({o.station for o in outcomes if o.station and o.status != "refused"})
     return Batch(outcomes, missing_months(touched))
 
 
-def read_and_check(path: Path, copy: Path, keys: Keys) -> Checked | str:
+def read_and_check(path: Path, copy: Path, keys: Keys) -> Checked | FileRefused:
     """Copy `path` (read once: what is checked is what is merged) and check the copy whole;
     the checked file, or why it is refused."""
     try:
@@ -106,30 +115,32 @@ def read_and_check(path: Path, copy: Path, keys: Keys) -> Checked | str:
         return check_file(copy, keys)
     except FileRefused as refused:
         copy.unlink(missing_ok=True)
-        return refused.render()
+        return refused.with_traceback(None)
     except OSError as exc:
         copy.unlink(missing_ok=True)
-        return FileRefused("读取文件", "{error}", error=exc.strerror or str(exc)).render()
+        return FileRefused("读取文件", "{error}", error=exc.strerror or str(exc))
 
 
 def _merge_checked(path: Path, copy: Path, checked: Checked, clock: Clock) -> Outcome:
-    outcome = Outcome(path, "merged", "", checked.station, checked.month)
+    station, month = checked.station, checked.month
+    notices: list[Finding] = []
     database.execute_sql("PRAGMA foreign_keys = OFF")  # months may arrive in any order
     database.execute_sql("ATTACH DATABASE ? AS f", (str(copy),))
     try:
         with database.atomic():
-            plan = _against_county(checked, outcome.notices)
+            plan = _against_county(checked, notices)
             if plan is None:
-                outcome.status = "unchanged"
-                outcome.message = (
-                    f"站点 {checked.station} {checked.month} 的月报已经并入过，没有变化"
+                same = Message(
+                    N_("站点 {station} {month} 的月报已经并入过，没有变化"),
+                    station=station,
+                    month=month,
                 )
-                return outcome
+                return Outcome(path, "unchanged", same, station, month, notices)
             try:
                 merge_rows.write(plan)
                 MonthlyFile.create(
-                    station=checked.station,
-                    month=checked.month,
+                    station=station,
+                    month=month,
                     digest=checked.digest,
                     entries=checked.counts.get("ledger_entry", 0),
                     before_id=checked.before,
@@ -140,21 +151,26 @@ def _merge_checked(path: Path, copy: Path, checked: Checked, clock: Clock) -> Ou
             except (DatabaseError, sqlite3.Error) as exc:  # rolled back: nothing was written
                 raise FileRefused("写入县数据库", "{error}", error=exc) from exc
             summary = describe(checked.counts)
-            audit.record(
+            audit.record(  # the audit trail is data, kept in the source language
                 "county",
                 local_station().code,
                 clock.now(),
                 "merge",
-                f"{checked.station} {checked.month}：{summary}",
+                f"{station} {month}：{summary.render()}",
             )
     finally:
         database.execute_sql("DETACH DATABASE f")
         database.execute_sql("PRAGMA foreign_keys = ON")
-    outcome.message = f"已并入站点 {checked.station} {checked.month} 的月报：{summary}"
-    return outcome
+    merged = Message(
+        N_("已并入站点 {station} {month} 的月报：{summary}"),
+        station=station,
+        month=month,
+        summary=summary,
+    )
+    return Outcome(path, "merged", merged, station, month, notices)
 
 
-def _against_county(checked: Checked, notices: list[str]) -> Plan | None:
+def _against_county(checked: Checked, notices: list[Finding]) -> Plan | None:
     """The checks that need the county's books; None when the file is already merged."""
     earlier = MonthlyFile.get_or_none(
         (MonthlyFile.station == checked.station) & (MonthlyFile.month == checked.month)
@@ -174,20 +190,25 @@ def _against_county(checked: Checked, notices: list[str]) -> Plan | None:
     return plan
 
 
-def describe(counts: dict[str, int]) -> str:
-    names = (
-        ("ledger_entry", "积分条目 {n} 条"),
-        ("stock_move", "出入库 {n} 条"),
-        ("redemption", "兑换单 {n} 张"),
-        ("donation", "捐赠 {n} 笔"),
-        ("household_version", "农户档案 {n} 份"),
-        ("card", "积分卡 {n} 张"),
+def describe(counts: dict[str, int]) -> Message:
+    """What a month file holds, by its tables' row counts."""
+    return Message(
+        N_(
+            "积分条目 {entries} 条，出入库 {moves} 条，兑换单 {redemptions} 张，"
+            "捐赠 {donations} 笔，农户档案 {households} 份，积分卡 {cards} 张"
+        ),
+        entries=counts.get("ledger_entry", 0),
+        moves=counts.get("stock_move", 0),
+        redemptions=counts.get("redemption", 0),
+        donations=counts.get("donation", 0),
+        households=counts.get("household_version", 0),
+        cards=counts.get("card", 0),
     )
-    return "，".join(text.format(n=counts.get(name, 0)) for name, text in names)
 
 
-def missing_months(stations: Sequence[str]) -> list[str]:
-    """Months between a station's enrollment and its newest merged month with no file."""
+def missing_months(stations: Sequence[str]) -> list[Finding]:
+    """Months between a station's enrollment and its newest merged month with no file:
+    one `missing_months` notice per station, its subject the station."""
     notes = []
     for code in stations:
         station = Station.get_by_id(code)
@@ -201,5 +222,11 @@ def missing_months(stations: Sequence[str]) -> list[str]:
                 gaps.append(month)
             month = next_month(month)
         if gaps:
-            notes.append(f"站点 {code} 缺少 {'、'.join(gaps)} 的月报（已收到的最新月份是 {last}）")
+            message = Message(
+                N_("站点 {station} 缺少 {months} 的月报（已收到的最新月份是 {last}）"),
+                station=code,
+                months=tuple(gaps),
+                last=last,
+            )
+            notes.append(Finding("missing_months", message, "notice", code))
     return notes

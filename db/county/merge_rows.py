@@ -1,13 +1,14 @@
 """The merge's work on the county database, with the checked file attached as schema `f`.
 
-`check_continuity` and `plan` only read (and refuse); `write` unions the file in, set-based,
-inside the caller's transaction.
+`check_continuity` and `plan` only read (and refuse, or add notices: `Finding`s of severity
+`notice`); `write` unions the file in, set-based, inside the caller's transaction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from catalog.messages import N_, Finding, Message
 from db.books import month_totals
 from db.exchange import union
 from db.exchange.month_check import Checked
@@ -31,7 +32,9 @@ ID_TABLES = (
     "stock_move",
     "ledger_entry",
 )
-TAMPERED = "同号不同内容（篡改）"
+TAMPERED = "同号不同内容（篡改）"  # a check's name (sealed.CHECKS)
+UNKNOWN_GOODS = N_("县目录里没有商品 {codes}（站点自己加的？请补进县目录）")
+UNKNOWN_TASKS = N_("县目录里没有积分项目 {codes}（站点自己加的？请补进县目录）")
 
 
 @dataclass
@@ -41,7 +44,7 @@ class Plan:
     county_max: int | None = None  # the station's newest entry in the county before this
 
 
-def check_continuity(checked: Checked, notices: list[str]) -> None:
+def check_continuity(checked: Checked, notices: list[Finding]) -> None:
     """The file's piece of the chain must join the pieces the county has on either side."""
     low, _ = id_range(checked.station)
     if checked.before is not None:
@@ -50,10 +53,16 @@ def check_continuity(checked: Checked, notices: list[str]) -> None:
             checked.before,
         )
         if row is None:
-            notices.append(
-                f"县里还没有条目 {human(checked.before)}：站点 {checked.station} "
-                f"{checked.month} 之前的月报未到，衔接待那份并入时再核对"
+            message = Message(
+                N_(
+                    "县里还没有条目 {entry}：站点 {station} {month} 之前的月报未到，"
+                    "衔接待那份并入时再核对"
+                ),
+                entry=human(checked.before),
+                station=checked.station,
+                month=checked.month,
             )
+            notices.append(Finding("join_pending", message, "notice", checked.before))
         elif chain.link(row) != checked.chain_start:
             raise FileRefused(
                 "与上月衔接",
@@ -79,7 +88,7 @@ def check_continuity(checked: Checked, notices: list[str]) -> None:
             raise FileRefused("与下月衔接", "与 {month} 的月报接不上", month=other.month)
 
 
-def plan(checked: Checked, notices: list[str]) -> Plan:
+def plan(checked: Checked, notices: list[Finding]) -> Plan:
     """Find every id the file shares with the county; refuse any that differ in content."""
     result = Plan(checked)
     low, high = id_range(checked.station)
@@ -121,35 +130,45 @@ def plan(checked: Checked, notices: list[str]) -> Plan:
     return result
 
 
-def _notices(checked: Checked, notices: list[str]) -> None:
+def _notices(checked: Checked, notices: list[Finding]) -> None:
     for name in ("township", "village", "village_group"):
         columns = TABLES[name].names
         for (code,) in database.execute_sql(
             f"SELECT s.code FROM f.{name} AS s JOIN main.{name} AS m USING (code) "  # noqa: S608
             f"WHERE {union.differs(columns[1:])} LIMIT 5"
         ):
-            notices.append(f"地名 {code} 与县花名册不同，以县里为准")
+            message = Message(N_("地名 {code} 与县花名册不同，以县里为准"), code=code)
+            notices.append(Finding("place_differs", message, "notice", code))
     for household, serial, mine in database.execute_sql(
         "SELECT s.household_id, s.serial, m.id FROM f.card AS s JOIN main.card AS m "
         "ON m.household_id = s.household_id AND m.serial = s.serial AND m.id <> s.id LIMIT 20"
     ):
-        notices.append(
-            f"户 {household} 的第 {serial} 号卡由两个站点分别发放（县里已有 "
-            f"{human(mine)}），保留编号小的那张"
+        message = Message(
+            N_(
+                "户 {household} 的第 {serial} 号卡由两个站点分别发放（县里已有 {card}），"
+                "保留编号小的那张"
+            ),
+            household=household,
+            serial=serial,
+            card=human(mine),
         )
+        notices.append(Finding("card_twice", message, "notice", household))
     unknown = _unknown_households(checked)
     if unknown:
-        notices.append(f"有 {unknown} 户的条目在县里还没有档案（建档那个月的月报未到）")
+        message = Message(
+            N_("有 {count} 户的条目在县里还没有档案（建档那个月的月报未到）"), count=unknown
+        )
+        notices.append(Finding("unknown_households", message, "notice"))
     if checked.totals is not None:  # goods and tasks the county's catalog lacks
-        for table, source, what in (
-            ("month_stock", "item", "商品"),
-            ("month_station", "task", "积分项目"),
+        for table, source, code, template in (
+            ("month_stock", "item", "unknown_goods", UNKNOWN_GOODS),
+            ("month_station", "task", "unknown_tasks", UNKNOWN_TASKS),
         ):
             codes = {row[2] for row in checked.totals[table]} - {""}
             known = {r[0] for r in database.execute_sql(f"SELECT code FROM main.{source}")}  # noqa: S608
             if codes - known:
-                names = "、".join(sorted(codes - known)[:10])
-                notices.append(f"县目录里没有{what} {names}（站点自己加的？请补进县目录）")
+                shown = tuple(sorted(codes - known)[:10])
+                notices.append(Finding(code, Message(template, codes=shown), "notice", shown))
 
 
 def _unknown_households(checked: Checked) -> int:

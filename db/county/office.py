@@ -15,7 +15,14 @@ from pathlib import Path
 from catalog.loader import default_goods, default_tasks
 from catalog.messages import Refused
 from db.books.auth import PIN_PATTERN, hash_pin
-from db.books.setup import add_county, add_station, load_catalogs, local_station, make_local
+from db.books.setup import (
+    KIND_NAMES,
+    add_county,
+    add_station,
+    load_catalogs,
+    local_station,
+    make_local,
+)
 from db.county import updates
 from db.county.updates import FirstOperator
 from db.store import audit
@@ -24,7 +31,7 @@ from db.store.connection import database
 from db.store.ids import station_number
 from db.store.models import County, Station, StationTownship, Township
 
-ENROLL_KINDS = {"shop": "乡镇爱心超市", "mobile": "流动超市", "village": "村级服务点"}
+ENROLL_KINDS = {kind: name for kind, name in KIND_NAMES.items() if kind != "county"}
 
 
 def office_code(county: str) -> str:

@@ -1,10 +1,11 @@
 """`aixin county report`: one month of the county, view by view (DESIGN.md §6).
 
-Every view is a `Sheet` of plain rows with Chinese headers and a 合计 row that is the sum of
-its rows. Points come from the county's monthly totals (db.month_totals), so a report over
-tens of millions of entries reads a few hundred thousand rows. A household's balance at the
-end of the month is its balance now less what was booked after the month. Money is in fen
-(`Sheet.money` names those columns); 1 point is worth `County.fen_per_point` fen.
+Every view is a `Sheet` of plain rows with msgids for its title and headers (the CLI and the
+workbook render them) and a total row that is the sum of its rows. Points come from the
+county's monthly totals (db.month_totals), so a report over tens of millions of entries reads
+a few hundred thousand rows. A household's balance at the end of the month is its balance now
+less what was booked after the month. Money is in fen (`Sheet.money` names those columns);
+1 point is worth `County.fen_per_point` fen.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from catalog.messages import N_, Message
 from db.county import report_views
 from db.county.office import county_office
 from db.county.report_views import POINTS, Sheet, rows
@@ -19,7 +21,7 @@ from db.exchange.export import check_month
 from db.store.clock import Clock, stamp
 from db.store.models import County
 
-UNKNOWN = "（档案未到）"
+UNKNOWN = N_("（档案未到）")
 
 
 @dataclass
@@ -108,18 +110,18 @@ def county_report(month: str, clock: Clock) -> CountyReport:
 
 def _places(month: str, fen: int) -> list[Sheet]:
     heads = (
-        "在册户数",
-        "正常户数",
+        N_("在册户数"),
+        N_("正常户数"),
         *POINTS,
-        "获分户数",
-        "兑换户数",
-        "受益人次",
-        "月末积分余额",
-        "月末余额折合（元）",
+        N_("获分户数"),
+        N_("兑换户数"),
+        N_("受益人次"),
+        N_("月末积分余额"),
+        N_("月末余额折合（元）"),
     )
     villages = Sheet(
-        "按村",
-        ("乡镇代码", "乡镇", "村代码", "村", *heads),
+        N_("按村"),
+        (N_("乡镇代码"), N_("乡镇"), N_("村代码"), N_("村"), *heads),
         keys=4,
         money=frozenset({len(heads) + 3}),
     )
@@ -128,9 +130,15 @@ def _places(month: str, fen: int) -> list[Sheet]:
     unknown = rows(UNKNOWN_HOUSEHOLDS, month=month)[0]
     if unknown[0]:
         count, *points, balance = (v or 0 for v in unknown)
-        villages.rows.append(["", UNKNOWN, "", UNKNOWN, count, 0, *points, balance, balance * fen])
+        unknown_place = Message(UNKNOWN)
+        villages.rows.append(
+            ["", unknown_place, "", unknown_place, count, 0, *points, balance, balance * fen]
+        )
     townships = Sheet(
-        "按乡镇", ("乡镇代码", "乡镇", *heads), keys=2, money=frozenset({len(heads) + 1})
+        N_("按乡镇"),
+        (N_("乡镇代码"), N_("乡镇"), *heads),
+        keys=2,
+        money=frozenset({len(heads) + 1}),
     )
     for row in villages.rows:
         same = townships.rows and townships.rows[-1][0] == row[0]

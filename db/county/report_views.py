@@ -1,15 +1,31 @@
 """The county report's views beyond places: stations, task categories, goods, donations,
-stations that have not sent the month, overdrawn households."""
+stations that have not sent the month, overdrawn households.
+
+Titles and headers are msgids (the CLI picks columns by them); a cell is data (a number, a
+code, a name) or, where the report itself labels something, a `Message`; several stations in
+one cell are a tuple. The renderers show both in the operator's language (`messages.shown`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from catalog.messages import N_, Message
 from db.books.setup import KIND_NAMES
 from db.store.clock import month_bounds
 from db.store.connection import database
 
-POINTS = ("奖励积分", "扣减积分", "兑换积分", "冲正积分", "调整积分", "净变动")
+POINTS = (
+    N_("奖励积分"),
+    N_("扣减积分"),
+    N_("兑换积分"),
+    N_("冲正积分"),
+    N_("调整积分"),
+    N_("净变动"),
+)
+TOTAL = N_("合计")
+NONE = N_("（无）")
+NO_TASK = N_("（兑换、调整等，无积分项目）")
 # Signed month sums by kind, shown as positive amounts awarded, deducted, redeemed.
 BY_KIND = (
     "SUM(CASE WHEN m.kind = 'award' THEN m.points ELSE 0 END), "
@@ -26,8 +42,8 @@ class Sheet:
     headers: tuple[str, ...]
     rows: list[list] = field(default_factory=list)
     money: frozenset[int] = frozenset()  # columns in fen, shown in yuan
-    keys: int = 1  # leading columns that name a row; numbers after them add up to 合计
-    totals: bool = True  # whether the sheet ends in a 合计 row
+    keys: int = 1  # leading columns that name a row; numbers after them add up to TOTAL
+    totals: bool = True  # whether the sheet ends in a TOTAL row
 
     @property
     def total(self) -> list:
@@ -36,15 +52,23 @@ class Sheet:
             column = [row[i] for row in self.rows]
             numbers = all(isinstance(v, int) and not isinstance(v, bool) for v in column)
             sums.append(sum(column) if numbers else "")
-        return ["合计"] + [""] * (self.keys - 1) + sums
+        return [Message(TOTAL)] + [""] * (self.keys - 1) + sums
 
 
 def rows(sql: str, **params: object) -> list[list]:
     return [list(r) for r in database.execute_sql(sql, params).fetchall()]
 
 
+def kind_name(kind: str) -> Message | str:
+    return Message(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
+
+
 def stations(month: str) -> Sheet:
-    sheet = Sheet("按站点", ("站点", "名称", "类型", "月报", *POINTS, "条目数", "受益人次"), keys=4)
+    sheet = Sheet(
+        N_("按站点"),
+        (N_("站点"), N_("名称"), N_("类型"), N_("月报"), *POINTS, N_("条目数"), N_("受益人次")),
+        keys=4,
+    )
     figures = {
         row[0]: row[1:]
         for row in rows(
@@ -65,8 +89,8 @@ def stations(month: str) -> Sheet:
             [
                 code,
                 name,
-                KIND_NAMES.get(kind, kind),
-                "已报" if sent else "未报",
+                kind_name(kind),
+                Message(N_("已报") if sent else N_("未报")),
                 *figures.get(code, [0] * 8),
             ]
         )
@@ -74,14 +98,15 @@ def stations(month: str) -> Sheet:
 
 
 def categories(month: str) -> Sheet:
-    sheet = Sheet("按积分类别", ("类别", *POINTS, "条目数"))
-    sheet.rows = rows(
-        "SELECT COALESCE(t.category, '（兑换、调整等，无积分项目）'), "  # noqa: S608 - constants
+    sheet = Sheet(N_("按积分类别"), (N_("类别"), *POINTS, N_("条目数")))
+    for category, *figures in rows(
+        "SELECT t.category, "  # noqa: S608 - constants
         + BY_KIND
         + ", SUM(m.entries) FROM month_station AS m LEFT JOIN task AS t ON t.code = m.task_id "
-        "WHERE m.month = :month GROUP BY 1 ORDER BY 1",
+        "WHERE m.month = :month GROUP BY 1 ORDER BY 1 IS NULL, 1",
         month=month,
-    )
+    ):
+        sheet.rows.append([Message(NO_TASK) if category is None else category, *figures])
     return sheet
 
 
@@ -96,10 +121,19 @@ STOCK_KINDS = (
 
 def goods(month: str, fen: int) -> list[Sheet]:
     """Goods in and out in the month, and stock at its end valued at the catalog price."""
-    flows = ("捐赠入库", "采购入库", "兑换出库", "其他变动（盘点、报损、调拨）", "月末库存")
-    value = ("月末库存价值（积分）", "月末库存价值（元）")
+    flows = (
+        N_("捐赠入库"),
+        N_("采购入库"),
+        N_("兑换出库"),
+        N_("其他变动（盘点、报损、调拨）"),
+        N_("月末库存"),
+    )
+    value = (N_("月末库存价值（积分）"), N_("月末库存价值（元）"))
     by_station = Sheet(
-        "商品按站点", ("站点", "名称", *flows, *value), keys=2, money=frozenset({len(flows) + 3})
+        N_("商品按站点"),
+        (N_("站点"), N_("名称"), *flows, *value),
+        keys=2,
+        money=frozenset({len(flows) + 3}),
     )
     for row in rows(
         "SELECT m.station_id, COALESCE(s.name, m.station_id), "  # noqa: S608 - constants
@@ -111,8 +145,8 @@ def goods(month: str, fen: int) -> list[Sheet]:
     ):
         by_station.rows.append([*row, row[-1] * fen])
     by_item = Sheet(
-        "商品按品种",
-        ("编码", "名称", "类别", "积分价", *flows, *value),
+        N_("商品按品种"),
+        (N_("编码"), N_("名称"), N_("类别"), N_("积分价"), *flows, *value),
         keys=4,
         money=frozenset({len(flows) + 5}),
     )
@@ -129,11 +163,22 @@ def goods(month: str, fen: int) -> list[Sheet]:
     return [by_station, by_item]
 
 
+COMPANY, PERSON = N_("企业或单位"), N_("个人")  # as the donation form says
+
+
 def donations(month: str) -> Sheet:
     start, end = month_bounds(month)
     sheet = Sheet(
-        "捐赠",
-        ("捐赠人", "类型", "捐赠次数", "物品件数", "物品估价（元）", "现金（元）", "合计（元）"),
+        N_("捐赠"),
+        (
+            N_("捐赠人"),
+            N_("类型"),
+            N_("捐赠次数"),
+            N_("物品件数"),
+            N_("物品估价（元）"),
+            N_("现金（元）"),
+            N_("合计（元）"),
+        ),
         keys=2,
         money=frozenset({4, 5, 6}),
     )
@@ -149,17 +194,16 @@ def donations(month: str) -> Sheet:
         start=start,
         end=end,
     ):
-        sheet.rows.append(
-            [name, "单位" if kind == "company" else "个人", times, qty, value, cash, value + cash]
-        )
+        who = Message(COMPANY if kind == "company" else PERSON)
+        sheet.rows.append([name, who, times, qty, value, cash, value + cash])
     return sheet
 
 
 def missing(month: str) -> Sheet:
     """Stations enrolled by the end of the month whose file for it has not been merged."""
     _, end = month_bounds(month)
-    headers = ("站点", "名称", "类型", "登记日期", "最近已报月份")
-    sheet = Sheet("未报站点", headers, totals=False)
+    headers = (N_("站点"), N_("名称"), N_("类型"), N_("登记日期"), N_("最近已报月份"))
+    sheet = Sheet(N_("未报站点"), headers, totals=False)
     for code, name, kind, enrolled, last in rows(
         "SELECT s.code, s.name, s.kind, s.enrolled, (SELECT MAX(month) FROM monthly_file AS f "
         "WHERE f.station_id = s.code) FROM station AS s WHERE s.kind <> 'county' "
@@ -168,15 +212,23 @@ def missing(month: str) -> Sheet:
         month=month,
         end=end,
     ):
-        sheet.rows.append([code, name, KIND_NAMES.get(kind, kind), enrolled[:10], last or "（无）"])
+        sheet.rows.append([code, name, kind_name(kind), enrolled[:10], last or Message(NONE)])
     return sheet
 
 
 def overdrawn(month: str, fen: int) -> Sheet:
     """Households below zero at the end of the month: two stations spent the same points."""
     sheet = Sheet(
-        "透支户",
-        ("户号", "户主", "乡镇", "村", "月末余额", "折合（元）", "兑换站点"),
+        N_("透支户"),
+        (
+            N_("户号"),
+            N_("户主"),
+            N_("乡镇"),
+            N_("村"),
+            N_("月末余额"),
+            N_("折合（元）"),
+            N_("兑换站点"),
+        ),
         keys=4,
         money=frozenset({5}),
     )
@@ -204,7 +256,7 @@ def overdrawn(month: str, fen: int) -> Sheet:
                 village,
                 balance,
                 balance * fen,
-                "、".join(r[0] for r in where),
+                tuple(r[0] for r in where),
             ]
         )
     return sheet

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from catalog.loader import default_goods, default_tasks
+from catalog.messages import N_, Message
 from db.books import auth, awards, cards, corrections, households, redemptions, stock
 from db.books.setup import Place, add_county, add_places, add_station, load_catalogs, make_local
 from db.demo import names
@@ -23,7 +24,7 @@ from db.store.connection import database
 from db.store.models import Entry, Household, Item, Task
 
 DEMO_PIN = "1234"
-Progress = Callable[[str], None]
+Progress = Callable[[Message], None]  # told each stage as it starts
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def build(
     rng = random.Random(seed)
     clock = FixedClock(today - timedelta(days=120), timedelta(seconds=7))
     county_code = station[:6]
-    progress("县、站点和花名册")
+    progress(Message(N_("县、站点和花名册")))
     with database.atomic():
         county = add_county(
             county_code,
@@ -83,13 +84,19 @@ def build(
     manager = auth.sign_in("manager", DEMO_PIN, clock)
     clerk = auth.sign_in("clerk", DEMO_PIN, clock)
     cadre = auth.sign_in("cadre", DEMO_PIN, clock)
-    progress("发卡")
+    progress(Message(N_("发卡")))
     with database.atomic():
         for household in people:
             cards.issue(manager, clock, household)
     history = _History(rng, clock, manager, clerk, cadre, villages)
     for month in month_starts(today, 3):
-        progress(f"{month:%Y 年 %m 月}的捐赠、记分和兑换")
+        progress(
+            Message(
+                N_("{year} 年 {month} 月的捐赠、记分和兑换"),
+                year=f"{month:%Y}",
+                month=f"{month:%m}",
+            )
+        )
         history.month(month)
     history.finish(today)
     return DemoStation(station, len(people), len(villages), sample_household())

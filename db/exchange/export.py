@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalog.messages import Refused
+from catalog.messages import N_, Message, Refused
 from db.books.setup import local_station
 from db.exchange import sealed
 from db.store import chain
@@ -165,7 +165,11 @@ def _chain_piece(
     ).fetchall()
     breaks, end = chain.check(rows, start=start, first=(before or low) + 1)
     if breaks or len(rows) != last - (before or low):
-        where = breaks[0] if breaks else f"条目 {human(last)} 之前有缺号"
+        where = (
+            breaks[0].message
+            if breaks
+            else Message(N_("条目 {entry} 之前有缺号"), entry=human(last))
+        )
         raise Refused("本站账目链有问题（{where}），不能导出：请先运行 aixin verify", where=where)
     return start, end, sum(row[2] for row in rows)
 

@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from catalog.messages import N_, Message
 from db.books import month_totals
 from db.exchange import sealed
 from db.exchange.export import MONTH
@@ -28,19 +29,19 @@ PROBES = (
         "ledger_entry",
         "id < :low OR id >= :high OR station <> :me OR kind NOT IN ('award', "
         "'deduction', 'redemption', 'reversal', 'adjustment', 'base')",
-        "不是本站的账目条目",
+        N_("不是本站的账目条目"),
     ),
     (
         "ledger_entry",
         "kind = 'redemption' AND redemption_id NOT IN (SELECT id FROM redemption)",
-        "兑换条目没有对应的兑换单",
+        N_("兑换条目没有对应的兑换单"),
     ),
     (
         "stock_move",
         "id < :low OR id >= :high OR station <> :me OR time < :start "
         "OR time >= :end OR qty = 0 OR kind NOT IN ('donation', 'purchase', 'redemption', "
         "'adjustment', 'count', 'writeoff', 'transfer')",
-        "不是本站本月的出入库记录",
+        N_("不是本站本月的出入库记录"),
     ),
     (
         "stock_move",
@@ -48,51 +49,54 @@ PROBES = (
         "(SELECT id FROM redemption)) OR (kind = 'donation' AND donation_id NOT IN "
         "(SELECT id FROM donation)) OR (count_id IS NOT NULL AND count_id NOT IN "
         "(SELECT id FROM stock_count))",
-        "出入库记录没有对应的兑换单、捐赠或盘点单",
+        N_("出入库记录没有对应的兑换单、捐赠或盘点单"),
     ),
     (
         "redemption",
         "id < :low OR id >= :high OR station <> :me OR time < :start OR time >= :end",
-        "不是本站本月的兑换单",
+        N_("不是本站本月的兑换单"),
     ),
     (
         "redemption_line",
         "id < :low OR id >= :high OR redemption_id NOT IN (SELECT id FROM redemption)",
-        "兑换明细没有对应的兑换单",
+        N_("兑换明细没有对应的兑换单"),
     ),
     (
         "donation",
         "id < :low OR id >= :high OR station <> :me OR time < :start "
         "OR time >= :end OR donor_id NOT IN (SELECT id FROM donor)",
-        "不是本站本月的捐赠",
+        N_("不是本站本月的捐赠"),
     ),
     (
         "donation_line",
         "id < :low OR id >= :high OR donation_id NOT IN (SELECT id FROM donation)",
-        "捐赠明细没有对应的捐赠",
+        N_("捐赠明细没有对应的捐赠"),
     ),
-    ("stock_count", "id < :low OR id >= :high OR station <> :me", "不是本站的盘点单"),
+    ("stock_count", "id < :low OR id >= :high OR station <> :me", N_("不是本站的盘点单")),
     (
         "stock_count_line",
         "id < :low OR id >= :high OR count_id NOT IN (SELECT id FROM stock_count)",
-        "盘点明细没有对应的盘点单",
+        N_("盘点明细没有对应的盘点单"),
     ),
     (
         "household_version",
         "updated_by <> :me OR updated < :start OR updated >= :end "
         "OR village_id NOT IN (SELECT code FROM village) OR status NOT IN "
         "('active', 'moved', 'deceased', 'removed')",
-        "不是本站本月的农户档案",
+        N_("不是本站本月的农户档案"),
     ),
-    ("village", "township_id NOT IN (SELECT code FROM township)", "村没有对应的乡镇"),
+    ("village", "township_id NOT IN (SELECT code FROM township)", N_("村没有对应的乡镇")),
     (
         "card",
         "NOT ((id >= :low AND id < :high AND issued >= :start AND issued < :end) "
         "OR (revoked_by = :me AND revoked >= :start AND revoked < :end)) "
         "OR (revoked IS NOT NULL AND revoked_by IS NOT :me)",
-        "不是本站本月发放或作废的卡",
+        N_("不是本站本月发放或作废的卡"),
     ),
 )
+
+
+NONE = N_("（无）")
 
 
 @dataclass(frozen=True)
@@ -195,7 +199,7 @@ def _check_chain(conn: sqlite3.Connection, station: str, entries: dict) -> None:
     rows = conn.execute(f"SELECT {chain.COLUMNS} FROM ledger_entry ORDER BY id")  # noqa: S608
     breaks, end = chain.check(rows, start=entries["chain_start"], first=start_id)
     if breaks:
-        raise FileRefused("账目链", "{brk}", brk=breaks[0])
+        raise FileRefused("账目链", breaks[0].message)
     count, total, top = conn.execute(
         "SELECT COUNT(*), COALESCE(SUM(points), 0), MAX(id) FROM ledger_entry"
     ).fetchone()
@@ -203,8 +207,8 @@ def _check_chain(conn: sqlite3.Connection, station: str, entries: dict) -> None:
         raise FileRefused(
             "清单与内容",
             "清单记的最后一条是 {listed}，文件里是 {found}",
-            listed=human(last) if last else "（无）",
-            found=human(top) if top else "（无）",
+            listed=human(last) if last else Message(NONE),
+            found=human(top) if top else Message(NONE),
         )
     if end != entries["chain_end"]:
         raise FileRefused("账目链", "最后一条的链值与清单不符（条目被删改或调换）")
@@ -232,7 +236,7 @@ def _check_rows(conn: sqlite3.Connection, station: str, month: str, body: dict) 
                 "{table} 的 {key}：{what}",
                 table=table,
                 key=" ".join(map(str, row)),
-                what=what,
+                what=Message(what),
             )
     stock = conn.execute("SELECT COALESCE(SUM(qty), 0) FROM stock_move").fetchone()[0]
     if stock != body["stock"]:

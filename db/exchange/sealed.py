@@ -121,7 +121,7 @@ class FileRefused(Refused):
 
     HEAD = N_("{check}不通过：")
 
-    def __init__(self, check: str, reason: str, **fields: object) -> None:
+    def __init__(self, check: str, reason: str | Message, **fields: object) -> None:
         self.check = check
         super().__init__(reason, **fields)
 
@@ -171,7 +171,7 @@ def open_checked(path: Path, kind: str) -> Opened:
 def _integrity(conn: sqlite3.Connection) -> None:
     problems = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
     if problems != ["ok"]:
-        raise FileRefused("SQLite 完整性", "文件损坏或被截断：{detail}", detail="；".join(problems))
+        raise FileRefused("SQLite 完整性", "文件损坏或被截断：{detail}", detail=tuple(problems))
 
 
 def _schema(conn: sqlite3.Connection, kind: str) -> None:
@@ -196,7 +196,7 @@ def _schema(conn: sqlite3.Connection, kind: str) -> None:
             "格式版本",
             "表结构与{what}的格式不符（{tables}）",
             what=Message(KIND_NAMES[kind]),
-            tables="、".join(odd[:5]),
+            tables=tuple(odd[:5]),
         )
 
 

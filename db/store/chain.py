@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from catalog.messages import N_, Message
 from db.store.ids import human
 
 GENESIS = "0" * 32
@@ -46,13 +47,55 @@ def link(row: Sequence[object]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+# What a break in the chain means, by its code; the entries are named by their slip form.
+GAP = N_("条目 {first} 缺失（被删除），链在条目 {entry} 处断开")
+GAP_RANGE = N_("条目 {first} 至 {last} 缺失（被删除），链在条目 {entry} 处断开")
+START = N_("条目 {entry} 与链的起点不符（被改动、删除或调换）")
+CHANGED = N_("条目 {previous} 或 {entry} 被改动或调换了顺序")
+HEAD = N_("最后的条目 {entry} 与站点记下的链头不符：它被改动，或其后的条目 {next} 起被删除")
+HEAD_EMPTY = N_("站点记下的链头与账目不符：条目被删除")
+
+
 @dataclass(frozen=True)
 class Break:
-    entry: int
-    reason: str
+    """Where one station's chain breaks, as data: `code` says how, the ids say where.
 
-    def __str__(self) -> str:
-        return self.reason
+    - `gap`: entries `first` to `last` are missing; the chain goes on at `entry`.
+    - `start`: `entry`, the first one checked, does not join the link before it.
+    - `changed`: `entry` does not join `previous`: one of them was changed, or they swapped.
+    - `head`: the newest entry, `entry`, is not the station's head (None: no entry is left).
+    """
+
+    code: str
+    entry: int | None
+    previous: int | None = None
+    first: int | None = None
+    last: int | None = None
+
+    @property
+    def entries(self) -> tuple[int, ...]:
+        """Every entry the break names (after the newest, `head` names the next one)."""
+        named = [self.first, self.last, self.previous, self.entry]
+        if self.code == "head" and self.entry is not None:
+            named.append(self.entry + 1)
+        return tuple(sorted({e for e in named if e is not None}))
+
+    @property
+    def message(self) -> Message:
+        entry = None if self.entry is None else human(self.entry)
+        if self.code == "gap":
+            assert self.first is not None and self.last is not None
+            if self.first == self.last:
+                return Message(GAP, first=human(self.first), entry=entry)
+            return Message(GAP_RANGE, first=human(self.first), last=human(self.last), entry=entry)
+        if self.code == "start":
+            return Message(START, entry=entry)
+        if self.code == "changed":
+            assert self.previous is not None
+            return Message(CHANGED, previous=human(self.previous), entry=entry)
+        if self.entry is None:
+            return Message(HEAD_EMPTY)
+        return Message(HEAD, entry=entry, next=human(self.entry + 1))
 
 
 def check(
@@ -75,28 +118,15 @@ def check(
         entry, prev_hash = row[0], row[-1]
         assert isinstance(entry, int)
         if previous is not None and entry != previous + 1:
-            gone = (
-                human(previous + 1)
-                if entry == previous + 2
-                else (f"{human(previous + 1)} 至 {human(entry - 1)}")
-            )
-            breaks.append(
-                Break(entry, f"条目 {gone} 缺失（被删除），链在条目 {human(entry)} 处断开")
-            )
+            breaks.append(Break("gap", entry, first=previous + 1, last=entry - 1))
         elif prev_hash != expected:
             if previous is None or (first is not None and previous < first):
-                reason = f"条目 {human(entry)} 与链的起点不符（被改动、删除或调换）"
+                breaks.append(Break("start", entry))
             else:
-                reason = f"条目 {human(previous)} 或 {human(entry)} 被改动或调换了顺序"
-            breaks.append(Break(entry, reason))
+                breaks.append(Break("changed", entry, previous=previous))
         expected, previous = link(row), entry
     if head is not None and expected != head:
-        if previous is None:
-            reason = "站点记下的链头与账目不符：条目被删除"
-        else:
-            reason = (
-                f"最后的条目 {human(previous)} 与站点记下的链头不符："
-                f"它被改动，或其后的条目 {human(previous + 1)} 起被删除"
-            )
-        breaks.append(Break(previous or 0, reason))
+        if first is not None and previous is not None and previous < first:
+            previous = None  # no entry was checked
+        breaks.append(Break("head", previous))
     return breaks, expected

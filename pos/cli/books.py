@@ -22,10 +22,10 @@ def verify(db_path: Path) -> None:
     open_books(db_path)
     report = verify_books()
     for notice in report.notices:
-        click.echo(_("提示：{notice}").format(notice=notice))
+        click.echo(_("提示：{notice}").format(notice=notice.render(_)))
     if not report.ok:
         for problem in report.problems:
-            click.echo(_("问题：{problem}").format(problem=problem), err=True)
+            click.echo(_("问题：{problem}").format(problem=problem.render(_)), err=True)
         raise SystemExit(1)
     c = report.counted
     click.echo(

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 import click
 
-from catalog.messages import Refused
+from catalog.messages import Refused, shown
 from db.county import merge, office
 from db.county import report as reports
 from db.county.report import yuan
@@ -114,14 +114,14 @@ def county_merge(db_path: Path, files: tuple[Path, ...]) -> None:
     batch = merge.merge_files(list(files), clock())
     for outcome in batch.outcomes:
         if outcome.status == "refused":
-            text = _("拒收 {path}：{reason}").format(path=outcome.path, reason=outcome.message)
+            text = _("拒收 {path}：{reason}").format(path=outcome.path, reason=outcome.render(_))
             click.echo(text, err=True)
         else:
-            click.echo(f"{outcome.path}：{outcome.message}")
+            click.echo(_("{path}：{result}").format(path=outcome.path, result=outcome.render(_)))
         for notice in outcome.notices:
-            click.echo("  " + _("提示：{notice}").format(notice=notice))
+            click.echo("  " + _("提示：{notice}").format(notice=notice.render(_)))
     for gap in batch.missing:
-        click.echo(_("提示：{notice}").format(notice=gap))
+        click.echo(_("提示：{notice}").format(notice=gap.render(_)))
     merged = sum(o.status == "merged" for o in batch.outcomes)
     text = _("共 {count} 份：并入 {merged} 份，拒收 {refused} 份。")
     click.echo(text.format(count=len(files), merged=merged, refused=len(batch.refused)))
@@ -167,21 +167,22 @@ def county_report(db_path: Path, month: str, xlsx: Path | None) -> None:
             visits=total["受益人次"],
         )
     )
-    shown = ("乡镇", "奖励积分", "扣减积分", "兑换积分", "冲正积分", "月末积分余额")
-    picks = [towns.headers.index(h) for h in shown]
-    lines = [*towns.rows, ["", "合计", *towns.total[2:]]]
-    table(shown, shown, [[r[i] for i in picks] for r in lines], tsv=False)
-    missing = [r[0] for r in report.sheet("未报站点").rows]
+    picked = ("乡镇", "奖励积分", "扣减积分", "兑换积分", "冲正积分", "月末积分余额")
+    picks = [towns.headers.index(h) for h in picked]
+    lines = [*towns.rows, ["", towns.total[0], *towns.total[2:]]]
+    cells = [[shown(r[i], _) for i in picks] for r in lines]
+    table(picked, [_(h) for h in picked], cells, tsv=False)
+    missing = tuple(r[0] for r in report.sheet("未报站点").rows)
     overdrawn = report.sheet("透支户").rows
     text = _("未报站点：{stations}；透支户 {count} 户")
-    click.echo(text.format(stations="、".join(missing) or _("无"), count=len(overdrawn)))
+    click.echo(text.format(stations=shown(missing, _) or _("无"), count=len(overdrawn)))
     line = _("透支：{number} {name}（{village}）{balance} 分")
     for number, name, _township, village, balance, *_rest in overdrawn[:20]:
         click.echo("  " + line.format(number=number, name=name, village=village, balance=balance))
     if xlsx is not None:
         from pos.paper.workbook import write_workbook
 
-        write_workbook(report, xlsx)
+        write_workbook(report, xlsx, _)
         text = _("工作簿已写出：{path}（{count} 张表）")
         click.echo(text.format(path=xlsx, count=len(report.sheets)))
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from platformdirs import user_data_dir
 
+from catalog.messages import shown
 from db.books import cards
 from db.county import merge, office
 from db.demo import county as demo_county
@@ -78,7 +79,9 @@ def _build(path: Path, station: str, seed: int, keys: tuple[str, str] | None = N
         seed=seed,
         county_card_key=keys[0] if keys else None,
         station_key=keys[1] if keys else None,
-        progress=lambda stage: click.echo(_("正在生成：{stage}").format(stage=stage), err=True),
+        progress=lambda stage: click.echo(
+            _("正在生成：{stage}").format(stage=stage.render(_)), err=True
+        ),
     )
     sample = cards.payload_for(built.sample_household)
     close()
@@ -122,7 +125,7 @@ def _build_in_county(path: Path, county_db: Path, station: str, seed: int) -> No
         close()
     for outcome in batch.refused:  # never expected: the demo obeys every rule
         click.echo(
-            _("拒收 {name}：{reason}").format(name=outcome.path.name, reason=outcome.message),
+            _("拒收 {name}：{reason}").format(name=outcome.path.name, reason=outcome.render(_)),
             err=True,
         )
     months = [o.month for o in batch.outcomes if o.status == "merged"]
@@ -136,7 +139,7 @@ def _build_in_county(path: Path, county_db: Path, station: str, seed: int) -> No
         ).format(
             station=station,
             county=county_db,
-            months="、".join(m for m in months if m),
+            months=shown(tuple(m for m in months if m), _),
             last=last,
             path=path,
         )

@@ -1,7 +1,9 @@
 """The county report as an xlsx workbook: a cover sheet, then one sheet per view.
 
-Each view has a title line, a bold header row, its rows and a bold 合计 row; money (kept in
-fen by the report) is written in yuan as exact decimals with two places.
+Each view has a title line, a bold header row, its rows and a bold total row; money (kept in
+fen by the report) is written in yuan as exact decimals with two places. Titles, headers and
+the report's own labels are msgids, written in the language `translate` gives; names, codes
+and numbers are data and written as they are.
 """
 
 from __future__ import annotations
@@ -12,74 +14,78 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from catalog.messages import N_, Message, Translate, shown
 from db.county.report import CountyReport, yuan
-from db.county.report_views import Sheet
+from db.county.report_views import NONE, Sheet
 
 HEAD = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
 YUAN = "#,##0.00"
 NOTES = (
-    "积分按条目所记的时间归月；月末余额 = 现在的余额减去该月之后记的积分。",
-    "受益人次为兑换单张数；获分户数、兑换户数按户计，一户在一个村只算一次。",
-    "库存价值按县目录的积分价计算，折合金额按本县每分折合的金额计算。",
-    "“未报站点”列出本月底前已登记、但本月月报还没有并入县里的站点。",
-    "“透支户”是月末余额为负的农户：多个站点在更新送达之前兑换了同一份积分。",
+    N_("积分按条目所记的时间归月；月末余额 = 现在的余额减去该月之后记的积分。"),
+    N_("受益人次为兑换单张数；获分户数、兑换户数按户计，一户在一个村只算一次。"),
+    N_("库存价值按县目录的积分价计算，折合金额按本县每分折合的金额计算。"),
+    N_("“未报站点”列出本月底前已登记、但本月月报还没有并入县里的站点。"),
+    N_("“透支户”是月末余额为负的农户：多个站点在更新送达之前兑换了同一份积分。"),
 )
 
 
-def write_workbook(report: CountyReport, path: Path) -> None:
+def write_workbook(report: CountyReport, path: Path, translate: Translate = str) -> None:
     book = Workbook()
     cover = book.active
-    cover.title = "说明"
+    cover.title = translate(N_("说明"))
     lines = [
-        (f"{report.name}爱心超市积分报表", ""),
-        ("县代码", report.county),
-        ("月份", report.month),
-        ("制表时间", report.made),
-        ("每分折合", f"{yuan(report.fen_per_point)} 元"),
+        (Message(N_("{county}爱心超市积分报表"), county=report.name), ""),
+        (Message(N_("县代码")), report.county),
+        (Message(N_("月份")), report.month),
+        (Message(N_("制表时间")), report.made),
+        (Message(N_("每分折合")), Message(N_("{yuan} 元"), yuan=yuan(report.fen_per_point))),
         ("", ""),
-        *(("说明", note) for note in NOTES),
+        *((Message(N_("说明")), Message(note)) for note in NOTES),
     ]
     for row in lines:
-        cover.append(row)
+        cover.append([shown(cell, translate) for cell in row])
     cover["A1"].font = Font(bold=True, size=14)
     cover.column_dimensions["A"].width = 12
     cover.column_dimensions["B"].width = 90
     for sheet in report.sheets:
-        _sheet(book, report, sheet)
+        _sheet(book, report, sheet, translate)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     book.save(partial)
     partial.replace(path)
 
 
-def _sheet(book: Workbook, report: CountyReport, sheet: Sheet) -> None:
-    page = book.create_sheet(sheet.title)
-    page.append([f"{report.name} {report.month} {sheet.title}"])
+def _sheet(book: Workbook, report: CountyReport, sheet: Sheet, translate: Translate) -> None:
+    title = translate(sheet.title)
+    page = book.create_sheet(title)
+    page.append([f"{report.name} {report.month} {title}"])
     page["A1"].font = Font(bold=True, size=12)
-    page.append(list(sheet.headers))
+    headers = [translate(h) for h in sheet.headers]
+    page.append(headers)
     for cell in page[2]:
         cell.font, cell.fill = BOLD, HEAD
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
-    for row in sheet.rows:
-        page.append([_value(v, i in sheet.money) for i, v in enumerate(row)])
-    if not sheet.rows:
-        page.append(["（无）"])
+    rows = [[_value(v, i in sheet.money, translate) for i, v in enumerate(r)] for r in sheet.rows]
+    for row in rows:
+        page.append(row)
+    if not rows:
+        page.append([translate(NONE)])
     elif sheet.totals:
-        page.append([_value(v, i in sheet.money) for i, v in enumerate(sheet.total)])
+        page.append([_value(v, i in sheet.money, translate) for i, v in enumerate(sheet.total)])
         for cell in page[page.max_row]:
             cell.font = BOLD
     for index in sheet.money:
         for cell in page[get_column_letter(index + 1)][2:]:
             cell.number_format = YUAN
-    for index, header in enumerate(sheet.headers, start=1):
-        values = [header, *(str(r[index - 1]) for r in sheet.rows[:200])]
+    for index, header in enumerate(headers, start=1):
+        values = [header, *(str(r[index - 1]) for r in rows[:200])]
         width = max(sum(2 if ord(ch) > 127 else 1 for ch in v) for v in values)
         page.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 40)
     page.freeze_panes = "A3"
 
 
-def _value(value: object, money: bool) -> object:
+def _value(value: object, money: bool, translate: Translate) -> object:
     if money and isinstance(value, int):
         return yuan(value)
-    return value
+    return shown(value, translate)

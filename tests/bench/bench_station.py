@@ -144,7 +144,7 @@ def verifications(base: bare.Bare, runs: int) -> tuple[list[Pair], list[tuple[st
 
     def whole(_: object) -> None:
         report = checks.verify()
-        problems.extend(report.problems)
+        problems.extend(p.render() for p in report.problems)
 
     pairs = [
         compare(

@@ -62,10 +62,16 @@ def test_merging_every_file_gives_books_that_verify(county_world, tmp_path):
 
 def test_the_same_file_twice_changes_nothing(county_world, tmp_path):
     county = county_world.copy_county(tmp_path)
-    merged(county, county_world.all_files())
+    first = merged(county, county_world.all_files()).outcomes[0]
+    assert (first.station, first.month) == (SHOP, "2026-09")
+    assert first.result.fields["station"] == SHOP and first.result.fields["month"] == "2026-09"
+    assert first.result.fields["summary"].fields["entries"] == 0
     before = county.read_bytes()
     again = merged(county, county_world.all_files())
     assert {o.status for o in again.outcomes} == {"unchanged"}
+    assert {(o.result.template, o.result.fields["station"]) for o in again.outcomes} == {
+        ("站点 {station} {month} 的月报已经并入过，没有变化", code) for code in (SHOP, MOBILE)
+    }
     assert county.read_bytes() == before
 
 
@@ -94,9 +100,15 @@ def test_a_missing_month_is_reported_and_filled_later(county_world, tmp_path):
     later = [county_world.files[(SHOP, m)] for m in ("2026-09", "2026-11", "2026-12")]
     batch = merged(county, later)
     assert not batch.refused
-    assert batch.missing == [f"站点 {SHOP} 缺少 2026-10 的月报（已收到的最新月份是 2026-12）"]
-    notices = " ".join(batch.outcomes[1].notices)
-    assert "之前的月报未到" in notices
+    assert [(f.code, f.subject, dict(f.fields)) for f in batch.missing] == [
+        ("missing_months", SHOP, {"station": SHOP, "months": ("2026-10",), "last": "2026-12"})
+    ]
+    [pending] = batch.outcomes[1].notices  # November: October's last entry is not there yet
+    assert (pending.code, pending.fields["station"], pending.fields["month"]) == (
+        "join_pending",
+        SHOP,
+        "2026-11",
+    )
     connect(county)
     assert not verify().ok  # the chain has a hole until October comes
     close()
@@ -134,7 +146,9 @@ def test_a_second_different_file_for_a_merged_month_is_refused(county_world, tmp
     raw.close()
     before = county.read_bytes()
     [outcome] = merged(county, [other]).outcomes
-    assert outcome.status == "refused" and "同月重复" in outcome.message
+    assert outcome.status == "refused" and outcome.refusal is not None
+    assert outcome.refusal.check == "同月重复"
+    assert dict(outcome.refusal.fields) == {"station": SHOP, "month": "2026-12"}
     assert county.read_bytes() == before
 
 
@@ -164,7 +178,9 @@ def test_entries_of_a_household_the_county_lacks_are_merged_and_noted(county_wor
     raw.close()
     [outcome] = merged(county, [county_world.files[(MOBILE, "2026-10")]]).outcomes
     assert outcome.status == "merged"
-    assert "有 1 户的条目在县里还没有档案" in " ".join(outcome.notices)
+    assert [(n.code, dict(n.fields)) for n in outcome.notices] == [
+        ("unknown_households", {"count": 1})
+    ]
 
 
 def test_goods_the_county_catalog_lacks_are_noted(county_world, tmp_path):
@@ -176,4 +192,4 @@ def test_goods_the_county_catalog_lacks_are_noted(county_world, tmp_path):
     raw.close()
     [outcome] = merged(county, [county_world.files[(SHOP, "2026-10")]]).outcomes
     assert outcome.status == "merged"
-    assert "县目录里没有商品 G019" in " ".join(outcome.notices)
+    assert [(n.code, n.fields["codes"]) for n in outcome.notices] == [("unknown_goods", ("G019",))]

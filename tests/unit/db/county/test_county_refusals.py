@@ -1,5 +1,6 @@
 """Every way a monthly file can be wrong is refused, naming the check and the row, and leaves
-the county database byte for byte as it was (DESIGN.md §6, §9)."""
+the county database byte for byte as it was (DESIGN.md §6, §9). A refusal is asserted on as
+data: the check that failed (a msgid of sealed.CHECKS) and the fields naming the row."""
 
 from __future__ import annotations
 
@@ -35,16 +36,18 @@ def merge_into(county_path, path):
         close()
 
 
-def refused(county_path, path, *expected: str) -> str:
-    """Merge `path`; it must be refused with every `expected` text and change no byte."""
+def refused(county_path, path, check: str, **fields: object) -> sealed.FileRefused:
+    """Merge `path`; it must be refused by `check`, with these `fields`, and change no byte."""
     before = county_path.read_bytes()
     outcome = merge_into(county_path, path)
     assert outcome.status == "refused", outcome
-    for text in expected:
-        assert text in outcome.message, outcome.message
+    refusal = outcome.refusal
+    assert refusal is not None and refusal.check == check, outcome.render()
+    for name, value in fields.items():
+        assert refusal.fields.get(name) == value, (name, refusal.message)
     assert county_path.read_bytes() == before
     assert not os.path.exists(f"{county_path}-wal") or os.path.getsize(f"{county_path}-wal") == 0
-    return outcome.message
+    return refusal
 
 
 def sql(path, *statements):
@@ -99,14 +102,16 @@ def test_a_changed_points_value_is_found_in_the_chain(setting):
     county_path, path = setting
     ids = entry_ids(path)
     sql(path, ("UPDATE ledger_entry SET points = points + 5 WHERE id = ?", (ids[2],)))
-    refused(county_path, path, "账目链不通过", human(ids[2]))
+    refusal = refused(county_path, path, "账目链")
+    assert refusal.message == chain.Break("changed", ids[3], previous=ids[2]).message
 
 
 def test_a_deleted_entry_is_named(setting):
     county_path, path = setting
     ids = entry_ids(path)
     sql(path, ("DELETE FROM ledger_entry WHERE id = ?", (ids[3],)))
-    refused(county_path, path, "账目链不通过", human(ids[3]), "缺失")
+    refusal = refused(county_path, path, "账目链", first=human(ids[3]))
+    assert refusal.message == chain.Break("gap", ids[4], first=ids[3], last=ids[3]).message
 
 
 def test_two_swapped_entries_are_named(setting):
@@ -123,7 +128,8 @@ def test_two_swapped_entries_are_named(setting):
     raw.execute(f"UPDATE ledger_entry SET {assignments} WHERE id = ?", (*first, ids[2]))
     raw.commit()
     raw.close()
-    refused(county_path, path, "账目链不通过", "调换")
+    refusal = refused(county_path, path, "账目链")
+    assert refusal.message == chain.Break("changed", ids[2], previous=ids[1]).message
 
 
 @pytest.mark.parametrize(
@@ -137,7 +143,7 @@ def test_two_swapped_entries_are_named(setting):
 def test_a_forged_or_missing_mac(setting, statement):
     county_path, path = setting
     sql(path, (statement, ()))
-    refused(county_path, path, "校验码（MAC）不通过")
+    refused(county_path, path, "校验码（MAC）")
 
 
 def test_a_manifest_edited_without_the_key(setting):
@@ -147,26 +153,28 @@ def test_a_manifest_edited_without_the_key(setting):
     raw.execute("UPDATE manifest SET body = ?", (body.replace('"stock":', '"stock":1'),))
     raw.commit()
     raw.close()
-    refused(county_path, path, "校验码（MAC）不通过")
+    refused(county_path, path, "校验码（MAC）")
 
 
 def test_a_manifest_that_does_not_match_the_contents(setting):
     county_path, path = setting
     reseal(path, station_key(county_path), lambda f: f.update(stock=f["stock"] + 1))
-    refused(county_path, path, "清单与内容不通过", "出入库数量合计")
+    refusal = refused(county_path, path, "清单与内容")
+    assert refusal.template == "出入库数量合计 {found}，清单记的是 {listed}"
+    assert refusal.fields["listed"] == refusal.fields["found"] + 1
 
 
 def test_a_changed_row_of_another_table_is_pinned_to_its_table(setting):
     county_path, path = setting
     sql(path, ("UPDATE donation SET cash_fen = 0", ()))
-    refused(county_path, path, "清单与内容不通过", "donation")
+    refused(county_path, path, "清单与内容", table="donation")
 
 
 def test_a_truncated_file(setting):
     county_path, path = setting
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    refused(county_path, path, "SQLite 完整性不通过")
+    refused(county_path, path, "SQLite 完整性")
 
 
 @pytest.mark.parametrize(
@@ -176,25 +184,26 @@ def test_a_truncated_file(setting):
 def test_random_bytes_and_other_files(setting, content):
     county_path, path = setting
     path.write_bytes(content)
-    refused(county_path, path, "文件类型不通过")
+    refused(county_path, path, "文件类型")
 
 
 def test_a_wrong_file_format_version(setting):
     county_path, path = setting
     sql(path, ("PRAGMA user_version = 7", ()))
-    refused(county_path, path, "格式版本不通过")
+    refused(county_path, path, "格式版本", found=7, want=sealed.FORMAT)
 
 
 def test_a_schema_version_the_county_does_not_know(setting):
     county_path, path = setting
     reseal(path, station_key(county_path), lambda f: f.update(schema="0009_future"))
-    refused(county_path, path, "格式版本不通过", "0009_future")
+    refused(county_path, path, "格式版本", schema="0009_future")
 
 
 def test_an_extra_table_in_the_file(setting):
     county_path, path = setting
     sql(path, ("CREATE TABLE sneaky (x)", ()))
-    refused(county_path, path, "格式版本不通过", "sneaky")
+    refusal = refused(county_path, path, "格式版本")
+    assert "sneaky" in refusal.fields["tables"]
 
 
 def test_an_unknown_station(setting, tmp_path, clock):
@@ -203,7 +212,7 @@ def test_an_unknown_station(setting, tmp_path, clock):
     connect(empty, create=True)
     office.init_county("451425", "天等县", clock, card_key=COUNTY_KEY)
     close()
-    refused(empty, path, "站点不通过", f"站点 {SHOP} 没有在本县登记")
+    refused(empty, path, "站点", station=SHOP)
 
 
 def test_a_file_from_another_county(setting, tmp_path, clock):
@@ -212,14 +221,18 @@ def test_a_file_from_another_county(setting, tmp_path, clock):
     connect(other, create=True)
     office.init_county("451426", "另一县", clock)
     close()
-    refused(other, path, "县不通过", "文件来自县 451425")
+    refused(other, path, "县", other="451425", mine="451426")
 
 
 def test_same_id_with_other_content_is_tampering(setting):
     county_path, path = setting
     sql(path, ("UPDATE card SET issued = '2026-09-01 00:00:00' WHERE revoked IS NOT NULL", ()))
     reseal(path, station_key(county_path))
-    refused(county_path, path, "同号不同内容（篡改）不通过", "积分卡")
+    raw = sqlite3.connect(path)
+    [(card,)] = raw.execute("SELECT id FROM card WHERE revoked IS NOT NULL").fetchall()
+    raw.close()
+    refusal = refused(county_path, path, "同号不同内容（篡改）", record=human(card))
+    assert refusal.template == "积分卡 {record} 与县里已有的同号记录内容不同"
 
 
 def test_a_month_that_does_not_join_the_next(county_world, setting):
@@ -229,7 +242,7 @@ def test_a_month_that_does_not_join_the_next(county_world, setting):
     ids = entry_ids(path)
     sql(path, ("UPDATE ledger_entry SET note = '改过' WHERE id = ?", (ids[-1],)))
     reseal(path, station_key(county_path), rechain=True)
-    refused(county_path, path, "与下月衔接不通过")
+    refused(county_path, path, "与下月衔接")
 
 
 def test_a_month_that_does_not_join_the_one_before(county_world, setting, tmp_path):
@@ -245,7 +258,7 @@ def test_a_month_that_does_not_join_the_one_before(county_world, setting, tmp_pa
         lambda f: f["entries"].update(chain_start="0" * 32),
         rechain=True,
     )
-    refused(county_path, november, "与上月衔接不通过")
+    refused(county_path, november, "与上月衔接")
 
 
 @settings(

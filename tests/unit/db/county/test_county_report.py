@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from catalog.messages import Refused
+from catalog.messages import Message, Refused
 from db.books.verify import verify
 from db.county import merge
 from db.county import report as reports
@@ -118,7 +118,7 @@ def test_stations_that_have_not_sent_the_month(county_world, tmp_path):
     report = reports.county_report("2026-10", JANUARY)
     assert [r[0] for r in report.sheet("未报站点").rows] == [MOBILE]
     stations = {r[0]: r[3] for r in report.sheet("按站点").rows}
-    assert stations == {SHOP: "已报", MOBILE: "未报"}
+    assert stations == {SHOP: Message("已报"), MOBILE: Message("未报")}
     close()
 
 
@@ -149,4 +149,6 @@ def test_a_report_needs_a_county_and_a_month(county_world, county_path):
 def test_verify_recomputes_the_monthly_totals(county_path):
     assert verify().ok
     database.execute_sql("UPDATE month_household SET award = award + 1 WHERE rowid = 1")
-    assert any("月度汇总 month_household" in p for p in verify().problems)
+    found = [f for f in verify().problems if f.code == "month_totals"]
+    assert {f.fields["table"] for f in found} == {"month_household"}
+    assert {f.fields["label"] for f in found} == {Message("多出"), Message("缺少")}

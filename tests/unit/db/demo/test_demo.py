@@ -7,16 +7,21 @@ from datetime import datetime
 
 import pytest
 
+from catalog.messages import Message
 from db.books.verify import verify
 from db.demo import station as demo
 from db.store.connection import close, connect
+from pos.i18n import translator
 
 TODAY = datetime(2026, 11, 23, 9, 30)
 
 
-def build(path, seed):
+STAGES: list[Message] = []  # what the first demo built said as it went
+
+
+def build(path, seed, progress=lambda _: None):
     connect(path, create=True)
-    demo.build(TODAY, seed=seed)
+    demo.build(TODAY, seed=seed, progress=progress)
     report = verify()
     close()
     return report
@@ -25,8 +30,20 @@ def build(path, seed):
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "a.sqlite"
-    assert build(path, 3).ok
+    assert build(path, 3, STAGES.append).ok
     return path
+
+
+def test_demo_says_its_stages_as_messages(demo_file):
+    english = translator("en")
+    assert [stage.render(english) for stage in STAGES] == [
+        "county, station and roster",
+        "cards",
+        "donations, points and redemptions of 2026-08",
+        "donations, points and redemptions of 2026-09",
+        "donations, points and redemptions of 2026-10",
+    ]
+    assert STAGES[2].render() == "2026 年 08 月的捐赠、记分和兑换"
 
 
 def query(path, sql):

@@ -185,8 +185,10 @@ def test_points_spent_twice_while_apart_are_flagged(merged_world, tmp_path):
     assert not merge.merge_files(files, february).refused
     report = reports.county_report("2027-01", february)
     [row] = report.sheet("透支户").rows
-    assert row[0] == "1012010002" and row[4] == -6 and row[6] == f"{SHOP}、{MOBILE}"
-    assert verify().notices == ["户 1012010002（李四）透支 6 分（多个站点同时兑换）"]
+    assert row[0] == "1012010002" and row[4] == -6 and row[6] == (SHOP, MOBILE)
+    [notice] = verify().notices
+    assert (notice.code, notice.severity, notice.subject) == ("overdrawn", "notice", "1012010002")
+    assert dict(notice.fields) == {"number": "1012010002", "name": "李四", "points": 6}
     for code in (SHOP, MOBILE):
         office.write_update(code, updates[code], february)
     close()
