@@ -269,7 +269,7 @@ def test_name_the_font_cannot_draw_is_refused_not_boxed(db_file, tmp_path, stati
 
 def test_card_printing_loads_no_terminal_ui():
     code = (
-        "import sys, pos.cards, pos.cli.cards\n"
+        "import sys, pos.paper.cards, pos.cli.cards\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
         "assert not bad, bad\n"
     )
