@@ -12,12 +12,11 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 
 from db.books import cards
-from db.books.setup import local_station
+from db.books.setup import here, setting
 from db.demo.station import sample_household
 from db.store.audit import BooksClock
 from db.store.clock import Clock, default_clock
 from db.store.connection import connect
-from db.store.models import Setting
 from pos.i18n import _, translate_bindings, use
 from pos.screens import section_screen
 from pos.screens.help import HelpScreen
@@ -147,10 +146,9 @@ def make_app(
     `demo` shows the demo operators at sign-in and a card to try at the till."""
     use(lang)
     connect(db_path)
-    station = local_station()
+    station = here()
     if idle_minutes is None:
-        setting = Setting.get_or_none(Setting.name == "idle_minutes")
-        configured = os.environ.get("AIXIN_IDLE_MINUTES") or (setting.value if setting else "")
+        configured = os.environ.get("AIXIN_IDLE_MINUTES") or setting("idle_minutes") or ""
         idle_minutes = float(configured) if configured.replace(".", "", 1).isdecimal() else 10.0
     shop = Shop(
         db_path=Path(db_path),
