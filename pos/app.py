@@ -11,9 +11,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
-from db.books import cards
 from db.books.setup import here, setting
-from db.demo.station import sample_household
 from db.store.audit import BooksClock
 from db.store.clock import Clock, default_clock
 from db.store.connection import connect
@@ -139,11 +137,12 @@ def make_app(
     clock: Clock | None = None,
     lang: str = "zh",
     idle_minutes: float | None = None,
-    demo: bool = False,
+    demo_card: str = "",
 ) -> AixinApp:
     """The shop on the station database at `db_path` (refuses a file that is not one).
 
-    `demo` shows the demo operators at sign-in and a card to try at the till."""
+    `demo_card` (a demo station's card payload, from `aixin demo`) shows the demo operators
+    at sign-in and that card to try at the till."""
     use(lang)
     connect(db_path)
     station = here()
@@ -157,6 +156,6 @@ def make_app(
         station_name=station.name,
         idle_minutes=idle_minutes,
         slips_dir=Path(db_path).with_name("slips"),
-        demo_card=cards.payload_for(sample_household()) if demo else "",
+        demo_card=demo_card,
     )
     return AixinApp(shop)
