@@ -60,11 +60,15 @@ class AixinApp(App[None]):
         self.sign_out()
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not self.is_running:
+            return  # closing: the screens are coming down, a late key or click has no target
         if isinstance(event, events.Key | events.MouseDown):
             self.last_activity = time.monotonic()
         await super().on_event(event)
 
     def sign_out_if_idle(self) -> None:
+        if not self.is_running:
+            return
         idle = time.monotonic() - self.last_activity
         if self.shop.actor is not None and idle > self.shop.idle_minutes * 60:
             self.sign_out()
@@ -81,6 +85,8 @@ class AixinApp(App[None]):
         return super().get_key_display(binding)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.is_running:
+            return False
         signed_in = self.shop.actor is not None and not isinstance(self.screen, ModalScreen)
         if action in ("section", "sign_out", "help") and not signed_in:
             return False
