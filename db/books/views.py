@@ -149,7 +149,7 @@ class Receipt:
 
 
 def households_query():
-    """Households with their places and live card, in the column order `household` reads."""
+    """Households with their places and live card, in the column order `_household` takes."""
     return (
         Household.select(
             Household.number,
@@ -206,7 +206,7 @@ def _household(
     serial: int | None,
     issued: str | None,
 ) -> HouseholdView:
-    card = CardView(number, serial, issued) if serial is not None and issued is not None else None
+    card = CardView(number, serial, issued) if serial is not None and issued else None
     return HouseholdView(
         number,
         head_name,
