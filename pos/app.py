@@ -11,13 +11,10 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
-from db.books import cards
-from db.books.setup import local_station
-from db.demo.station import sample_household
+from db.books.setup import here, setting
 from db.store.audit import BooksClock
 from db.store.clock import Clock, default_clock
 from db.store.connection import connect
-from db.store.models import Setting
 from pos.i18n import _, translate_bindings, use
 from pos.screens import section_screen
 from pos.screens.help import HelpScreen
@@ -63,11 +60,15 @@ class AixinApp(App[None]):
         self.sign_out()
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not self.is_running:
+            return  # closing: the screens are coming down, a late key or click has no target
         if isinstance(event, events.Key | events.MouseDown):
             self.last_activity = time.monotonic()
         await super().on_event(event)
 
     def sign_out_if_idle(self) -> None:
+        if not self.is_running:
+            return
         idle = time.monotonic() - self.last_activity
         if self.shop.actor is not None and idle > self.shop.idle_minutes * 60:
             self.sign_out()
@@ -84,6 +85,8 @@ class AixinApp(App[None]):
         return super().get_key_display(binding)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.is_running:
+            return False
         signed_in = self.shop.actor is not None and not isinstance(self.screen, ModalScreen)
         if action in ("section", "sign_out", "help") and not signed_in:
             return False
@@ -140,17 +143,17 @@ def make_app(
     clock: Clock | None = None,
     lang: str = "zh",
     idle_minutes: float | None = None,
-    demo: bool = False,
+    demo_card: str = "",
 ) -> AixinApp:
     """The shop on the station database at `db_path` (refuses a file that is not one).
 
-    `demo` shows the demo operators at sign-in and a card to try at the till."""
+    `demo_card` (a demo station's card payload, from `aixin demo`) shows the demo operators
+    at sign-in and that card to try at the till."""
     use(lang)
     connect(db_path)
-    station = local_station()
+    station = here()
     if idle_minutes is None:
-        setting = Setting.get_or_none(Setting.name == "idle_minutes")
-        configured = os.environ.get("AIXIN_IDLE_MINUTES") or (setting.value if setting else "")
+        configured = os.environ.get("AIXIN_IDLE_MINUTES") or setting("idle_minutes") or ""
         idle_minutes = float(configured) if configured.replace(".", "", 1).isdecimal() else 10.0
     shop = Shop(
         db_path=Path(db_path),
@@ -159,6 +162,6 @@ def make_app(
         station_name=station.name,
         idle_minutes=idle_minutes,
         slips_dir=Path(db_path).with_name("slips"),
-        demo_card=cards.payload_for(sample_household()) if demo else "",
+        demo_card=demo_card,
     )
     return AixinApp(shop)

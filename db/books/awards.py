@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catalog.messages import Message, Refused, SheetRefused
+from catalog.pinyin import initials
 from catalog.tabular import read_rows
-from db.books import ledger
+from db.books import ledger, views
 from db.books.auth import ROLE_NAMES, Actor, require
 from db.books.households import require_active
+from db.books.views import TaskView
 from db.store import audit
 from db.store.clock import Clock, month_bounds, stamp
 from db.store.connection import database
@@ -183,6 +185,29 @@ def _check_scope(actor: Actor, household: Household) -> None:
             village=household.village.name,
             name=household.head_name,
         )
+
+
+def search_tasks(text: str = "") -> list[TaskView]:
+    """Active lines of the rules sheet by name, code or pinyin initials, in code order."""
+    text = text.strip().lower()
+    return [
+        views.task(t)
+        for t in Task.select().where(Task.active).order_by(Task.code)
+        if not text or text in t.name or t.code.lower().startswith(text) or text in initials(t.name)
+    ]
+
+
+def earned_this_month(clock: Clock, household: str, task: str) -> int:
+    """What the household has from `task` this month, as the task's cap counts it."""
+    start, end = month_bounds(stamp(clock.now())[:7])
+    return ledger.task_points_in_month(household, task, start, end)
+
+
+def task(code: str) -> TaskView:
+    row = Task.get_or_none(Task.code == code.strip().upper())
+    if row is None:
+        raise Refused("积分项目 {code} 不存在", code=code)
+    return views.task(row)
 
 
 def read_sheet(path: str | Path) -> list[AwardLine]:

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from catalog.messages import Message, Refused
+from db.books import views
 from db.books.auth import Actor, require
 from db.books.households import STATUS_NAMES
 from db.books.setup import local_station
+from db.books.views import CardView, HouseholdView
 from db.store import audit
 from db.store.clock import Clock, stamp
 from db.store.connection import database
@@ -61,8 +63,8 @@ class CardRefused(Refused):
 
 @dataclass(frozen=True)
 class CardScan:
-    household: Household
-    card: Card
+    household: HouseholdView
+    card: CardView
 
 
 def mac(card_key: str, county: str, household: str, serial: int) -> str:
@@ -125,7 +127,7 @@ def check(scanned: str) -> CardScan:
     expected = mac(county.card_key, county.code, number, serial)
     if not hmac.compare_digest(expected, match["mac"]):
         raise CardRefused("bad_mac", "卡的校验码不对：卡可能被改动或伪造，请核对本人身份后补卡")
-    household = Household.get_or_none(Household.number == number)
+    household = views.household(number)
     if household is None:
         raise CardRefused(
             "unknown_household",
@@ -134,7 +136,7 @@ def check(scanned: str) -> CardScan:
         )
     card = Card.get_or_none((Card.household == number) & (Card.serial == serial))
     if card is None:
-        _unknown_serial(household, serial)
+        _unknown_serial(number, serial)
     if card.revoked:
         raise CardRefused(
             "revoked",
@@ -149,30 +151,30 @@ def check(scanned: str) -> CardScan:
             number=number,
             status=Message(STATUS_NAMES[household.status]),
         )
-    return CardScan(household, card)
+    return CardScan(household, views.card(card))
 
 
-def _unknown_serial(household: Household, serial: int) -> NoReturn:
+def _unknown_serial(number: str, serial: int) -> NoReturn:
     """A genuine card whose serial this station has no row for: older or newer than ours."""
-    live = live_card(household.number)
+    live = live_card(number)
     if live is not None and serial < live.serial:
         # Replaced before this station's books began (e.g. a roster from the county).
         raise CardRefused(
             "revoked",
             "这张卡已作废（户 {number} 现用第 {live} 号卡），请收回并使用新卡",
-            number=household.number,
+            number=number,
             live=live.serial,
         )
     raise CardRefused(
         "unknown_card",
         "本站没有户 {number} 第 {serial} 号卡的记录（可能在别的站点补发过），"
         "请等县里的更新文件，或核对本人身份后补卡",
-        number=household.number,
+        number=number,
         serial=serial,
     )
 
 
-def issue(actor: Actor | None, clock: Clock, household: str) -> Card:
+def issue(actor: Actor | None, clock: Clock, household: str) -> CardView:
     """The household's first card. `actor` None: cards made while setting up a station."""
     if actor is not None:
         require(actor, "issue_card")
@@ -184,7 +186,7 @@ def issue(actor: Actor | None, clock: Clock, household: str) -> Card:
         return _new_card(actor, clock, number, 1, "card-issue", f"{number} 第 1 号卡")
 
 
-def reissue(actor: Actor, clock: Clock, household: str, *, note: str = "") -> Card:
+def reissue(actor: Actor, clock: Clock, household: str, *, note: str = "") -> CardView:
     """Revoke the live card (lost, damaged) and issue the next serial; a household that never
     had a card gets its first.
 
@@ -233,7 +235,7 @@ def cardable(number: str) -> Household:
 
 def _new_card(
     actor: Actor | None, clock: Clock, household: str, serial: int, action: str, detail: str
-) -> Card:
+) -> CardView:
     station = actor.station if actor else local_station().code
     now = clock.now()
     card = Card.create(
@@ -245,4 +247,4 @@ def _new_card(
         station=station,
     )
     audit.record(actor.name if actor else "setup", station, now, action, detail)
-    return card
+    return views.card(card)

@@ -1,7 +1,8 @@
 """Households: validation, adding and editing, roster import, search.
 
 Only active households earn and redeem (`require_active`). ID numbers are checked with the
-GB 11643 check digit and leave this module masked except through `Household.id_number`.
+GB 11643 check digit and leave this module masked except through `form_for` (the edit form).
+What the screens show of a household is a `views.HouseholdView` (`shown`, `search`, `roster`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from dataclasses import dataclass, replace
 from catalog.messages import N_, Message, Refused, SheetRefused
 from catalog.pinyin import initials, is_initials_query, like_pattern
 from catalog.tabular import Row
-from db.books import idnumber
+from db.books import idnumber, views
 from db.books.auth import Actor, require
 from db.books.setup import local_station
+from db.books.views import HouseholdView
 from db.store import audit
 from db.store.clock import Clock, stamp
 from db.store.connection import database
@@ -95,14 +97,46 @@ def require_active(number: str) -> Household:
     household = Household.get_or_none(Household.number == number.strip().upper())
     if household is None:
         raise Refused("户号 {number} 不存在", number=number)
-    if household.status != "active":
+    _refuse_inactive(household.status, household.head_name, household.number)
+    return household
+
+
+def _refuse_inactive(status: str, name: str, number: str) -> None:
+    if status != "active":
         raise Refused(
             "{name}（{number}）的状态是“{status}”，不能积分或兑换",
-            name=household.head_name,
-            number=household.number,
-            status=Message(STATUS_NAMES[household.status]),
+            name=name,
+            number=number,
+            status=Message(STATUS_NAMES[status]),
         )
+
+
+def shown(number: str, *, active: bool = False) -> HouseholdView:
+    """The household as the screens show it; `active`: only one that may earn and redeem."""
+    household = views.household(number.strip().upper())
+    if household is None:
+        raise Refused("户号 {number} 不存在", number=number)
+    if active:
+        _refuse_inactive(household.status, household.head_name, household.number)
     return household
+
+
+def roster(village: str | None = None, *, active: bool = False) -> list[HouseholdView]:
+    """Every household (of one village), by number; `active`: only those that earn."""
+    query = views.households_query().order_by(Household.number)
+    if village is not None:
+        if not Village.get_or_none(Village.code == village):
+            raise Refused("村代码 {code} 不存在", code=village)
+        query = query.where(Household.village == village)
+    if active:
+        query = query.where(Household.status == "active")
+    return views.households(query)
+
+
+def form_for(number: str) -> HouseholdForm | None:
+    """What the edit form starts from, the whole ID number included; None for no such number."""
+    household = Household.get_or_none(Household.number == number)
+    return form_of(household) if household else None
 
 
 def _village(text: str) -> Village:
@@ -209,8 +243,9 @@ def validate(form: HouseholdForm, *, create_group: bool = False) -> dict:
 
 def save(
     actor: Actor | None, clock: Clock, form: HouseholdForm, *, station: str, new: bool = False
-) -> Household:
-    """Change a household (same number), or add one. `actor` None: roster setup.
+) -> str:
+    """Change a household (same number), or add one; returns its number. `actor` None: roster
+    setup.
 
     `new=True` is adding (the add form): a number already taken is refused rather than
     overwriting that household."""
@@ -221,7 +256,7 @@ def save(
             _not_taken(form.number.strip().upper())
         values = validate(form, create_group=actor is None)
         _write(values, actor, clock, station)
-    return Household.get_by_id(values["number"])
+    return values["number"]
 
 
 def _not_taken(number: str) -> None:
@@ -314,12 +349,12 @@ def import_rows(actor: Actor | None, clock: Clock, rows: list[Row], *, station: 
 ID_TAIL = 4
 
 
-def search(text: str, *, limit: int = 20, village: str | None = None) -> list[Household]:
+def search(text: str, *, limit: int = 20, village: str | None = None) -> list[HouseholdView]:
     """By name, pinyin initials ('zs'), household number, or the tail of the ID number."""
     text = text.strip()
     if not text:
         return []
-    query = Household.select()
+    query = views.households_query()
     if village:
         query = query.where(Household.village == village)
     if is_initials_query(text):
@@ -335,4 +370,4 @@ def search(text: str, *, limit: int = 20, village: str | None = None) -> list[Ho
         query = query.where(Household.number.startswith(text) | by_id)
     else:
         query = query.where(Household.head_name.contains(text))
-    return list(query.order_by(Household.number).limit(limit))
+    return views.households(query.order_by(Household.number).limit(limit))

@@ -14,10 +14,12 @@ from datetime import datetime
 from peewee import JOIN, fn
 
 from catalog.messages import Refused
+from db.books import views
+from db.books.views import EntryView
 from db.store import chain
 from db.store.clock import stamp
-from db.store.ids import next_ids
-from db.store.models import Entry, Household, Station, Task
+from db.store.ids import human, next_ids
+from db.store.models import Entry, Household, Station
 
 
 @dataclass(frozen=True)
@@ -82,31 +84,34 @@ def balance(household: str) -> int:
     return row.balance
 
 
-def _history_query(household: str, spent: bool | None):
-    query = Entry.select().where(Entry.household == household)
+def _of_household(query, household: str, spent: bool | None):
+    query = query.where(Entry.household == household)
     if spent is not None:  # a redemption's reversal carries the redemption, so it sits beside it
         query = query.where(Entry.redemption.is_null(not spent))
     return query
 
 
-def history(household: str, *, limit: int = 20, offset: int = 0, spent: bool | None = None):
-    """The household's entries, newest first, each with its task loaded.
+def history(
+    household: str, *, limit: int = 20, offset: int = 0, spent: bool | None = None
+) -> list[EntryView]:
+    """The household's entries, newest first, as shown: task name, reversed or not.
 
     `spent=True` keeps redemptions and their reversals, `spent=False` everything earned,
     deducted or corrected; None keeps both.
     """
-    query = _history_query(household, spent).select(Entry, Task).join(Task, JOIN.LEFT_OUTER)
-    return list(query.order_by(Entry.id.desc()).limit(limit).offset(offset))
+    query = _of_household(views.entries_query(), household, spent)
+    return views.entries(query.order_by(Entry.id.desc()).limit(limit).offset(offset))
 
 
 def history_size(household: str, *, spent: bool | None = None) -> int:
-    return _history_query(household, spent).count()
+    return _of_household(Entry.select(), household, spent).count()
 
 
-def reversed_among(entry_ids: list[int]) -> set[int]:
-    """Which of these entries a later reversal has undone."""
-    query = Entry.select(Entry.reverses).where(Entry.reverses.in_(entry_ids))
-    return {row.reverses_id for row in query if row.reverses_id is not None}
+def entry(entry_id: int) -> EntryView:
+    found = views.entries(views.entries_query().where(Entry.id == entry_id))
+    if not found:
+        raise Refused("条目 {entry} 不存在", entry=human(entry_id))
+    return found[0]
 
 
 def task_points_in_month(household: str, task: str, start: str, end: str) -> int:

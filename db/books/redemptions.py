@@ -2,7 +2,8 @@
 
 The redemption, its lines, its ledger entry and its stock moves are written in one
 transaction that holds the write lock from the first read of the balance to the last write,
-so a redemption never overdraws points or stock and is never half-written.
+so a redemption never overdraws points or stock and is never half-written. `redeem` returns
+the slip as it is printed (`views.Slip`), balances before and after included.
 """
 
 from __future__ import annotations
@@ -13,16 +14,17 @@ from catalog.messages import Refused
 from db.books import ledger, stock
 from db.books.auth import Actor, require
 from db.books.households import require_active
+from db.books.views import Slip, SlipLine
 from db.store import audit
 from db.store.clock import Clock, stamp
 from db.store.connection import database
 from db.store.ids import next_id, next_ids
-from db.store.models import Redemption, RedemptionLine
+from db.store.models import Redemption, RedemptionLine, Station
 
 MAX_LINES = 50
 
 
-def redeem(actor: Actor, clock: Clock, household: str, basket: list[tuple[str, int]]) -> Redemption:
+def redeem(actor: Actor, clock: Clock, household: str, basket: list[tuple[str, int]]) -> Slip:
     """Exchange points for goods. `basket` holds (item code or barcode, quantity) pairs."""
     require(actor, "redeem")
     if not basket:
@@ -107,4 +109,19 @@ def redeem(actor: Actor, clock: Clock, household: str, basket: list[tuple[str, i
             "redemption",
             f"{person.number} {total} 分，{len(wanted)} 种商品",
         )
-    return redemption
+        station = Station.get_by_id(actor.station).name
+    return Slip(
+        id=redemption.id,
+        station=station,
+        time=redemption.time,
+        household=person.number,
+        head_name=person.head_name,
+        lines=tuple(
+            SlipLine(c, items[c].name, items[c].unit, items[c].price, q, items[c].price * q)
+            for c, q in wanted.items()
+        ),
+        total=total,
+        balance_before=person.balance,
+        balance_after=person.balance - total,
+        operator=actor.name,
+    )

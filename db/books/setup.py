@@ -6,10 +6,12 @@ import re
 import secrets
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from catalog.loader import GoodsLine, TaskLine
 from catalog.messages import N_, Refused
 from catalog.pinyin import goods_initials, initials
+from db.books.views import StationView, VillageView
 from db.store import chain
 from db.store.clock import Clock, stamp
 from db.store.connection import database
@@ -102,6 +104,12 @@ def local_station() -> Station:
     return Station.get_by_id(row.value)
 
 
+def here() -> StationView:
+    """This installation's own station, as the screens and commands show it."""
+    station = local_station()
+    return StationView(station.code, station.name, station.kind, station.county_id)
+
+
 def add_places(
     townships: Iterable[Place], villages: Iterable[Place], groups: Iterable[Place] = ()
 ) -> None:
@@ -174,15 +182,41 @@ def load_catalogs(tasks: Iterable[TaskLine], goods: Iterable[GoodsLine]) -> None
                 Barcode.insert(code=barcode, item=g.code).on_conflict_ignore().execute()
 
 
-def search_villages(text: str, *, within: Collection[str] | None = None) -> list[Village]:
+def setting(name: str) -> str | None:
+    """A fact about this installation (`Setting`), e.g. 'idle_minutes'; None when not set."""
+    row = Setting.get_or_none(Setting.name == name)
+    return row.value if row else None
+
+
+def search_villages(text: str, *, within: Collection[str] | None = None) -> list[VillageView]:
     """Villages by name, code or pinyin initials ('ll' 陇林村), in code order; `within`: the
     villages a cadre may score."""
     text = text.strip().lower()
-    query = Village.select(Village, Township).join(Township).order_by(Village.code)
+    query = Village.select(Village.code, Village.name, Township.name).join(Township)
     if within is not None:
         query = query.where(Village.code.in_(list(within)))
+    rows = cast(Iterable[tuple[str, str, str]], query.order_by(Village.code).tuples())
     return [
-        v
-        for v in query
-        if not text or text in v.name or v.code.startswith(text) or text in initials(v.name)
+        VillageView(code, name, township)
+        for code, name, township in rows
+        if not text or text in name or code.startswith(text) or text in initials(name)
     ]
+
+
+def village(code: str) -> VillageView:
+    row = (
+        Village.select(Village.code, Village.name, Township.name)
+        .join(Township)
+        .where(Village.code == code)
+        .tuples()
+        .first()
+    )
+    if row is None:
+        raise Refused("村代码 {code} 不存在", code=code)
+    return VillageView(*row)
+
+
+def groups(village: str) -> list[Place]:
+    """The groups (组/屯) of a village, in code order."""
+    query = Group.select().where(Group.village == village).order_by(Group.code)
+    return [Place(g.code, g.name, g.village_id) for g in query]

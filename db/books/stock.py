@@ -8,14 +8,18 @@ that would take stock below zero.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from catalog import barcodes
 from catalog.messages import N_, Message, Refused
 from catalog.pinyin import is_initials_query, like_pattern
+from db.books import views
 from db.books.auth import Actor, require
 from db.books.ledger import clean_note
+from db.books.views import CountLine, ItemView, Receipt, ReceiptLine
 from db.store import audit
 from db.store.clock import Clock, stamp
 from db.store.connection import database
@@ -26,6 +30,7 @@ from db.store.models import (
     DonationLine,
     Donor,
     Item,
+    Station,
     StockCount,
     StockCountLine,
     StockMove,
@@ -55,7 +60,7 @@ class NewMove:
     note: str = ""
 
 
-def find_item(code: str) -> Item:
+def find_item(code: str) -> ItemView:
     """The item for a scanned barcode or a typed item code."""
     text = code.strip().upper()
     barcode = Barcode.get_or_none(Barcode.code == text)
@@ -67,15 +72,31 @@ def find_item(code: str) -> Item:
         raise Refused("没有条码或编码为 {code} 的商品", code=code.strip())
     if not item.active:
         raise Refused("商品“{name}”已停用，不能使用", name=item.name)
-    return item
+    return views.item(item)
 
 
-def search_items(text: str, *, limit: int = 30) -> list[Item]:
+def item(code: str) -> ItemView:
+    """The item with this code, active or not (a stock list's row)."""
+    row = Item.get_or_none(Item.code == code)
+    if row is None:
+        raise Refused("没有条码或编码为 {code} 的商品", code=code)
+    return views.item(row)
+
+
+def barcodes_by_item() -> dict[str, list[str]]:
+    """Every item's barcodes, by item code, each list in barcode order."""
+    codes: dict[str, list[str]] = {}
+    for barcode in Barcode.select().order_by(Barcode.code):
+        codes.setdefault(barcode.item_id, []).append(barcode.code)
+    return codes
+
+
+def search_items(text: str, *, limit: int | None = 30) -> list[ItemView]:
     """Active items by code or barcode prefix, pinyin initials ('xyf' 洗衣粉) or name."""
     text = text.strip()
     query = Item.select().where(Item.active)
     if not text:
-        return list(query.order_by(Item.code).limit(limit))
+        return [views.item(i) for i in query.order_by(Item.code).limit(limit)]
     order: list = [Item.code]
     if is_initials_query(text):
         query = query.where(
@@ -89,7 +110,7 @@ def search_items(text: str, *, limit: int = 30) -> list[Item]:
         )
     else:
         query = query.where(Item.name.contains(text))
-    return list(query.order_by(*order).limit(limit))
+    return [views.item(i) for i in query.order_by(*order).limit(limit)]
 
 
 def goods_qty(
@@ -167,8 +188,9 @@ def take_donation(
     cash_fen: int = 0,
     phone: str = "",
     note: str = "",
-) -> Donation:
-    """Book donated goods (item code or barcode, qty, estimated value in fen) and/or cash."""
+) -> Receipt:
+    """Book donated goods (item code or barcode, qty, estimated value in fen) and/or cash;
+    returns what the acknowledgement shows."""
     require(actor, "donate")
     donor = donor.strip()
     if not donor:
@@ -185,7 +207,7 @@ def take_donation(
         goods_qty(qty)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise Refused("“{name}”的估价应为不小于 0 的整数（分）", name=item.name)
-        checked.append((item.code, qty, value))
+        checked.append((item, qty, value))
     with database.atomic():
         now = clock.now()
         person = find_donor(donor, donor_kind)
@@ -206,15 +228,15 @@ def take_donation(
         if checked:
             DonationLine.insert_many(
                 [
-                    {"id": i, "donation": donation.id, "item": c, "qty": q, "value_fen": v}
-                    for i, (c, q, v) in zip(line_ids, checked, strict=True)
+                    {"id": i, "donation": donation.id, "item": it.code, "qty": q, "value_fen": v}
+                    for i, (it, q, v) in zip(line_ids, checked, strict=True)
                 ]
             ).execute()
         append(
             actor.name,
             actor.station,
             now,
-            [NewMove(c, q, "donation", donation=donation.id) for c, q, _ in checked],
+            [NewMove(it.code, q, "donation", donation=donation.id) for it, q, _ in checked],
         )
         audit.record(
             actor.name,
@@ -223,7 +245,16 @@ def take_donation(
             "donation",
             f"{donor}：{len(checked)} 种物品，现金 {cash_fen} 分",
         )
-    return donation
+        station = Station.get_by_id(actor.station).name
+    return Receipt(
+        id=donation.id,
+        station=station,
+        time=donation.time,
+        donor=person.name,
+        lines=tuple(ReceiptLine(it.code, it.name, it.unit, q, v) for it, q, v in checked),
+        cash_fen=donation.cash_fen,
+        operator=donation.operator,
+    )
 
 
 def adjust(actor: Actor, clock: Clock, code: str, qty: int, kind: str, note: str) -> int:
@@ -251,7 +282,8 @@ def adjust(actor: Actor, clock: Clock, code: str, qty: int, kind: str, note: str
     return move
 
 
-def start_count(actor: Actor, clock: Clock) -> StockCount:
+def start_count(actor: Actor, clock: Clock) -> int:
+    """A new open count; returns its id."""
     require(actor, "count")
     with database.atomic():
         now = clock.now()
@@ -262,7 +294,18 @@ def start_count(actor: Actor, clock: Clock) -> StockCount:
             started=stamp(now),
         )
         audit.record(actor.name, actor.station, now, "count-start", str(count.id))
-    return count
+    return count.id
+
+
+def open_count(station: str) -> int | None:
+    """The newest count at `station` no manager has finalized yet."""
+    count = (
+        StockCount.select(StockCount.id)
+        .where(StockCount.station == station, StockCount.finalized.is_null())
+        .order_by(StockCount.id.desc())
+        .first()
+    )
+    return count.id if count else None
 
 
 def record_count(actor: Actor, clock: Clock, count_id: int, code: str, counted: int) -> None:
@@ -291,14 +334,21 @@ def record_count(actor: Actor, clock: Clock, count_id: int, code: str, counted: 
         )
 
 
-def count_differences(count_id: int) -> list[tuple[Item, int, int]]:
-    """(item, expected, counted) for every line of the count whose figures differ."""
+def count_lines(count_id: int, *, by_item: bool = False) -> list[CountLine]:
+    """Every line of the count, in the order counted (or by item code)."""
     lines = (
-        StockCountLine.select(StockCountLine, Item)
+        StockCountLine.select(Item.code, Item.name, StockCountLine.expected, StockCountLine.counted)
         .join(Item)
         .where(StockCountLine.count == count_id)
+        .order_by(Item.code if by_item else StockCountLine.id)
     )
-    return [(ln.item, ln.expected, ln.counted) for ln in lines if ln.expected != ln.counted]
+    rows = cast(Iterable[tuple[str, str, int, int]], lines.tuples())
+    return [CountLine(*row) for row in rows]
+
+
+def count_differences(count_id: int) -> list[CountLine]:
+    """The lines of the count whose figures differ, by item code."""
+    return [ln for ln in count_lines(count_id, by_item=True) if ln.expected != ln.counted]
 
 
 def finalize_count(actor: Actor, clock: Clock, count_id: int) -> list[int]:
@@ -309,13 +359,13 @@ def finalize_count(actor: Actor, clock: Clock, count_id: int) -> list[int]:
         now = clock.now()
         moves = [
             NewMove(
-                item.code,
-                counted - expected,
+                line.code,
+                line.counted - line.expected,
                 "count",
                 count=count.id,
-                note=f"盘点：账面 {expected}，实盘 {counted}",
+                note=f"盘点：账面 {line.expected}，实盘 {line.counted}",
             )
-            for item, expected, counted in count_differences(count.id)
+            for line in count_differences(count.id)
         ]
         ids = append(actor.name, actor.station, now, moves)
         StockCount.update(finalized=stamp(now), finalized_by=actor.name).where(

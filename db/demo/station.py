@@ -192,8 +192,8 @@ class _History:
         for code in self.goods[:12]:
             item = Item.get_by_id(code)
             short = 1 if item.stock > 5 and code[-1] in "158" else 0
-            stock.record_count(self.clerk, self.clock, count.id, code, item.stock - short)
-        stock.finalize_count(self.manager, self.clock, count.id)
+            stock.record_count(self.clerk, self.clock, count, code, item.stock - short)
+        stock.finalize_count(self.manager, self.clock, count)
         if self.redeemed:
             corrections.reverse_redemption(
                 self.manager, self.clock, self.redeemed[-1], "拿错商品，退回重兑"

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from db.books import awards, ledger
+from db.books import awards, households, ledger
 from db.books.verify import verify as verify_books
 from db.store.connection import backup as backup_books
-from db.store.models import Household, Task
 from pos.cli.common import clock, command, db_option, open_books, operator_option, refusals, sign_in
 from pos.i18n import _
 
@@ -47,11 +46,10 @@ def verify(db_path: Path) -> None:
 def balance(db_path: Path, household: str) -> None:
     """显示一户的积分余额。"""
     open_books(db_path)
-    points = ledger.balance(household.strip().upper())
-    person = Household.get_by_id(household.strip().upper())
+    person = households.shown(household.strip().upper())
     click.echo(
         _("{name}（{number}）余额 {points} 分").format(
-            name=person.head_name, number=person.number, points=points
+            name=person.head_name, number=person.number, points=person.balance
         )
     )
 
@@ -94,15 +92,13 @@ def award(
     actor = sign_in(operator)
     if lines is None:
         assert household and task
-        awards.award(actor, clock(), household, task, qty, note)
-        person = Household.get_by_id(household.strip().upper())
-        item = Task.get_by_id(task.strip().upper())
-        entry = ledger.history(person.number, limit=1)[0]
+        entry = ledger.entry(awards.award(actor, clock(), household, task, qty, note))
+        person = households.shown(household.strip().upper())
         click.echo(
             _("已记入：{name}（{number}）{task} ×{qty}，{points} 分，余额 {balance} 分").format(
                 name=person.head_name,
                 number=person.number,
-                task=item.name,
+                task=entry.task,
                 qty=entry.qty,
                 points=f"{entry.points:+d}",
                 balance=person.balance,

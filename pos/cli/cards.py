@@ -8,10 +8,9 @@ from pathlib import Path
 
 import click
 
-from db.books import cards
+from db.books import cards, households
 from db.books.card_faces import CardFace, faces
 from db.books.households import STATUS_NAMES
-from db.books.idnumber import mask
 from pos.cli.common import clock, db_option, group, open_books, operator_option, refusals, sign_in
 from pos.i18n import _
 
@@ -48,13 +47,13 @@ def check(db_path: Path, payload: str) -> None:
     open_books(db_path)
     scan = cards.check(payload)
     h, card = scan.household, scan.card
-    place = f"{h.village.township.name}{h.village.name}" + (f" {h.group.name}" if h.group else "")
+    place = f"{h.township}{h.village}" + (f" {h.group}" if h.group else "")
     click.echo(
         _("有效卡：{name}（{number}），第 {serial} 张，{issued} 发卡").format(
             name=h.head_name, number=h.number, serial=card.serial, issued=card.issued[:10]
         )
     )
-    click.echo(_("身份证：{masked}").format(masked=mask(h.id_number)))
+    click.echo(_("身份证：{masked}").format(masked=h.masked_id))
     click.echo(_("住址：{place}").format(place=place))
     click.echo(
         _("类别：{category}，{members} 人，状态{status}").format(
@@ -75,14 +74,17 @@ def reissue(db_path: Path, household: str, operator: str, note: str) -> None:
     open_books(db_path)
     actor = sign_in(operator)
     new = cards.reissue(actor, clock(), household, note=note)
-    number = new.household.number
+    number = new.household
     if new.serial == 1:  # serials start at 1: this household had no card before
         done = _("已为 {name}（{number}）发放第 1 张卡。")
     else:
         done = _("已为 {name}（{number}）补发第 {serial} 张卡，第 {old} 张卡已作废。")
     click.echo(
         done.format(
-            name=new.household.head_name, number=number, serial=new.serial, old=new.serial - 1
+            name=households.shown(number).head_name,
+            number=number,
+            serial=new.serial,
+            old=new.serial - 1,
         )
     )
     click.echo(_("新卡内容：{payload}").format(payload=cards.payload_for(number)))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from db.store.models import Barcode, Item, Task
+from db.books import awards, stock
 from pos.cli.common import db_option, group, open_books, refusals, tsv_option
 from pos.cli.output import table
 from pos.i18n import _
@@ -27,8 +27,7 @@ def list_catalog(db_path: Path, tasks: bool, tsv: bool) -> None:
     open_books(db_path)
     if tasks:
         rows = [
-            (t.code, t.name, t.category, t.points, t.unit, t.cap)
-            for t in Task.select().where(Task.active).order_by(Task.code)
+            (t.code, t.name, t.category, t.points, t.unit, t.cap) for t in awards.search_tasks()
         ]
         table(
             ("code", "name", "category", "points", "unit", "cap"),
@@ -37,12 +36,10 @@ def list_catalog(db_path: Path, tasks: bool, tsv: bool) -> None:
             tsv=tsv,
         )
         return
-    codes: dict[str, list[str]] = {}
-    for barcode in Barcode.select().order_by(Barcode.code):
-        codes.setdefault(barcode.item_id, []).append(barcode.code)
+    codes = stock.barcodes_by_item()
     rows = [
         (i.code, " ".join(codes.get(i.code, [])), i.name, i.unit, i.price, i.stock)
-        for i in Item.select().where(Item.active).order_by(Item.code)
+        for i in stock.search_items("", limit=None)
     ]
     table(
         ("code", "barcode", "name", "unit", "price", "stock"),

@@ -12,6 +12,7 @@ from platformdirs import user_data_dir
 
 from catalog.messages import shown
 from db.books import cards
+from db.books.setup import here
 from db.county import merge, office
 from db.demo import county as demo_county
 from db.demo import station as demo_station
@@ -64,7 +65,17 @@ def demo(
     if not no_ui:
         from pos.cli.shop import open_shop
 
-        open_shop(path, None, demo=True)
+        open_shop(path, None, demo_card=demo_card(path))
+
+
+def demo_card(path: Path) -> str:
+    """The card to try at the demo till: the active household with the most points."""
+    open_books(path)
+    try:
+        here()  # a file that is no station is refused as the till would refuse it
+        return cards.payload_for(demo_station.sample_household())
+    finally:
+        close()
 
 
 def _build(path: Path, station: str, seed: int, keys: tuple[str, str] | None = None) -> None:

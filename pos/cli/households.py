@@ -6,11 +6,9 @@ from pathlib import Path
 
 import click
 
-from catalog.messages import Refused
 from catalog.tabular import read_rows
 from db.books import households
-from db.books.setup import local_station
-from db.store.models import Household, Village
+from db.books.setup import here
 from pos.cli.common import clock, db_option, group, open_books, refusals, sign_in, tsv_option
 from pos.cli.output import table
 from pos.i18n import _
@@ -29,21 +27,16 @@ def household() -> None:
 def list_households(db_path: Path, village: str | None, tsv: bool) -> None:
     """列出农户：户号、户主、村、类别、状态、余额。"""
     open_books(db_path)
-    query = Household.select(Household, Village).join(Village).order_by(Household.number)
-    if village:
-        if not Village.get_or_none(Village.code == village):
-            raise Refused("村代码 {code} 不存在", code=village)
-        query = query.where(Household.village == village)
     rows = [
         (
             h.number,
             h.head_name,
-            h.village.name,
+            h.village,
             h.category if tsv else _(h.category),
             h.status if tsv else _(households.STATUS_NAMES[h.status]),
             h.balance,
         )
-        for h in query
+        for h in households.roster(village or None)
     ]
     table(
         ("number", "name", "village", "category", "status", "balance"),
@@ -70,7 +63,7 @@ def import_households(db_path: Path, file: Path, operator: str | None) -> None:
         file, households.COLUMNS, ("number", "head_name", "id_number", "village", "category")
     )
     actor = sign_in(operator) if operator else None
-    counts = households.import_rows(actor, clock(), rows, station=local_station().code)
+    counts = households.import_rows(actor, clock(), rows, station=here().code)
     click.echo(_("导入完成：新增 {added} 户，更新 {updated} 户。").format(**counts))
 
 

@@ -12,14 +12,14 @@ from pos.i18n import system_language
 
 
 @refusals
-def open_shop(db_path: Path, lang: str | None, *, demo: bool = False) -> None:
+def open_shop(db_path: Path, lang: str | None, *, demo_card: str = "") -> None:
     # Textual draws at most TEXTUAL_FPS frames a second, and a change waits for the next
     # frame slot: at the default 60 a scan can wait two slots (33 ms) before it shows.
     # Frames are drawn only when something changed, so an idle till costs nothing more.
     os.environ.setdefault("TEXTUAL_FPS", "240")
     from pos.app import make_app
 
-    make_app(db_path, lang=lang or asked_language() or system_language(), demo=demo).run()
+    make_app(db_path, lang=lang or asked_language() or system_language(), demo_card=demo_card).run()
 
 
 def asked_language() -> str | None:

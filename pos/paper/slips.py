@@ -3,6 +3,7 @@
 A slip is a list of rows, each a left and a right part. As text it is 32 columns wide
 (Chinese characters count two), for a 58 mm receipt printer; as a PDF it is an 80 mm wide
 page at 300 dpi, the right parts flush right. Both are saved beside the database in slips/.
+They are drawn from what the books returned (`views.Slip`, `views.Receipt`), never re-read.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from catalog.messages import Refused
+from db.books.views import Receipt, Slip
 from db.store.ids import human
-from db.store.models import Donation, Entry, Redemption, Station
 from pos.i18n import _
 from pos.paper.fonts import CardFonts, find_fonts
 from pos.paper.pdf import PdfWriter
@@ -39,37 +40,27 @@ def as_text(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def _header(title: str, station_code: str, number: int, time: str) -> list[Row]:
+def _header(title: str, station: str, number: int, time: str) -> list[Row]:
     return [
         (title, ""),
-        (Station.get_by_id(station_code).name, ""),
+        (station, ""),
         (_("单号"), human(number)),
         (_("时间"), time),
         RULE,
     ]
 
 
-def redemption_rows(redemption_id: int) -> list[Row]:
-    slip = Redemption.get_by_id(redemption_id)
-    household = slip.household
-    entry = Entry.get(Entry.redemption == slip.id, Entry.kind == "redemption")
-    # The balance after: every entry of the household up to and including this one.
-    after = sum(
-        e.points
-        for e in Entry.select(Entry.points).where(
-            Entry.household == household.number, Entry.id <= entry.id
-        )
-    )
+def redemption_rows(slip: Slip) -> list[Row]:
     rows = _header(_("爱心超市兑换单"), slip.station, slip.id, slip.time)
-    rows += [(_("户号"), household.number), (_("户主"), household.head_name), RULE]
+    rows += [(_("户号"), slip.household), (_("户主"), slip.head_name), RULE]
     for line in slip.lines:
-        rows.append((line.item.name, ""))
+        rows.append((line.name, ""))
         rows.append((f"  {line.price} × {line.qty}", points(line.points)))
     return rows + [
         RULE,
         (_("合计"), points(slip.total)),
-        (_("兑换前余额"), points(after + slip.total)),
-        (_("兑换后余额"), points(after)),
+        (_("兑换前余额"), points(slip.balance_before)),
+        (_("兑换后余额"), points(slip.balance_after)),
         (_("经办"), slip.operator),
         ("", ""),
         (_("领取人签字：") + "_" * 12, ""),
@@ -77,15 +68,14 @@ def redemption_rows(redemption_id: int) -> list[Row]:
     ]
 
 
-def donation_rows(donation_id: int) -> list[Row]:
-    gift = Donation.get_by_id(donation_id)
+def donation_rows(gift: Receipt) -> list[Row]:
     rows = _header(_("爱心捐赠收据"), gift.station, gift.id, gift.time)
-    rows += [(_("捐赠方"), gift.donor.name), RULE]
+    rows += [(_("捐赠方"), gift.donor), RULE]
     total = 0
     for line in gift.lines:
-        rows.append((line.item.name, ""))
+        rows.append((line.name, ""))
         value = _yuan(line.value_fen) if line.value_fen else ""  # goods not valued: no "0.00"
-        rows.append((f"  × {line.qty} {line.item.unit}", value))
+        rows.append((f"  × {line.qty} {line.unit}", value))
         total += line.value_fen
     if gift.cash_fen:
         rows.append((_("现金"), _yuan(gift.cash_fen)))

@@ -9,7 +9,6 @@ from textual.widgets import Input, Label, Select
 
 from catalog.messages import Refused
 from db.books import stock
-from db.store.models import Item
 from pos.i18n import _
 from pos.screens.dialogs import Dialog
 
@@ -21,7 +20,7 @@ class AdjustScreen(Dialog):
 
     def __init__(self, code: str) -> None:
         super().__init__()
-        self.item = Item.get_by_id(code)
+        self.item = stock.item(code)
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -16,12 +16,8 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from catalog.messages import Refused
-from catalog.pinyin import initials
-from db.books import awards, cards, households
-from db.books.ledger import task_points_in_month
-from db.books.setup import search_villages
-from db.store.clock import month_bounds, stamp
-from db.store.models import Household, Task, Village
+from db.books import awards, cards, households, setup
+from db.books.views import HouseholdView, TaskView
 from pos.i18n import _
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import ConfirmScreen, PickerScreen
@@ -43,8 +39,8 @@ class AwardScreen(ShopScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.chosen: Task | None = None
-        self.rows: dict[str, Household] = {}
+        self.chosen: TaskView | None = None
+        self.rows: dict[str, HouseholdView] = {}
 
     def compose(self) -> ComposeResult:
         yield from self.compose_frame_top()
@@ -74,11 +70,9 @@ class AwardScreen(ShopScreen):
 
     def action_pick_task(self) -> None:
         def search(text: str):
-            query = Task.select().where(Task.active).order_by(Task.code)
-            found = [t for t in query if _matches(t, text)]
             return [
                 (t.code, (t.code, t.name, t.category, f"{t.points:+d}/{t.unit}", t.cap or ""))
-                for t in found
+                for t in awards.search_tasks(text)
             ]
 
         columns = (_("编码"), _("项目"), _("类别"), _("分值"), _("每月上限"))
@@ -86,7 +80,7 @@ class AwardScreen(ShopScreen):
 
     def picked_task(self, code: str | None) -> None:
         if code:
-            self.chosen = Task.get_by_id(code)
+            self.chosen = awards.task(code)
             self.show_task()
             self.recheck()
 
@@ -132,23 +126,22 @@ class AwardScreen(ShopScreen):
     def household_picker(self, text: str) -> PickerScreen:
         def search(query: str):
             return [
-                (h.number, (h.number, h.head_name, h.village.name))
-                for h in households.search(query)
+                (h.number, (h.number, h.head_name, h.village)) for h in households.search(query)
             ]
 
         return PickerScreen(_("选农户"), (_("户号"), _("户主"), _("村")), search, text)
 
     def picked_household(self, number: str | None) -> None:
         if number:
-            self.add(Household.get_by_id(number), qty=1)
+            self.add(households.shown(number), qty=1)
 
     def action_pick_village(self) -> None:
         within = self.actor.villages if self.actor.role == "cadre" else None
 
         def search(text: str):
             return [
-                (v.code, (v.code, v.township.name, v.name))
-                for v in search_villages(text, within=within)
+                (v.code, (v.code, v.township, v.name))
+                for v in setup.search_villages(text, within=within)
             ]
 
         columns = (_("村代码"), _("乡镇"), _("村"))
@@ -159,11 +152,7 @@ class AwardScreen(ShopScreen):
     def load_village(self, code: str | None) -> None:
         if not code:
             return
-        people = (
-            Household.select()
-            .where(Household.village == code, Household.status == "active")
-            .order_by(Household.number)
-        )
+        people = households.roster(code, active=True)
         for person in people:
             self.add(person, qty=0, check=False)
         self.query_one(QuantityGrid).move_cursor(row=0)
@@ -171,11 +160,11 @@ class AwardScreen(ShopScreen):
         self.focus_next_time = "#grid"
         self.say(
             _("已列出 {village} {count} 户：逐户输入数量，回车到下一户").format(
-                village=Village.get_by_id(code).name, count=len(people)
+                village=setup.village(code).name, count=len(people)
             )
         )
 
-    def add(self, person: Household, *, qty: int, check: bool = True) -> None:
+    def add(self, person: HouseholdView, *, qty: int, check: bool = True) -> None:
         grid = self.query_one(QuantityGrid)
         if person.number not in self.rows:
             self.rows[person.number] = person
@@ -188,11 +177,10 @@ class AwardScreen(ShopScreen):
         if check:
             self.recheck()
 
-    def earned(self, person: Household) -> str:
+    def earned(self, person: HouseholdView) -> str:
         if self.chosen is None:
             return ""
-        month = month_bounds(stamp(self.shop.clock.now())[:7])
-        return str(task_points_in_month(person.number, self.chosen.code, *month))
+        return str(awards.earned_this_month(self.shop.clock, person.number, self.chosen.code))
 
     def action_remove_row(self) -> None:
         grid = self.query_one(QuantityGrid)
@@ -297,13 +285,3 @@ class AwardScreen(ShopScreen):
             return
         self.action_clear()
         self.say(_("已入账 {count} 户").format(count=len(ids)))
-
-
-def _matches(task: Task, text: str) -> bool:
-    text = text.strip().lower()
-    return (
-        not text
-        or text in task.name
-        or task.code.lower().startswith(text)
-        or text in initials(task.name)
-    )

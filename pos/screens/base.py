@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer
 
 from catalog.messages import Refused
 from db.books.auth import Actor
 from pos.i18n import _, translate_bindings
+from pos.screens.live import LiveScreen
 from pos.shop import Shop
 from pos.widgets.bars import MessageBar, StatusBar
 from pos.widgets.list_table import PlainTable
 
 
-class ShopScreen(Screen[None]):
+class ShopScreen(LiveScreen):
     #: the input that gets the focus whenever the screen is shown (a scan box)
     FOCUS = "Input"
     # The arrows move the screen's list while the scan box keeps the focus.
@@ -36,9 +36,7 @@ class ShopScreen(Screen[None]):
         return self.shop.signed_in
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Keys can arrive while the screen is still being built (a scan right after Enter
-        # opened it): its actions wait until its widgets exist.
-        return self.is_mounted and self.allowed(action)
+        return bool(super().check_action(action, parameters)) and self.allowed(action)
 
     def allowed(self, action: str) -> bool:
         """Whether the signed-in operator may run `action` here (the menu hides the rest)."""

@@ -17,8 +17,7 @@ from textual.widgets import Input, Static
 
 from catalog.messages import Refused
 from db.books import cards, households, redemptions, stock
-from db.books.households import require_active
-from db.store.models import Household, Item
+from db.books.views import HouseholdView, ItemView
 from pos.i18n import _
 from pos.paper import slips
 from pos.screens.base import ShopScreen
@@ -30,7 +29,7 @@ from pos.widgets.scan_input import ScanInput
 
 @dataclass
 class Line:
-    item: Item
+    item: ItemView
     qty: int
 
     @property
@@ -50,7 +49,7 @@ class CheckoutScreen(ShopScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.household: Household | None = None
+        self.household: HouseholdView | None = None
         self.basket: dict[str, Line] = {}
 
     def compose(self) -> ComposeResult:
@@ -91,7 +90,7 @@ class CheckoutScreen(ShopScreen):
         except Refused as refusal:
             self.refused(refusal)
 
-    def open_household(self, household: Household) -> None:
+    def open_household(self, household: HouseholdView) -> None:
         if self.household and self.basket and household.number != self.household.number:
             self.say(
                 _("购物篮里还有 {name} 的商品：先完成兑换（F10）或清空（Esc）").format(
@@ -122,7 +121,7 @@ class CheckoutScreen(ShopScreen):
                 raise
         self.put(item, 1)
 
-    def put(self, item: Item, more: int) -> None:
+    def put(self, item: ItemView, more: int) -> None:
         line = self.basket.get(item.code) or Line(item, 0)
         if line.qty + more > item.stock:
             raise Refused(
@@ -223,7 +222,7 @@ class CheckoutScreen(ShopScreen):
     def action_find_household(self) -> None:
         def search(query: str):
             return [
-                (h.number, (h.number, h.head_name, h.village.name, h.balance))
+                (h.number, (h.number, h.head_name, h.village, h.balance))
                 for h in households.search(query)
             ]
 
@@ -234,7 +233,7 @@ class CheckoutScreen(ShopScreen):
     def picked_household(self, number: str | None) -> None:
         if number:
             try:
-                self.open_household(require_active(number))
+                self.open_household(households.shown(number, active=True))
             except Refused as refusal:
                 self.refused(refusal)
 
@@ -249,7 +248,7 @@ class CheckoutScreen(ShopScreen):
             done = redemptions.redeem(self.actor, self.shop.clock, self.household.number, basket)
         except Refused as refusal:
             # the books may have moved since the card was scanned (another till, a deduction)
-            self.household = Household.get_by_id(self.household.number)
+            self.household = households.shown(self.household.number)
             self.refresh_totals()
             self.refused(refusal)
             return
@@ -257,7 +256,7 @@ class CheckoutScreen(ShopScreen):
         self.household, self.basket = None, {}
         self.refresh_basket()
         self.say(_("{name} 兑换完成，兑换单已保存").format(name=name))
-        rows = slips.redemption_rows(done.id)
+        rows = slips.redemption_rows(done)
         saved = slips.save(rows, self.shop.slips_dir, done.id)
         slip = TextScreen(_("兑换单"), slips.as_text(rows), saved)
         self.app.push_screen(slip)

@@ -14,7 +14,6 @@ from textual.widgets import Input
 
 from catalog.messages import Refused
 from db.books import stock
-from db.store.models import StockCount, StockCountLine
 from pos.i18n import _
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import AskScreen, ConfirmScreen
@@ -44,13 +43,7 @@ class CountScreen(ShopScreen):
     def on_mount(self) -> None:
         table = self.query_one(ListTable)
         table.add_columns(_("编码"), _("商品"), _("账面"), _("实盘"), _("差异"))
-        open_count = (
-            StockCount.select()
-            .where(StockCount.station == self.shop.station, StockCount.finalized.is_null())
-            .order_by(StockCount.id.desc())
-            .first()
-        )
-        self.count_id = open_count.id if open_count else None
+        self.count_id = stock.open_count(self.shop.station)
         self.refill()
 
     def allowed(self, action: str) -> bool:
@@ -62,16 +55,11 @@ class CountScreen(ShopScreen):
         if self.count_id is None:
             self.query_one("#message").hint(_("新的盘点：扫第一件商品开始"))  # type: ignore[attr-defined]
             return
-        lines = (
-            StockCountLine.select()
-            .where(StockCountLine.count == self.count_id)
-            .order_by(StockCountLine.id)
-        )
-        for line in lines:
+        for line in stock.count_lines(self.count_id):
             diff = line.counted - line.expected
             table.add_row(
-                line.item_id,
-                line.item.name,
+                line.code,
+                line.name,
                 line.expected,
                 line.counted,
                 Text(f"{diff:+d}", style="bold red") if diff else "0",
@@ -96,7 +84,7 @@ class CountScreen(ShopScreen):
                 return
             try:
                 if self.count_id is None:
-                    self.count_id = stock.start_count(self.actor, self.shop.clock).id
+                    self.count_id = stock.start_count(self.actor, self.shop.clock)
                 stock.record_count(self.actor, self.shop.clock, self.count_id, item.code, counted)
             except Refused as refusal:
                 self.refused(refusal)
@@ -116,12 +104,12 @@ class CountScreen(ShopScreen):
         differences = stock.count_differences(count_id)
         body = "\n".join(
             _("{name}：账面 {expected}，实盘 {counted}，{difference}").format(
-                name=item.name,
-                expected=expected,
-                counted=counted,
-                difference=f"{counted - expected:+d}",
+                name=line.name,
+                expected=line.expected,
+                counted=line.counted,
+                difference=f"{line.counted - line.expected:+d}",
             )
-            for item, expected, counted in differences
+            for line in differences
         )
 
         def confirmed(yes: bool | None) -> None:

@@ -15,12 +15,13 @@ from textual.widgets import Input, Label, Static
 from catalog.messages import Refused
 from db.books import stock
 from pos.i18n import _, translate_bindings
+from pos.screens.live import LiveScreen
 from pos.widgets.list_table import ListTable
 
 Row = tuple[str, Sequence[object]]  # (key returned when picked, cells shown)
 
 
-class Dialog(ModalScreen):
+class Dialog(LiveScreen, ModalScreen):
     """A framed box in the middle of the screen; Esc closes it with None."""
 
     DEFAULT_CSS = """

@@ -15,7 +15,7 @@ from textual.widgets import Input, Select
 
 from catalog.messages import Refused
 from db.books import stock
-from db.store.models import Item
+from db.books.views import ItemView
 from pos.i18n import _
 from pos.paper import slips
 from pos.screens.base import ShopScreen
@@ -50,6 +50,7 @@ class DonationScreen(ShopScreen):
     def __init__(self) -> None:
         super().__init__()
         self.lines: dict[str, list[int]] = {}  # item code -> [qty, value in fen]
+        self.items: dict[str, ItemView] = {}  # the items on the lines, as scanned
 
     def compose(self) -> ComposeResult:
         yield from self.compose_frame_top()
@@ -82,7 +83,7 @@ class DonationScreen(ShopScreen):
         if not text:
             return
         try:
-            self.add(stock.find_item(text).code)
+            self.add(stock.find_item(text))
         except Refused as refusal:
             found = stock.search_items(text) if not text.isdecimal() else []
             if not found:
@@ -94,18 +95,24 @@ class DonationScreen(ShopScreen):
 
             picker = PickerScreen(_("找物品"), (_("编码"), _("物品"), _("单位")), search, text)
             self.focus_next_time = "#scan"
-            self.app.push_screen(picker, lambda code: code and self.add(code))
+            self.app.push_screen(picker, self.picked)
 
-    def add(self, code: str) -> None:
-        line = self.lines.setdefault(code, [0, 0])
+    def picked(self, code: str | None) -> None:
+        if code:
+            self.add(stock.item(code))
+
+    def add(self, item: ItemView) -> None:
+        self.items[item.code] = item
+        line = self.lines.setdefault(item.code, [0, 0])
         line[0] += 1
-        self.refill(code)
+        self.refill(item.code)
 
     def refill(self, select: str | None = None) -> None:
         table = self.query_one(ListTable)
         table.clear()
         for code, (qty, value) in self.lines.items():
-            table.add_row(code, Item.get_by_id(code).name, qty, f"{value / 100:.2f}", key=code)
+            name = self.items[code].name
+            table.add_row(code, name, qty, f"{value / 100:.2f}", key=code)
         if select in self.lines:
             table.move_cursor(row=list(self.lines).index(select))
 
@@ -147,7 +154,7 @@ class DonationScreen(ShopScreen):
         if code:
             self.lines.pop(code)
             self.refill()
-            self.say(_("已删除 {name}").format(name=Item.get_by_id(code).name))
+            self.say(_("已删除 {name}").format(name=self.items.pop(code).name))
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -172,7 +179,7 @@ class DonationScreen(ShopScreen):
         except Refused as refusal:
             self.refused(refusal)
             return
-        rows = slips.donation_rows(gift.id)
+        rows = slips.donation_rows(gift)
         saved = slips.save(rows, self.shop.slips_dir, gift.id)
         self.app.pop_screen()
         self.app.push_screen(TextScreen(_("捐赠收据"), slips.as_text(rows), saved))

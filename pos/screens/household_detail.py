@@ -12,9 +12,9 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from catalog.messages import Refused
-from db.books import cards, corrections, ledger
+from db.books import cards, corrections, households, ledger
+from db.books.views import EntryView, HouseholdView
 from db.store.ids import human
-from db.store.models import Entry, Household
 from pos.i18n import _
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import AskScreen, ConfirmScreen
@@ -43,6 +43,7 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
         self.number = number
         self.spent = False
         self.page = 0
+        self.shown: dict[str, EntryView] = {}  # the page's entries, by row key
 
     def compose(self) -> ComposeResult:
         yield from self.compose_frame_top()
@@ -67,13 +68,13 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
         return self.actor.may(needs[action]) if action in needs else True
 
     @property
-    def household(self) -> Household:
-        return Household.get_by_id(self.number)
+    def household(self) -> HouseholdView:
+        return households.shown(self.number)
 
     def refresh_all(self) -> None:
         household = self.household
         self.query_one(HouseholdPanel).show(household, entries=0, detail=True)
-        live = cards.live_card(household.number)
+        live = household.card
         card = (
             _("第 {serial} 号卡，{issued} 发").format(serial=live.serial, issued=live.issued[:10])
             if live
@@ -90,10 +91,10 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
         table = self.query_one(ListTable)
         table.clear()
         page = ledger.history(self.number, limit=PAGE, offset=self.page * PAGE, spent=self.spent)
-        undone = ledger.reversed_among([entry.id for entry in page])
+        self.shown = {str(entry.id): entry for entry in page}
         reversed_mark = _("已冲正")
         for entry in page:
-            note = f"{reversed_mark} · {entry.note}" if entry.id in undone else entry.note
+            note = f"{reversed_mark} · {entry.note}" if entry.reversed else entry.note
             table.add_row(
                 human(entry.id),
                 entry.time[:16],
@@ -120,9 +121,9 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
     def action_edit(self) -> None:
         self.app.push_screen(HouseholdFormScreen(self.number), lambda _saved: self.refresh_all())
 
-    def selected_entry(self) -> Entry | None:
+    def selected_entry(self) -> EntryView | None:
         key = self.query_one(ListTable).chosen()
-        return Entry.get_by_id(int(key)) if key else None
+        return self.shown.get(key) if key else None
 
     def action_reverse(self) -> None:
         entry = self.selected_entry()
@@ -130,8 +131,8 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
             self.say(_("请先选中要冲正的条目"), error=True)
             return
         what = (
-            _("兑换单 {slip}（退回商品和积分）").format(slip=human(entry.redemption_id))
-            if (entry.kind == "redemption" and entry.redemption_id)
+            _("兑换单 {slip}（退回商品和积分）").format(slip=human(entry.redemption))
+            if (entry.kind == "redemption" and entry.redemption)
             else _("条目 {entry}").format(entry=human(entry.id))
         )
 

@@ -9,9 +9,8 @@ from textual.containers import Grid, Vertical
 from textual.widgets import Input, Label, Select
 
 from catalog.messages import Refused
-from db.books import households
-from db.books.households import STATUS_NAMES, HouseholdForm
-from db.store.models import HOUSEHOLD_CATEGORIES, Group, Household, Village
+from db.books import households, setup
+from db.books.households import HOUSEHOLD_CATEGORIES, STATUS_NAMES, HouseholdForm
 from pos.i18n import _
 from pos.screens.dialogs import Dialog
 
@@ -26,19 +25,16 @@ class HouseholdFormScreen(Dialog):
         self.number = number
 
     def compose(self) -> ComposeResult:
-        existing = Household.get_or_none(Household.number == self.number) if self.number else None
-        form = households.form_of(existing) if existing else None
-        villages = [
-            (f"{v.township.name} {v.name}", v.code) for v in Village.select().order_by(Village.code)
-        ]
+        form = households.form_for(self.number) if self.number else None
+        villages = [(f"{v.township} {v.name}", v.code) for v in setup.search_villages("")]
         with Vertical():
-            yield Label(_("修改农户档案") if existing else _("新增农户"), classes="title")
+            yield Label(_("修改农户档案") if form else _("新增农户"), classes="title")
             with Grid(id="household-form"):
                 yield Label(_("户号"))
                 yield Input(
                     form.number if form else "",
                     id="number",
-                    disabled=bool(existing),
+                    disabled=bool(form),
                     max_length=12,
                     compact=True,
                 )
@@ -104,8 +100,7 @@ class HouseholdFormScreen(Dialog):
         if not isinstance(village, str):
             box.set_options([])
             return
-        groups = Group.select().where(Group.village == village).order_by(Group.code)
-        box.set_options([(g.name, g.code) for g in groups])
+        box.set_options([(g.name, g.code) for g in setup.groups(village)])
         if selected:
             box.value = selected
 
@@ -137,4 +132,4 @@ class HouseholdFormScreen(Dialog):
             self.query_one("#problem", Label).update(refusal.render(_))
             self.app.bell()
             return
-        self.dismiss(saved.number)
+        self.dismiss(saved)

@@ -8,11 +8,9 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 from catalog.messages import Refused
-from db.books import cards, households
+from db.books import cards, households, setup
 from db.books.households import STATUS_NAMES
-from db.books.idnumber import mask
-from db.books.setup import search_villages
-from db.store.models import Village
+from db.books.views import HouseholdView
 from pos.i18n import _
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import PickerScreen
@@ -63,15 +61,15 @@ class HouseholdsScreen(CardPrinter, ShopScreen):
         if not cards.looks_like_card(event.value):
             self.fill(households.search(event.value, limit=100))
 
-    def fill(self, found) -> None:
+    def fill(self, found: list[HouseholdView]) -> None:
         table = self.query_one(ListTable)
         table.clear()
         for h in found:
             table.add_row(
                 h.number,
                 h.head_name,
-                mask(h.id_number),
-                h.village.name,
+                h.masked_id,
+                h.village,
                 _(h.category),
                 _(STATUS_NAMES[h.status]),
                 h.balance,
@@ -106,7 +104,7 @@ class HouseholdsScreen(CardPrinter, ShopScreen):
 
     def action_print_village(self) -> None:
         def search(text: str):
-            return [(v.code, (v.code, v.township.name, v.name)) for v in search_villages(text)]
+            return [(v.code, (v.code, v.township, v.name)) for v in setup.search_villages(text)]
 
         columns = (_("村代码"), _("乡镇"), _("村"))
         picker = PickerScreen(_("打印哪个村的卡"), columns, search)
@@ -114,7 +112,8 @@ class HouseholdsScreen(CardPrinter, ShopScreen):
 
     def print_village(self, code: str | None) -> None:
         if code:
-            self.say(_("正在生成 {village} 的卡片……").format(village=Village.get_by_id(code).name))
+            village = setup.village(code).name
+            self.say(_("正在生成 {village} 的卡片……").format(village=village))
             self.print_cards_to(self.cards_folder() / f"{code}.pdf", code, ())
 
     @on(CardsPrinted)

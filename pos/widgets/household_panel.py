@@ -13,8 +13,7 @@ from textual.widgets import Static
 from db.books import ledger
 from db.books.corrections import KIND_NAMES
 from db.books.households import STATUS_NAMES
-from db.books.idnumber import mask
-from db.store.models import Entry, Household
+from db.books.views import EntryView, HouseholdView
 from pos.i18n import _
 
 
@@ -30,7 +29,7 @@ class HouseholdPanel(Static):
 
     def show(
         self,
-        household: Household | None,
+        household: HouseholdView | None,
         *,
         entries: int = 5,
         after: int | None = None,
@@ -44,10 +43,9 @@ class HouseholdPanel(Static):
             return
         self.remove_class("empty")
         self.border_title = f"{escape(household.head_name)}  {household.number}"
-        village = household.village
         rows = [
-            (_("身份证"), mask(household.id_number)),
-            (_("村"), escape(f"{village.township.name} {village.name}")),
+            (_("身份证"), household.masked_id),
+            (_("村"), escape(f"{household.township} {household.village}")),
             (_("类别"), _(household.category)),
         ]
         if detail:
@@ -73,9 +71,9 @@ class HouseholdPanel(Static):
         )
 
 
-def describe(entry: Entry) -> str:
+def describe(entry: EntryView) -> str:
     """'垃圾分类定点投放' for an award; '冲正 · 垃圾分类定点投放', '兑换' ... for the rest."""
     kind = _(KIND_NAMES[entry.kind])
-    if entry.task_id is None:
+    if entry.task is None:
         return kind
-    return entry.task.name if entry.kind == "award" else f"{kind} · {entry.task.name}"
+    return entry.task if entry.kind == "award" else f"{kind} · {entry.task}"

@@ -74,7 +74,7 @@ def lookups(base: bare.Bare, rng: random.Random, samples: int, searches: int) ->
 def shown(payload: str) -> tuple:
     """What the checkout needs to show a scanned household."""
     scan = cards.check(payload)
-    return scan.household.village.name, ledger.history(scan.household.number, limit=10)
+    return scan.household.village, ledger.history(scan.household.number, limit=10)
 
 
 def writes(base: bare.Bare, rng: random.Random, count: int) -> list[Pair]:

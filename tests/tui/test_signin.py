@@ -9,6 +9,7 @@ from datetime import timedelta
 from db.store.clock import FixedClock
 from db.store.models import Audit
 from pos.app import SECTIONS, make_app
+from pos.cli.demo import demo_card
 from tests.conftest import NOW
 from tests.tui.conftest import SIZE, message, sign_in
 
@@ -76,7 +77,7 @@ async def test_ctrl_q_quits_from_anywhere(app):
 
 
 async def test_a_demo_till_says_who_can_sign_in_and_which_card_to_try(shop_file):
-    app = make_app(shop_file, clock=FixedClock(NOW), demo=True)
+    app = make_app(shop_file, clock=FixedClock(NOW), demo_card=demo_card(shop_file))
     async with app.run_test(size=SIZE) as pilot:
         assert "密码都是 1234" in str(app.screen.query_one("#signin .hint").render())
         await sign_in(pilot, "clerk")

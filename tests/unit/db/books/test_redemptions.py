@@ -27,8 +27,16 @@ def test_redemption_writes_slip_entry_and_moves_together(rich):
         rich.clerk, rich.clock, "1012010001", [("2000000000015", 1), ("G007", 1), (" g007 ", 1)]
     )
     assert slip.total == 50 + 2 * 2
-    lines = {ln.item_id: (ln.qty, ln.price, ln.points) for ln in slip.lines}
+    written = RedemptionLine.select().where(RedemptionLine.redemption == slip.id)
+    lines = {ln.item_id: (ln.qty, ln.price, ln.points) for ln in written}
     assert lines == {"G001": (1, 50, 50), "G007": (2, 2, 4)}
+    assert {ln.code: (ln.qty, ln.price, ln.points) for ln in slip.lines} == lines
+    assert (slip.household, slip.head_name, slip.station) == (
+        "1012010001",
+        "张三",
+        "龙茗镇爱心超市",
+    )
+    assert (slip.balance_before, slip.balance_after, slip.operator) == (55, 1, "clerk")
     entry = Entry.get(Entry.redemption == slip.id)
     assert (entry.kind, entry.points, entry.operator) == ("redemption", -54, "clerk")
     moves = {m.item_id: m.qty for m in StockMove.select().where(StockMove.redemption == slip.id)}

@@ -15,9 +15,12 @@ def test_donation_books_goods_and_cash_with_a_donor(station):
         station.clerk, station.clock, "李秀英", [("G019", 4, 2400)], cash_fen=20000, note="春节慰问"
     )
     assert station.stock("G019") == 9
-    assert (gift.donor.name, gift.donor.kind, gift.cash_fen) == ("李秀英", "person", 20000)
+    booked = Donation.get_by_id(gift.id)
+    assert (booked.donor.name, booked.donor.kind, booked.cash_fen) == ("李秀英", "person", 20000)
+    assert (gift.donor, gift.cash_fen) == ("李秀英", 20000)
     again = stock.take_donation(station.clerk, station.clock, "李秀英", [], cash_fen=100)
-    assert again.donor_id == gift.donor_id  # the same donor, not a second one
+    # the same donor, not a second one
+    assert Donation.get_by_id(again.id).donor_id == booked.donor_id
     assert Donor.select().count() == 2
 
 
@@ -56,28 +59,29 @@ def test_adjustments_are_for_managers_and_never_below_zero(station):
 
 def test_stock_count_books_only_the_differences_when_finalized(station):
     count = stock.start_count(station.clerk, station.clock)
-    stock.record_count(station.clerk, station.clock, count.id, "G001", 9)
-    stock.record_count(station.clerk, station.clock, count.id, "G007", 20)
-    stock.record_count(station.clerk, station.clock, count.id, "G001", 8)  # recounted
-    assert [(i.code, e, c) for i, e, c in stock.count_differences(count.id)] == [("G001", 10, 8)]
+    stock.record_count(station.clerk, station.clock, count, "G001", 9)
+    stock.record_count(station.clerk, station.clock, count, "G007", 20)
+    stock.record_count(station.clerk, station.clock, count, "G001", 8)  # recounted
+    differences = stock.count_differences(count)
+    assert [(d.code, d.expected, d.counted) for d in differences] == [("G001", 10, 8)]
     entered = Audit.select().where(Audit.action == "count-line").order_by(Audit.id)
     assert [(a.operator, a.detail) for a in entered][-1] == (
         "clerk",
-        f"{count.id} G001 账面 10 实盘 8",
+        f"{count} G001 账面 10 实盘 8",
     )
     with pytest.raises(Refused, match="无权确认盘点"):
-        stock.finalize_count(station.clerk, station.clock, count.id)
-    stock.finalize_count(station.manager, station.clock, count.id)
+        stock.finalize_count(station.clerk, station.clock, count)
+    stock.finalize_count(station.manager, station.clock, count)
     assert station.stock("G001") == 8
-    move = StockMove.get(StockMove.count == count.id)
+    move = StockMove.get(StockMove.count == count)
     assert (move.kind, move.qty) == ("count", -2)
     with pytest.raises(Refused, match="已于 .* 确认"):
-        stock.record_count(station.clerk, station.clock, count.id, "G001", 1)
+        stock.record_count(station.clerk, station.clock, count, "G001", 1)
     with pytest.raises(Refused, match="盘点数量应为 0 到 99999 的整数，而不是“-1”"):
         stock.record_count(
             station.clerk,
             station.clock,
-            stock.start_count(station.clerk, station.clock).id,
+            stock.start_count(station.clerk, station.clock),
             "G001",
             -1,
         )
@@ -119,7 +123,7 @@ def test_goods_quantities_up_to_the_bound_are_taken(station):
     stock.adjust(station.manager, station.clock, "G002", -99_999, "writeoff", "录错")
     stock.take_donation(station.clerk, station.clock, "某人", [("G002", 99_999, 0)])
     count = stock.start_count(station.clerk, station.clock)
-    stock.record_count(station.clerk, station.clock, count.id, "G002", 99_999)
+    stock.record_count(station.clerk, station.clock, count, "G002", 99_999)
     with pytest.raises(Refused, match="盘点数量应为 0 到 99999 的整数，而不是“100000”"):
-        stock.record_count(station.clerk, station.clock, count.id, "G002", 100_000)
+        stock.record_count(station.clerk, station.clock, count, "G002", 100_000)
     assert station.stock("G002") == 99_999

@@ -101,6 +101,7 @@ def test_usage_errors_in_chinese():
 def test_demo_opens_the_shop_in_the_language_asked(monkeypatch, tmp_path):
     """`aixin --lang en demo` opens an English shop, whatever the locale."""
     import pos.app
+    import pos.cli.demo
 
     opened = []
 
@@ -108,11 +109,12 @@ def test_demo_opens_the_shop_in_the_language_asked(monkeypatch, tmp_path):
         def run(self):
             pass
 
-    def make_app(path, *, lang, demo):
+    def make_app(path, *, lang, demo_card):
         opened.append(lang)
         return Shop()
 
     monkeypatch.setattr(pos.app, "make_app", make_app)
+    monkeypatch.setattr(pos.cli.demo, "demo_card", lambda path: "")
     existing = tmp_path / "demo.sqlite"
     existing.touch()
     assert run("--lang", "en", "demo", "--db", str(existing)).exit_code == 0
