@@ -7,8 +7,8 @@ command line and the shop screen render them in the operator's language with
 is itself a `Message` — a role, a status, a kind of file — which is rendered in the same
 language; a list or tuple of fields is joined with the language's list separator.
 
-This is the bottom layer of the house (docs/design.md §8): `catalog`, `db` and `pos` all use it,
-and it imports nothing of theirs.
+This is the bottom layer of the house (docs/design.md §11, §12): `catalog`, `db` and `pos`
+all use it, and it imports nothing of theirs.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from pos.screens.help import HelpScreen
 from pos.screens.signin import SignInScreen
 from pos.shop import Shop
 
-# Function keys as on shop tills (DESIGN.md §8): the screen each opens, and who may open it.
+# Function keys as on shop tills (docs/design.md §8): the screen each opens, and who may open it.
 SECTIONS = {
     "checkout": ("redeem",),
     "award": ("award",),

@@ -1,4 +1,4 @@
-"""Operators, PINs and roles (DESIGN.md §2).
+"""Operators, PINs and roles (docs/design.md §2).
 
 PINs are kept as salted scrypt hashes. Five wrong PINs in a row lock the operator for 15
 minutes. Every service calls `require` with the signed-in `Actor`, so the roles hold whether
@@ -35,7 +35,7 @@ ROLE_NAMES = {
     "county": N_("县扶贫办"),
 }
 
-# What each role may do. Managers do everything clerks and cadres do (DESIGN.md §1).
+# What each role may do. Managers do everything clerks and cadres do (docs/design.md §1).
 PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     "award": (N_("记分或扣分"), frozenset({"cadre", "manager"})),
     "redeem": (N_("兑换商品"), frozenset({"clerk", "manager"})),

@@ -1,4 +1,4 @@
-"""Member cards (DESIGN.md §5): the signed QR payload, its checks, issue and reissue.
+"""Member cards (docs/design.md §5): the signed QR payload, its checks, issue and reissue.
 
 The payload is `AX1:<county>:<household>:<serial>:<mac>`, e.g.
 `AX1:451425:1002010023:1:K7Q2M4XB5T` — only characters of the QR alphanumeric set, at most

@@ -1,4 +1,5 @@
-"""Corrections (DESIGN.md §4.2): nothing is changed or deleted, a reversal points at the original.
+"""Corrections (docs/design.md §4.2): nothing is changed or deleted; a reversal points at the
+original.
 
 An entry is reversed at most once (a unique index on `reverses` holds that even against a
 race), a reversal is never itself reversed, and reversing a redemption also puts its goods

@@ -1,4 +1,4 @@
-"""Redemption: a household spends points on goods (DESIGN.md §3, §4.4).
+"""Redemption: a household spends points on goods (docs/design.md §3, §4.4).
 
 The redemption, its lines, its ledger entry and its stock moves are written in one
 transaction that holds the write lock from the first read of the balance to the last write,

@@ -1,4 +1,4 @@
-"""`aixin verify`: recompute everything the books cache or promise (DESIGN.md §4).
+"""`aixin verify`: recompute everything the books cache or promise (docs/design.md §4).
 
 Each check is one set-based query or one pass over a chain, so the whole file is checked in
 one read. What it finds are `Finding`s: a code (integrity, foreign_key, chain, chain_more,

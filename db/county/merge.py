@@ -1,4 +1,4 @@
-"""`aixin county merge`: stations' monthly files into the county database (DESIGN.md §6).
+"""`aixin county merge`: stations' monthly files into the county database (docs/design.md §6).
 
 Each file is copied to a private place and checked whole on its own (db.month_check), then,
 inside one write transaction, against the county: the same month merged before, continuity of

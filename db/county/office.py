@@ -1,4 +1,4 @@
-"""The county office: its database, enrolling stations, sending them updates (DESIGN.md §6).
+"""The county office: its database, enrolling stations, sending them updates (docs/design.md §6).
 
 The county database has the same schema as a station's. Its own station is `<county>-00`, of
 kind `county`; it holds the roster and catalogs every station starts from, a row per enrolled

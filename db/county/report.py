@@ -1,4 +1,4 @@
-"""`aixin county report`: one month of the county, view by view (DESIGN.md §6).
+"""`aixin county report`: one month of the county, view by view (docs/design.md §6).
 
 Every view is a `Sheet` of plain rows with msgids for its title and headers (the CLI and the
 workbook render them) and a total row that is the sum of its rows. Points come from the

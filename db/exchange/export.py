@@ -1,4 +1,4 @@
-"""`aixin export`: one signed file per station and month (DESIGN.md §6).
+"""`aixin export`: one signed file per station and month (docs/design.md §6).
 
 The file holds everything the station recorded in the month: its ledger entries (the piece of
 its hash chain from the month's first entry to its last), stock moves, redemptions and their

@@ -1,4 +1,4 @@
-"""The signed SQLite files that travel between stations and the county (DESIGN.md §6).
+"""The signed SQLite files that travel between stations and the county (docs/design.md §6).
 
 Three kinds share one format: a station's monthly file (`month`), the county's update for a
 station (`update`) and a new station's setup (`setup`). Each is a small SQLite file with the

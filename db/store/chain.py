@@ -1,4 +1,4 @@
-"""Each station's hash chain over its ledger entries (DESIGN.md §4.6).
+"""Each station's hash chain over its ledger entries (docs/design.md §4.6).
 
 An entry stores the link of the entry before it; the station stores the link of its newest
 entry. Changing, deleting or reordering any entry breaks a link that `verify`, the monthly

@@ -1,4 +1,4 @@
-"""Injected time (DESIGN.md §4.7): every service asks a clock, never `datetime.now()` directly."""
+"""Injected time (docs/design.md §4.7): every service asks a clock, never `datetime.now()`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""County-unique ids (DESIGN.md §4.5): the station's number followed by its own sequence.
+"""County-unique ids (docs/design.md §4.5): the station's number followed by its own sequence.
 
 Station `451425-03` writes ids 45142503_0000000001, 45142503_0000000002, ... in every table,
 so ids from different stations never meet and a merge is a plain set union. The ids fit in

@@ -1,4 +1,4 @@
-"""The records of DESIGN.md §2–§3 as peewee models.
+"""The records of docs/design.md §2–§3 as peewee models.
 
 Ids of everything a station writes come from `db.ids` (station number + sequence), so merging
 stations is a set union. Times are stored as 'YYYY-MM-DD HH:MM:SS' text from the injected clock.

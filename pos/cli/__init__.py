@@ -1,4 +1,4 @@
-"""`aixin`: the command line (DESIGN.md §7). Thin: open the books, call one service, report."""
+"""`aixin`: the command line (docs/design.md §7). Thin: open the books, call one service, report."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`aixin card show|check|reissue` and `aixin cards print` (DESIGN.md §5, §7)."""
+"""`aixin card show|check|reissue` and `aixin cards print` (docs/design.md §5, §7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Stations and the county (DESIGN.md §6–§7): `county …` at the county office; `export`,
+"""Stations and the county (docs/design.md §6–§7): `county …` at the county office; `export`,
 `init --setup` and `update` at a station. Thin: open the books, call one service, report."""
 
 from __future__ import annotations

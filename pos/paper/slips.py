@@ -1,4 +1,4 @@
-"""Slips: the redemption slip and the donation acknowledgement (DESIGN.md §8).
+"""Slips: the redemption slip and the donation acknowledgement (docs/design.md §8).
 
 A slip is a list of rows, each a left and a right part. As text it is 32 columns wide
 (Chinese characters count two), for a 58 mm receipt printer; as a PDF it is an 80 mm wide

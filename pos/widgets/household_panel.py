@@ -1,7 +1,7 @@
 """The household a card opened: who, where, how many points, what happened lately.
 
 Drawn as plain marked-up lines rather than a Rich table: the panel changes on every scan,
-and a table costs several milliseconds more to lay out each time (DESIGN.md §9's 25 ms).
+and a table costs several milliseconds more to lay out each time (docs/design.md §9's 25 ms).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Card scan to household shown on the checkout screen, through Pilot (DESIGN.md §9).
+"""Card scan to household shown on the checkout screen, through Pilot (docs/design.md §9).
 
     python -m tests.bench.bench_checkout --db tests/bench/data/station.sqlite [--scans 500]
 

@@ -1,6 +1,6 @@
 """The arrows of the layout hold (BRIEF: catalog <- db <- pos; store <- books <- exchange <-
 county; demo on top), read from every file's imports with `ast`, and db/ and catalog/ never
-load the UI, checked in a clean interpreter (STYLE.md)."""
+load the UI, checked in a clean interpreter (docs/design.md §11)."""
 
 from __future__ import annotations
 

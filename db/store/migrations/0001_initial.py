@@ -1,4 +1,4 @@
-"""The first schema: every record of DESIGN.md §2–§3.
+"""The first schema: every record of docs/design.md §2–§3.
 
 Frozen as SQL, independent of db/models.py (tests/unit/test_schema.py checks that the two
 agree). The checks and triggers make the database itself hold invariants 1 and 2: points and

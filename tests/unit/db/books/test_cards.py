@@ -1,4 +1,4 @@
-"""Member card payloads, checks, issue and reissue (DESIGN.md §5, issue 3)."""
+"""Member card payloads, checks, issue and reissue (docs/design.md §5, issue 3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reversals and adjustments (DESIGN.md §4.2): corrections are new entries, never edits."""
+"""Reversals and adjustments (docs/design.md §4.2): corrections are new entries, never edits."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Crash safety (DESIGN.md §9): a process killed at any instant loses no committed work and
+"""Crash safety (docs/design.md §9): a process killed at any instant loses no committed work and
 leaves no half-written sheet; `verify` passes afterwards."""
 
 from __future__ import annotations

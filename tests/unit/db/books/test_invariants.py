@@ -1,4 +1,4 @@
-"""DESIGN.md §4, one test per invariant, by name."""
+"""docs/design.md §4, one test per invariant, by name."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Redemptions: points and stock out together, or nothing (DESIGN.md §4.4)."""
+"""Redemptions: points and stock out together, or nothing (docs/design.md §4.4)."""
 
 from __future__ import annotations
 

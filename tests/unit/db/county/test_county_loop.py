@@ -1,4 +1,4 @@
-"""The whole county loop from the command line (DESIGN.md §6, §7), on three demo stations and a
+"""The whole county loop from the command line (docs/design.md §6, §7), on three demo stations and a
 mobile shop that serves one of their townships: enroll, export, merge in any order, report,
 update — until every station's balances agree with the county's."""
 

@@ -1,4 +1,4 @@
-"""`county merge` (DESIGN.md §6): idempotent, order-independent, and not to be fooled."""
+"""`county merge` (docs/design.md §6): idempotent, order-independent, and not to be fooled."""
 
 from __future__ import annotations
 

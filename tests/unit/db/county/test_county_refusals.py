@@ -1,5 +1,5 @@
 """Every way a monthly file can be wrong is refused, naming the check and the row, and leaves
-the county database byte for byte as it was (DESIGN.md §6, §9). A refusal is asserted on as
+the county database byte for byte as it was (docs/design.md §6, §9). A refusal is asserted on as
 data: the check that failed (a msgid of sealed.CHECKS) and the fields naming the row."""
 
 from __future__ import annotations

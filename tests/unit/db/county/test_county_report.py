@@ -1,4 +1,4 @@
-"""`county report` (DESIGN.md §6): the views, totals that add up, and figures that equal the
+"""`county report` (docs/design.md §6): the views, totals that add up, and figures that equal the
 sums of the stations' files."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Setup and update files (DESIGN.md §6): what the county sends stations, and convergence."""
+"""Setup and update files (docs/design.md §6): what the county sends stations, and convergence."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`aixin export`: a station's month in one signed file (DESIGN.md §6)."""
+"""`aixin export`: a station's month in one signed file (docs/design.md §6)."""
 
 from __future__ import annotations
 

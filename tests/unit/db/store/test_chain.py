@@ -1,4 +1,4 @@
-"""The hash chain (DESIGN.md §4.6): any changed, deleted or reordered entry is found and named.
+"""The hash chain (docs/design.md §4.6): any changed, deleted or reordered entry is found and named.
 
 Each tampering is done the way an intruder with the SQLite file would do it: triggers dropped,
 and the cached balance fixed up as well, so only the chain can tell.

@@ -1,4 +1,4 @@
-"""`aixin card show|check|reissue`: output, refusals and exit codes 0 / 1 / 2 (DESIGN.md §7)."""
+"""`aixin card show|check|reissue`: output, refusals, exit codes 0, 1, 2 (docs/design.md §7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The command line contract (DESIGN.md §7): exit 0 / 1 / 2, messages, --tsv columns."""
+"""The command line contract (docs/design.md §7): exit 0 / 1 / 2, messages, --tsv columns."""
 
 from __future__ import annotations
 
