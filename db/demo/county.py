@@ -55,7 +55,7 @@ def register(station: str, today: datetime) -> tuple[str, str, str]:
         )
         updates.signing_key(home.county_id)
     county = County.get_by_id(home.county_id)
-    return county.card_key, here.key, county.public_key
+    return county.card_key, here.key, str(county.public_key)
 
 
 def _name(townships: list[Place]) -> str:
