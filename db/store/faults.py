@@ -90,13 +90,13 @@ class StorageRefused(Refused):
 
 
 def _sqlite_error(exc: BaseException) -> sqlite3.Error | None:
-    """The sqlite3 exception behind `exc` (peewee wraps it, keeping it as its first arg)."""
+    """The sqlite3 exception behind `exc` (peewee wraps it, keeping it as `orig`)."""
     if isinstance(exc, sqlite3.Error):
         return exc
     if isinstance(exc, DatabaseError):
-        first = exc.args[0] if exc.args else None
-        if isinstance(first, sqlite3.Error):
-            return first
+        orig = getattr(exc, "orig", None)
+        if isinstance(orig, sqlite3.Error):
+            return orig
         cause = exc.__cause__ or exc.__context__
         if isinstance(cause, sqlite3.Error):
             return cause

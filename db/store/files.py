@@ -62,11 +62,11 @@ def _what(mode: int) -> str:
 def _regular(path: Path, info: os.stat_result, limit: int) -> None:
     if not stat.S_ISREG(info.st_mode):
         what = Message(_what(info.st_mode))
-        raise InputRefused("type", "{path} 不是普通文件，而是{what}", path=path, what=what)
+        raise InputRefused("type", N_("{path} 不是普通文件，而是{what}"), path=path, what=what)
     if info.st_size > limit:
         raise InputRefused(
             "size",
-            "{path} 有 {size} MB，超过了上限 {limit} MB：这不是 aixin 的文件",
+            N_("{path} 有 {size} MB，超过了上限 {limit} MB：这不是 aixin 的文件"),
             path=path,
             size=round(info.st_size / MB, 1),
             limit=limit // MB,
@@ -79,7 +79,7 @@ def check_regular(path: Path, limit: int) -> None:
         info = path.stat()  # follows a link: what counts is what it points at
     except OSError as exc:
         raise InputRefused(
-            "read", "读不了文件 {path}：{error}", path=path, error=exc.strerror or str(exc)
+            "read", N_("读不了文件 {path}：{error}"), path=path, error=exc.strerror or str(exc)
         ) from exc
     _regular(path, info, limit)
 
@@ -96,7 +96,7 @@ def take_in(source: Path, copy: Path, limit: int) -> None:
         handle = os.open(source, flags)
     except OSError as exc:
         raise InputRefused(
-            "read", "读不了文件 {path}：{error}", path=source, error=exc.strerror or str(exc)
+            "read", N_("读不了文件 {path}：{error}"), path=source, error=exc.strerror or str(exc)
         ) from exc
     try:
         _regular(source, os.fstat(handle), limit)
@@ -107,14 +107,14 @@ def take_in(source: Path, copy: Path, limit: int) -> None:
                     chunk = os.read(handle, READ_CHUNK)
                 except OSError as exc:
                     raise InputRefused(
-                        "read", "读不了文件 {path}：{error}", path=source, error=exc.strerror
+                        "read", N_("读不了文件 {path}：{error}"), path=source, error=exc.strerror
                     ) from exc
                 if not chunk:
                     break
                 taken += len(chunk)
                 if taken > limit:
                     raise InputRefused(
-                        "size", "{path} 超过了上限 {limit} MB", path=source, limit=limit // MB
+                        "size", N_("{path} 超过了上限 {limit} MB"), path=source, limit=limit // MB
                     )
                 out.write(chunk)
     except BaseException:
