@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import stat
 from datetime import datetime
 from pathlib import Path
 
@@ -226,3 +227,12 @@ def test_a_county_made_before_signing_gets_its_key_pair_on_first_use(world, tmp_
     assert County.get_by_id("451425").public_key
     assert Setting.get_by_id(signing.SETTING).value
     close()
+
+
+def test_files_that_travel_are_owner_only(county_world, world, tmp_path):
+    county, _ = world
+    update = write_update(county, tmp_path / "update.sqlite")
+    for path in (update, *county_world.setups.values(), *county_world.all_files()):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    for path in (county_world.county, *county_world.stations.values()):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path

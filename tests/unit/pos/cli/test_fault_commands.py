@@ -26,6 +26,7 @@ from db.store.connection import close, connect
 from pos.cli import main
 from tests.county_world import MOBILE, SHOP
 from tests.disks import fill, needs_mount, read_only, small_disk, write_lock_held
+from tests.unit.db.books.test_crash import big_station  # noqa: F401 - a fixture
 
 CLOCK = "2027-01-05T09:00:00"
 
@@ -261,3 +262,44 @@ def test_books_on_a_read_only_disk(shop, tmp_path):
         refused(award(books))
         refused(run("backup", "--db", shop, "--out", disk / "out" / "b.sqlite"), "没有权限写")
         refused(run("export", "--db", shop, "--month", "2026-10", "--out", disk / "out"))
+
+
+def test_an_award_while_a_sheet_is_being_booked(big_station, tmp_path, monkeypatch):  # noqa: F811
+    """Another `aixin award --from-file` holds the write lock while it books 2,400 rows: a
+    single award meanwhile is booked or refused in one line — never a traceback — and the
+    books add up once both are done."""
+    from db.books.verify import verify
+    from tests.unit.db.books.test_crash import entry_count, start_award
+
+    monkeypatch.setattr(connection, "BUSY_MS", 100)
+    source, sheet, size = big_station
+    path = Path(shutil.copy(source, tmp_path / "station.sqlite"))
+    before = entry_count(path)
+    sheet_run = start_award(path, sheet)
+    while sheet_run.poll() is None and not lock_taken(path):
+        pass  # until the sheet holds the write lock (or is done)
+    booked = 0
+    for _ in range(3):
+        result = award(path)
+        if result.exit_code == 0:
+            booked += 1
+        else:
+            refused(result, "数据库正忙")
+    assert sheet_run.wait() == 0
+    assert entry_count(path) == before + size + booked
+    connect(path)
+    assert verify().ok
+    close()
+
+
+def lock_taken(path: Path) -> bool:
+    """Whether some process holds the write lock of the books at `path` right now."""
+    raw = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        raw.execute("BEGIN IMMEDIATE")
+        raw.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        raw.close()
