@@ -1,6 +1,7 @@
 """`aixin county merge`: stations' monthly files into the county database (docs/design.md §6).
 
-Each file is copied to a private place and checked whole on its own (db.month_check), then,
+Each file is checked for what it is and copied to a private folder beside the county database
+(db/exchange/sealed.py `take`), checked whole on its own (db.month_check), then,
 inside one write transaction, against the county: the same month merged before, continuity of
 the station's hash chain with the months either side, and every id it shares with the county
 (same id, different content is tampering). Only then is it written, set-based: ATTACH and
@@ -11,9 +12,7 @@ a card its earliest revocation — so the same files in any order give the same 
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,9 +24,10 @@ from catalog.messages import N_, Finding, Message, Refused, Translate
 from db.books.setup import local_station
 from db.county import merge_rows
 from db.county.merge_rows import Plan
+from db.exchange import sealed
 from db.exchange.month_check import Checked, Keys, check_file
 from db.exchange.sealed import FileRefused
-from db.store import audit
+from db.store import audit, files
 from db.store.clock import Clock, next_month
 from db.store.connection import database
 from db.store.county_models import MonthlyFile
@@ -78,15 +78,18 @@ def merge_files(paths: Sequence[Path], clock: Clock) -> Batch:
 
     A second thread reads and checks the files while this one writes them: SQLite lets go of
     the GIL while it works, so checking the next file costs little time beside writing this
-    one. A file is written only after its own checks have all passed.
+    one. A file is written only after its own checks have all passed. Whatever one file does
+    — a crafted file, a full disk, a busy database — it is refused on its own and the batch
+    goes on. The private copies live beside the county database, and a killed merge's copies
+    are cleared by the next merge.
     """
     keys = county_keys()
     outcomes = []
     with (
-        tempfile.TemporaryDirectory(prefix="aixin-merge-") as tmp,
+        files.scratch(Path(database.obj.database), "incoming") as tmp,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="aixin-check") as checker,
     ):
-        copies = [Path(tmp) / f"{number}.sqlite" for number in range(len(paths))]
+        copies = [tmp / f"{number}.sqlite" for number in range(len(paths))]
         checks = [
             checker.submit(read_and_check, path, copy, keys)
             for path, copy in zip(paths, copies, strict=True)
@@ -101,6 +104,9 @@ def merge_files(paths: Sequence[Path], clock: Clock) -> Batch:
             except FileRefused as refused:
                 kept = refused.with_traceback(None)  # the outcome keeps the reason, not the frames
                 outcomes.append(Outcome(path, "refused", kept, checked.station, checked.month))
+            except Refused as refused:  # a storage fault: busy, full, read-only
+                kept = FileRefused("写入县数据库", refused.message)
+                outcomes.append(Outcome(path, "refused", kept, checked.station, checked.month))
             finally:
                 copy.unlink(missing_ok=True)
     touched = sorted({o.station for o in outcomes if o.station and o.status != "refused"})
@@ -109,24 +115,32 @@ def merge_files(paths: Sequence[Path], clock: Clock) -> Batch:
 
 def read_and_check(path: Path, copy: Path, keys: Keys) -> Checked | FileRefused:
     """Copy `path` (read once: what is checked is what is merged) and check the copy whole;
-    the checked file, or why it is refused."""
+    the checked file, or why it is refused. Never raises: the file is someone's input."""
     try:
-        shutil.copyfile(path, copy)
+        sealed.take(path, copy, "month")
         return check_file(copy, keys)
     except FileRefused as refused:
         copy.unlink(missing_ok=True)
         return refused.with_traceback(None)
+    except Refused as refused:  # the copy could not be written: a full or read-only disk
+        copy.unlink(missing_ok=True)
+        return FileRefused("读取文件", refused.message)
     except OSError as exc:
         copy.unlink(missing_ok=True)
         return FileRefused("读取文件", "{error}", error=exc.strerror or str(exc))
+    except Exception as exc:  # a crafted file must never stop the batch
+        copy.unlink(missing_ok=True)
+        return FileRefused("读取文件", "读这份文件时出了意外的错误（{error}）", error=repr(exc))
 
 
 def _merge_checked(path: Path, copy: Path, checked: Checked, clock: Clock) -> Outcome:
     station, month = checked.station, checked.month
     notices: list[Finding] = []
     database.execute_sql("PRAGMA foreign_keys = OFF")  # months may arrive in any order
-    database.execute_sql("ATTACH DATABASE ? AS f", (str(copy),))
+    attached = False
     try:
+        database.execute_sql("ATTACH DATABASE ? AS f", (str(copy),))
+        attached = True
         with database.atomic():
             plan = _against_county(checked, notices)
             if plan is None:
@@ -158,8 +172,11 @@ def _merge_checked(path: Path, copy: Path, checked: Checked, clock: Clock) -> Ou
                 "merge",
                 f"{station} {month}：{summary.render()}",
             )
+    except (DatabaseError, sqlite3.Error) as exc:  # ATTACH, or reading the county's books
+        raise FileRefused("写入县数据库", "{error}", error=exc) from exc
     finally:
-        database.execute_sql("DETACH DATABASE f")
+        if attached:
+            database.execute_sql("DETACH DATABASE f")
         database.execute_sql("PRAGMA foreign_keys = ON")
     merged = Message(
         N_("已并入站点 {station} {month} 的月报：{summary}"),

@@ -44,6 +44,7 @@ def init_county(
     """Fill the empty database that is open as county `code`'s office."""
     with database.atomic():
         county = add_county(code, name, card_key=card_key, fen_per_point=fen_per_point)
+        updates.signing_key(county.code)  # its key pair: the private half never leaves here
         office = add_station(clock, county, office_code(code), f"{county.name}扶贫办", "county")
         make_local(office)
         load_catalogs(default_tasks(), default_goods())

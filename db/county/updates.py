@@ -3,22 +3,24 @@
 Both carry the county's current roster and catalogs, the cards of the station's households and
 the other stations' ledger entries for those households (with the redemptions they refer to), so
 a household's balance is the same at every station once the files have gone round. A setup file
-also names the station, its key and its first operators. Each file is signed with the station's
-key, so a station takes only what its county sent it.
+also names the station, its key, its first operators and the county's public key. Each file is
+signed with the county's private key (db/exchange/signing.py), which never leaves the county,
+and each update carries the next number of the station's sequence, so a station takes only what
+its county sent it, and never an older update after a newer one.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.exchange import sealed
+from db.exchange import sealed, signing
+from db.store import files
 from db.store.clock import Clock, stamp
 from db.store.connection import database, schema_version
 from db.store.ids import id_range
-from db.store.models import Station
+from db.store.models import County, Setting, Station
 
 # (table, the rows of main to copy). `:station`, `:county`, `:low`, `:high` are parameters.
 COPIES = (
@@ -74,41 +76,56 @@ def write(
 ) -> dict:
     """Write the `kind` ('setup' or 'update') file for station `code` to `out`.
 
-    `inside` runs first in the same transaction (enrollment creates the station there), so a
-    station is enrolled exactly when its setup file could be written. Returns the manifest.
+    `inside` runs first in the same transaction (enrollment creates the station there). The
+    file is filled and signed inside that transaction, so when it cannot be written (a full
+    disk) nothing is enrolled and no sequence number is used; it takes its name at `out` only
+    when whole. Returns the manifest.
     """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.partial")
-    sealed.create(partial, kind)
-    database.execute_sql("ATTACH DATABASE ? AS x", (str(partial),))
-    try:
-        with database.atomic():
-            if inside is not None:
-                inside()
-            station = Station.get_by_id(code)
-            low, high = id_range(code)
-            params = {"station": code, "county": station.county_id, "low": low, "high": high}
-            database.execute_sql("CREATE TEMP TABLE reach (number TEXT PRIMARY KEY)")
-            for sql in REACH:
-                database.execute_sql(sql, params)
-            _copy(kind, params)
-            _operators(operators)
-            database.execute_sql("DROP TABLE temp.reach")
-        database.execute_sql("DETACH DATABASE x")
-        fields = {
-            "kind": kind,
-            "county": station.county_id,
-            "station": code,
-            "schema": schema_version(database.obj),
-            "made": stamp(clock.now()),
-        }
-        body = sealed.seal(partial, fields, station.key)
-        os.replace(partial, out)
-    finally:
-        if "x" in [row[1] for row in database.execute_sql("PRAGMA database_list")]:
-            database.execute_sql("DETACH DATABASE x")
-        partial.unlink(missing_ok=True)
+    with files.output(out) as partial:
+        sealed.create(partial, kind)
+        database.execute_sql("ATTACH DATABASE ? AS x", (str(partial),))
+        try:
+            database.execute_sql("PRAGMA x.journal_mode = MEMORY")  # no -journal beside it
+            with database.atomic():
+                if inside is not None:
+                    inside()
+                station = Station.get_by_id(code)
+                key = signing_key(station.county_id)
+                sequence = station.update_seq + (1 if kind == "update" else 0)
+                Station.update(update_seq=sequence).where(Station.code == code).execute()
+                low, high = id_range(code)
+                params = {"station": code, "county": station.county_id, "low": low, "high": high}
+                database.execute_sql("CREATE TEMP TABLE reach (number TEXT PRIMARY KEY)")
+                for sql in REACH:
+                    database.execute_sql(sql, params)
+                _copy(kind, params)
+                _operators(operators)
+                database.execute_sql("DROP TABLE temp.reach")
+                fields = {
+                    "kind": kind,
+                    "county": station.county_id,
+                    "station": code,
+                    "schema": schema_version(database.obj),
+                    "made": stamp(clock.now()),
+                    "sequence": sequence,
+                }
+                body = sealed.seal_attached(database.connection(), "x", fields, key)
+        finally:
+            if "x" in [row[1] for row in database.execute_sql("PRAGMA database_list")]:
+                database.execute_sql("DETACH DATABASE x")
     return body
+
+
+def signing_key(county: str) -> str:
+    """The county's private signing key, made with its public half when the county has none
+    yet (a county database made before updates were signed). Call inside a transaction."""
+    row = Setting.get_or_none(Setting.name == signing.SETTING)
+    if row is not None:
+        return str(row.value)
+    private, public = signing.new_key_pair()
+    Setting.create(name=signing.SETTING, value=private)
+    County.update(public_key=public).where(County.code == county).execute()
+    return private
 
 
 def _copy(kind: str, params: dict) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from catalog.messages import Refused
 from db.books.setup import Place, add_places, local_station, new_key
-from db.county import office
+from db.county import office, updates
 from db.demo import names
 from db.demo import station as demo
 from db.exchange import export
@@ -28,8 +28,9 @@ def county_name(code: str) -> str:
     return names.COUNTIES.get(code, names.DEFAULT_COUNTY_NAME)
 
 
-def register(station: str, today: datetime) -> tuple[str, str]:
-    """In the open county database: enroll demo `station`; returns (card key, station key)."""
+def register(station: str, today: datetime) -> tuple[str, str, str]:
+    """In the open county database: enroll demo `station`; returns (card key, station key,
+    the county's public key)."""
     home = office.county_office()
     if station[:6] != home.county_id:
         raise Refused("站点 {station} 不属于县 {county}", station=station, county=home.county_id)
@@ -52,7 +53,9 @@ def register(station: str, today: datetime) -> tuple[str, str]:
         here = office.register(
             enrolled, station, _name(townships), "shop", [t.code for t in townships], key=new_key()
         )
-    return County.get_by_id(home.county_id).card_key, here.key
+        updates.signing_key(home.county_id)
+    county = County.get_by_id(home.county_id)
+    return county.card_key, here.key, str(county.public_key)
 
 
 def _name(townships: list[Place]) -> str:

@@ -52,6 +52,7 @@ def build(
     seed: int = 1,
     county_card_key: str | None = None,
     station_key: str | None = None,
+    county_public_key: str | None = None,
     progress: Progress = lambda _: None,
 ) -> DemoStation:
     """Fill the (empty, migrated) database that is open with a demo station."""
@@ -65,6 +66,8 @@ def build(
             names.COUNTIES.get(county_code, names.DEFAULT_COUNTY_NAME),
             card_key=county_card_key,
         )
+        county.public_key = county_public_key  # the county's updates are checked with it
+        county.save()
         here = add_station(clock, county, station, "", "shop", key=station_key)
         number = int(station[-2:])
         townships = demo_townships(county_code, number)

@@ -10,7 +10,6 @@ same contents: nothing in it depends on when it was exported.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 from catalog.messages import N_, Message, Refused
 from db.books.setup import local_station
 from db.exchange import sealed
-from db.store import chain
+from db.store import chain, files
 from db.store.clock import Clock, month_bounds, stamp
 from db.store.connection import database, schema_version
 from db.store.ids import human, id_range
@@ -97,10 +96,7 @@ def export_month(month: str, out_dir: Path, clock: Clock) -> Exported:
     low, high = id_range(here.code)
     before, last = _cut(low, high, start), _cut(low, high, end)
     chain_start, chain_end, points = _chain_piece(here.code, low, before, last)
-    out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / file_name(here.code, month)
-    partial = out_dir / f".{target.name}.partial"
-    sealed.create(partial, "month")
     params = {
         "low": low,
         "high": high,
@@ -110,7 +106,8 @@ def export_month(month: str, out_dir: Path, clock: Clock) -> Exported:
         "before": before or low,
         "last": last or low,
     }
-    try:
+    with files.output(target) as partial:  # owner-only, and there only when whole
+        sealed.create(partial, "month")
         stock = _copy(partial, params)
         some = last is not None and last != before
         fields = {
@@ -130,9 +127,6 @@ def export_month(month: str, out_dir: Path, clock: Clock) -> Exported:
             },
         }
         body = sealed.seal(partial, fields, here.key)
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
     counts = {name: info["rows"] for name, info in body["tables"].items()}
     return Exported(target, here.code, month, counts)
 
@@ -178,6 +172,7 @@ def _copy(partial: Path, params: dict) -> int:
     """Fill the file set-based, table by table; returns the sum of its stock moves."""
     database.execute_sql("ATTACH DATABASE ? AS x", (str(partial),))
     try:
+        database.execute_sql("PRAGMA x.journal_mode = MEMORY")  # no -journal beside it
         with database.atomic():
             for name, condition in COPIES:
                 table = sealed.TABLES[name]

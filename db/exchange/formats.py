@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from catalog.messages import N_
 
-FORMAT = 1
+# 2: the manifest names its signer; update and setup files are signed by the county
+# (Ed25519) and carry a sequence number; the county row carries the county's public key.
+FORMAT = 2
 APPLICATION_ID = 0x41495849  # 'AIXI'
 
 
@@ -51,7 +53,11 @@ def _t(name: str, spec: str, key: tuple[str, ...] = ("id",)) -> Table:
 TABLES = {
     t.name: t
     for t in (
-        _t("county", "code:text name:text fen_per_point:int card_key:text", ("code",)),
+        _t(
+            "county",
+            "code:text name:text fen_per_point:int card_key:text public_key:text",
+            ("code",),
+        ),
         _t(
             "station",
             "code:text county_id:text name:text kind:text key:text enrolled:text",
@@ -116,7 +122,9 @@ TABLES = {
         ),
     )
 }
-MANIFEST_DDL = "CREATE TABLE manifest (body TEXT NOT NULL, mac TEXT NOT NULL)"
+# `signer`: the station (monthly file) or the county (update, setup) whose key sealed the
+# body; `mac`: the seal, an HMAC-SHA256 or an Ed25519 signature in hex (db/exchange/sealed.py).
+MANIFEST_DDL = "CREATE TABLE manifest (signer TEXT NOT NULL, body TEXT NOT NULL, mac TEXT NOT NULL)"
 
 ROSTER = ("township", "village", "village_group", "household_version", "card")
 KINDS: dict[str, tuple[str, ...]] = {

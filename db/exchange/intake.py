@@ -1,17 +1,19 @@
 """`aixin update` and `aixin init --setup`: a station takes in what its county sent.
 
-The file is copied, checked whole (integrity, schema, MAC with this station's key, every table
-against the manifest), and applied in one transaction: the county's roster, catalogs and card
-revocations, households by their newest version, and other stations' entries for this
-station's households with the redemptions they name. Applying a file twice, or an older file
-after a newer one, changes nothing more: everything is a union or keeps the newest.
+The file is copied into a private folder beside the books (after checking what it is: see
+db/exchange/sealed.py), checked whole (integrity, schema, the county's signature with the
+public key this station was set up with, every table against the manifest), and applied in one
+transaction: the county's roster, catalogs and card revocations, households by their newest
+version, and other stations' entries for this station's households with the redemptions they
+name. Each update carries the next number of this station's sequence: one already applied
+changes nothing (and says so), an older one is refused, so a replayed old update can never
+turn the catalog back. Taking a file in twice changes nothing more: everything is a union or
+keeps the newest.
 """
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +24,11 @@ from catalog.messages import Refused
 from db.books.setup import local_station
 from db.exchange import sealed, union
 from db.exchange.sealed import FileRefused
-from db.store import audit, chain
+from db.store import audit, chain, files
 from db.store.clock import Clock
 from db.store.connection import database
 from db.store.ids import human, id_range
+from db.store.models import County, Station
 
 
 @dataclass(frozen=True)
@@ -33,13 +36,28 @@ class Applied:
     station: str
     entries: int  # new entries taken in
     households: int  # households in the file
+    sequence: int = 0  # the update's number in the station's sequence
+    status: str = "applied"  # applied | unchanged (this update was applied before)
 
 
 def apply_update(path: Path, clock: Clock) -> Applied:
     here = local_station()
     if here.kind == "county":
         raise Refused("这是县级数据库：更新文件是给站点用的")
+    public = County.get_by_id(here.county_id).public_key
+    if not public:
+        raise Refused(
+            "本站没有县里的签名公钥（本站是用旧版设置文件建的），认不出哪份更新是县里签发的："
+            "请县里重新登记本站"
+        )
     known = {r[0] for r in database.execute_sql("SELECT name FROM schema_migration")}
+
+    def verify(_conn: sqlite3.Connection, signer: str, data: bytes, signature: str) -> None:
+        if signer != here.county_id:
+            raise FileRefused(
+                "县", "文件来自县 {other}，不是本县（{mine}）", other=signer, mine=here.county_id
+            )
+        sealed.check_signature(public, data, signature)
 
     def check(opened: sealed.Opened) -> None:
         body = opened.body
@@ -51,7 +69,6 @@ def apply_update(path: Path, clock: Clock) -> Applied:
                 station=body["station"],
                 mine=here.code,
             )
-        sealed.check_mac(opened, here.key)
         if body["schema"] not in known:
             raise FileRefused(
                 "格式版本",
@@ -59,29 +76,30 @@ def apply_update(path: Path, clock: Clock) -> Applied:
                 schema=body["schema"],
             )
 
-    return _take(path, "update", check, clock, lambda: None)
+    return _take(path, "update", verify, check, clock, lambda: None)
 
 
 def setup_station(path: Path, clock: Clock) -> Applied:
     """Fill the new, empty database that is open from a setup file."""
     found: dict[str, str] = {}
 
+    def verify(conn: sqlite3.Connection, signer: str, data: bytes, signature: str) -> None:
+        rows = conn.execute("SELECT code, public_key FROM county").fetchall()
+        if len(rows) != 1 or rows[0][0] != signer:
+            raise FileRefused("清单与内容", "设置文件里的县与签名的不符")
+        sealed.check_signature(rows[0][1], data, signature)
+
     def check(opened: sealed.Opened) -> None:
-        rows = opened.conn.execute("SELECT code, county_id, key FROM station").fetchall()
+        rows = opened.conn.execute("SELECT code, county_id FROM station").fetchall()
         body = opened.body
         if len(rows) != 1 or rows[0][0] != body["station"] or rows[0][1] != body["county"]:
             raise FileRefused("清单与内容", "设置文件里的站点与清单不符")
-        key = rows[0][2]
-        try:
-            sealed.check_mac(opened, key)
-        except ValueError as exc:
-            raise FileRefused("校验码（MAC）", "站点密钥格式不对") from exc
         found["station"] = body["station"]
 
     def create() -> None:
         database.execute_sql(
-            "INSERT INTO main.county (code, name, fen_per_point, card_key) "
-            "SELECT code, name, fen_per_point, card_key FROM u.county"
+            "INSERT INTO main.county (code, name, fen_per_point, card_key, public_key) "
+            "SELECT code, name, fen_per_point, card_key, public_key FROM u.county"
         )
         database.execute_sql(
             "INSERT INTO main.station (code, county_id, name, kind, key, enrolled, chain_head) "
@@ -106,54 +124,76 @@ def setup_station(path: Path, clock: Clock) -> Applied:
             "FROM u.operator_village AS v JOIN main.operator AS o ON o.name = v.operator"
         )
 
-    return _take(path, "setup", check, clock, operators, create)
+    return _take(path, "setup", verify, check, clock, operators, create)
+
+
+def _sequence(body: dict) -> int:
+    sequence = body.get("sequence")
+    if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 0:
+        raise FileRefused("清单与内容", "清单里没有更新序号")
+    return sequence
 
 
 def _take(
     path: Path,
     kind: str,
+    verify: sealed.Verify,
     check: Callable[[sealed.Opened], None],
     clock: Clock,
     after: Callable[[], None],
     before: Callable[[], None] | None = None,
 ) -> Applied:
-    with tempfile.TemporaryDirectory(prefix="aixin-update-") as tmp:
-        copy = Path(tmp) / "file.sqlite"
-        try:
-            shutil.copyfile(path, copy)
-        except OSError as exc:
-            raise Refused("读不了文件 {path}：{error}", path=path, error=exc.strerror) from exc
-        opened = sealed.open_checked(copy, kind)
+    with files.scratch(Path(database.obj.database), "incoming") as folder:
+        copy = folder / "file.sqlite"
+        sealed.take(path, copy, kind)
+        opened = sealed.open_checked(copy, kind, verify)
         try:
             check(opened)
+            sequence = _sequence(opened.body)
             sealed.check_tables(opened, kind)
             households = opened.body["tables"]["household_version"]["rows"]
         except (sqlite3.Error, UnicodeDecodeError) as exc:
             raise FileRefused("SQLite 完整性", "文件读不出来（{error}）", error=exc) from exc
         finally:
             opened.close()
-        database.execute_sql("ATTACH DATABASE ? AS u", (str(copy),))
+        attached = False
         try:
+            database.execute_sql("ATTACH DATABASE ? AS u", (str(copy),))
+            attached = True
             with database.atomic():
                 database.execute_sql("PRAGMA defer_foreign_keys = ON")
                 if before is not None:
                     before()
-                entries = _union(local_station().code)
+                here = local_station().code
+                last = Station.get_by_id(here).update_seq
+                if kind == "update" and sequence == last:
+                    return Applied(here, 0, households, sequence, "unchanged")
+                if kind == "update" and sequence < last:
+                    raise FileRefused(
+                        "更新顺序",
+                        "这是第 {sequence} 号更新，本站已经导入了第 {last} 号："
+                        "旧的更新不再导入，本站的账没有变化。请用县里最新发的更新文件",
+                        sequence=sequence,
+                        last=last,
+                    )
+                entries = _union(here)
                 after()
+                Station.update(update_seq=sequence).where(Station.code == here).execute()
                 audit.record(
                     "county",
-                    local_station().code,
+                    here,
                     clock.now(),
                     kind,
-                    f"{kind}：{households} 户，新增条目 {entries} 条",
+                    f"{kind} {sequence}：{households} 户，新增条目 {entries} 条",
                 )
         except (DatabaseError, sqlite3.Error) as exc:
             raise FileRefused(
                 "写入本站数据库", "文件与本站的账对不上（{error}）", error=exc
             ) from exc
         finally:
-            database.execute_sql("DETACH DATABASE u")
-    return Applied(local_station().code, entries, households)
+            if attached:
+                database.execute_sql("DETACH DATABASE u")
+    return Applied(local_station().code, entries, households, sequence)
 
 
 def _union(here: str) -> int:

@@ -126,20 +126,22 @@ class Keys:
 
 
 def check_file(path: Path, keys: Keys) -> Checked:
-    opened = sealed.open_checked(path, "month")
+    def verify(_conn: sqlite3.Connection, signer: str, data: bytes, signature: str) -> None:
+        # The MAC first, on the manifest's bytes: nothing of the body is parsed before it.
+        if signer[:6] != keys.county:
+            raise FileRefused(
+                "县", "文件来自县 {other}，不是本县（{mine}）", other=signer[:6], mine=keys.county
+            )
+        if signer not in keys.stations:
+            raise FileRefused("站点", "站点 {station} 没有在本县登记", station=signer)
+        sealed.check_hmac(keys.stations[signer], data, signature)
+
+    opened = sealed.open_checked(path, "month", verify)
     try:
         body = opened.body
-        if body["county"] != keys.county:
-            raise FileRefused(
-                "县",
-                "文件来自县 {other}，不是本县（{mine}）",
-                other=body["county"],
-                mine=keys.county,
-            )
-        station = body["station"]
-        if station not in keys.stations:
-            raise FileRefused("站点", "站点 {station} 没有在本县登记", station=station)
-        sealed.check_mac(opened, keys.stations[station])
+        station = opened.signer
+        if body["county"] != keys.county or body["station"] != station:
+            raise FileRefused("清单与内容", "清单里的站点与签名的站点不符")
         if body["schema"] not in keys.schemas:
             raise FileRefused(
                 "格式版本",

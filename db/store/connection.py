@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from peewee import DatabaseError, DatabaseProxy, SqliteDatabase
 from playhouse.migrations import Runner
 
 from catalog.messages import Refused
+from db.store import faults, files
 
 database = DatabaseProxy()
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+# How long a writer waits for another's write lock before it says the books are busy: longer
+# than any write of the till or a sheet takes, short enough that a clerk is not left waiting.
+BUSY_MS = 5000
 
 PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
     # FULL: a committed redemption survives a power cut, not only a killed process.
     "synchronous": "full",
-    "busy_timeout": 5000,
     # REPLACE deletes the row it displaces: with this on, that delete meets the triggers
     # that keep entries, moves, slips and the audit trail immutable.
     "recursive_triggers": 1,
@@ -28,24 +32,82 @@ PRAGMAS = {
 }
 
 
+class Books(SqliteDatabase):
+    """The books' SQLite database: every storage fault is a `faults.StorageRefused`.
+
+    Every statement, BEGIN, COMMIT and ROLLBACK goes through `faults.storage()`, so a busy,
+    full, read-only or failing disk is one refusal that says what to do, wherever it happens.
+    When SQLite has already rolled a transaction back by itself (it does on a full disk or an
+    I/O error), peewee's ROLLBACK has nothing to undo: it is skipped, so that the real fault is
+    what the person reads, not "cannot rollback - no transaction is active".
+    """
+
+    def execute_sql(self, sql: str, params: Any = None) -> Any:
+        if sql.lstrip()[:8].upper() == "ROLLBACK" and not self._open_transaction():
+            return self.cursor()  # a savepoint's rollback after SQLite rolled back already
+        with faults.storage():
+            return super().execute_sql(sql, params)
+
+    def begin(self, lock_type: str | None = None) -> None:
+        with faults.storage():
+            super().begin(lock_type)
+
+    def commit(self) -> None:
+        with faults.storage():
+            super().commit()
+
+    def rollback(self) -> None:
+        if not self._open_transaction():
+            return
+        with faults.storage():
+            super().rollback()
+
+    def _open_transaction(self) -> bool:
+        return not self.is_closed() and self.connection().in_transaction
+
+
 def connect(path: str | Path, *, create: bool = False) -> SqliteDatabase:
     """Bind the models to the SQLite file at `path` and bring its schema up to date.
 
     Every transaction begins IMMEDIATE: services read a balance or a stock level and then
-    write, so they take the write lock before they read.
+    write, so they take the write lock before they read. A new file is created readable by
+    its owner only, before SQLite first opens it (SQLite gives its -wal and -shm the same mode).
     """
     target = Path(path)
-    if str(path) != ":memory:" and not create and not target.exists():
+    memory = str(path) == ":memory:"
+    if not memory and not create and not target.exists():
         raise Refused("数据库文件不存在：{path}。请先运行 aixin init 或 aixin demo", path=path)
-    if create and str(path) != ":memory:":
-        target.parent.mkdir(parents=True, exist_ok=True)
-    handle = SqliteDatabase(str(path), pragmas=PRAGMAS, lock_type="IMMEDIATE")
+    if not memory and target.exists():
+        try:
+            files.check_regular(target, limit=1 << 62)
+        except files.InputRefused as refused:
+            raise Refused(
+                "{path} 不是 aixin 数据库：{reason}", path=path, reason=refused.message
+            ) from None
+    elif create and not memory:
+        files.prepare_folder(target)
+        files.create_empty(target)
+    faults.busy_seconds = BUSY_MS / 1000
+    handle = Books(
+        str(path),
+        pragmas={**PRAGMAS, "busy_timeout": BUSY_MS},
+        timeout=BUSY_MS / 1000,
+        lock_type="IMMEDIATE",
+    )
     database.initialize(handle)
     try:
-        handle.connect(reuse_if_open=True)
+        with faults.storage():
+            handle.connect(reuse_if_open=True)
         if not create and "schema_migration" not in handle.get_tables():
             raise Refused("{path} 不是 aixin 数据库", path=path)
         migrate(handle)
+    except faults.StorageRefused as refused:
+        handle.close()
+        if refused.fault == "corrupt":
+            raise Refused(
+                "{path} 不是 aixin 数据库：{error}", path=path, error=refused.fields["error"]
+            ) from refused
+        raise
     except Refused:
         handle.close()
         raise
@@ -74,14 +136,13 @@ def backup(out: Path) -> None:
     """
     if out.exists():
         raise Refused("{path} 已经存在：请换一个文件名，免得覆盖旧的备份", path=out)
-    partial = out.with_name(out.name + ".partial")
-    partial.unlink(missing_ok=True)
-    copy = sqlite3.connect(partial)
-    try:
-        database.connection().backup(copy)
-    finally:
-        copy.close()
-    os.replace(partial, out)  # a backup appears whole or not at all
+    with files.output(out) as partial:  # a backup appears whole or not at all, owner-only
+        copy = sqlite3.connect(partial)
+        try:
+            copy.execute("PRAGMA journal_mode = MEMORY")  # no -journal beside it, ever
+            database.connection().backup(copy)
+        finally:
+            copy.close()
 
 
 def close() -> None:

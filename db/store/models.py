@@ -57,6 +57,7 @@ class County(BaseModel):
     name = TextField()
     fen_per_point = IntegerField(default=100)  # 100 fen = 1 yuan per point
     card_key = TextField()  # hex; signs member cards
+    public_key = TextField(null=True)  # hex; the county's Ed25519 key that signs updates
 
 
 class Station(BaseModel):
@@ -68,6 +69,9 @@ class Station(BaseModel):
     key = TextField()  # hex; signs the station's monthly files
     enrolled = TextField()
     chain_head = TextField()  # hash of the newest ledger entry of this station known here
+    # At the county: the last update sent to this station; at a station, on its own row, the
+    # last update it applied (docs/design.md §10).
+    update_seq = IntegerField(default=0)
 
 
 class Township(BaseModel):

@@ -15,6 +15,7 @@ from db.county import merge, office
 from db.county import report as reports
 from db.county.report import yuan
 from db.exchange import export, intake
+from db.store import faults, files
 from db.store.connection import close, connect
 from pos.cli.common import clock, command, db_option, group, open_books, refusals
 from pos.cli.output import table
@@ -29,17 +30,17 @@ def create_books(path: Path, fill: Callable[[], T]) -> T:
     if path.exists():
         raise Refused("数据库文件 {path} 已经存在，不会覆盖", path=path)
     partial = path.with_name(path.name + ".partial")
-    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
-        leftover.unlink(missing_ok=True)
-    connect(partial, create=True)
+    files.clear(partial)  # what a killed run left
     try:
+        connect(partial, create=True)  # owner-only from its first moment
         result = fill()
+        close()
+        with faults.storage(path):
+            os.replace(partial, path)
     except BaseException:
         close()
-        partial.unlink(missing_ok=True)
+        files.clear(partial)  # with its -wal and -shm
         raise
-    close()
-    os.replace(partial, path)
     return result
 
 
@@ -266,11 +267,20 @@ def init_command(db_path: Path, setup: Path) -> None:
 @click.argument("file", type=file_type)
 @refusals
 def update_command(db_path: Path, file: Path) -> None:
-    """导入县里发来的更新文件。同一份导入两次不会重复记账。"""
+    """导入县里发来的更新文件（县里签名，按序号）。
+
+    同一份再导入一次不会有变化（退出码 0）；比本站已导入的更旧的更新会被拒收（退出码 1）。
+    """
     open_books(db_path)
     done = intake.apply_update(file, clock())
-    text = _("更新已导入：{households} 户，新增其他站点的条目 {entries} 条。")
-    click.echo(text.format(households=done.households, entries=done.entries))
+    if done.status == "unchanged":
+        text = _("第 {sequence} 号更新已经导入过，本站的账没有变化。")
+        click.echo(text.format(sequence=done.sequence))
+        return
+    text = _("第 {sequence} 号更新已导入：{households} 户，新增其他站点的条目 {entries} 条。")
+    click.echo(
+        text.format(sequence=done.sequence, households=done.households, entries=done.entries)
+    )
 
 
 COMMANDS = (county_group, export_command, init_command, update_command)

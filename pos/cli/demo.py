@@ -78,7 +78,7 @@ def demo_card(path: Path) -> str:
         close()
 
 
-def _build(path: Path, station: str, seed: int, keys: tuple[str, str] | None = None) -> None:
+def _build(path: Path, station: str, seed: int, keys: tuple[str, str, str] | None = None) -> None:
     partial = path.with_name(path.name + ".partial")
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
@@ -90,6 +90,7 @@ def _build(path: Path, station: str, seed: int, keys: tuple[str, str] | None = N
         seed=seed,
         county_card_key=keys[0] if keys else None,
         station_key=keys[1] if keys else None,
+        county_public_key=keys[2] if keys else None,
         progress=lambda stage: click.echo(
             _("正在生成：{stage}").format(stage=stage.render(_)), err=True
         ),

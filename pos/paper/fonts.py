@@ -19,8 +19,10 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from catalog.messages import Refused
+from db.store.files import InputRefused, check_regular
 
 FONT_ENV = "AIXIN_FONT"
+FONT_BYTES = 256 << 20  # the largest CJK collections are some 100 MB
 
 # Regular and bold files of the fonts we know, best first. Names are compared case-blind
 # (Windows ships MSYH.TTC as well as msyh.ttc).
@@ -97,8 +99,12 @@ def find_fonts(path: str | Path | None = None) -> CardFonts:
     chosen = path or os.environ.get(FONT_ENV) or None
     if chosen:
         target = Path(chosen).expanduser()
-        if not target.is_file():
+        if not target.exists():
             raise Refused("找不到字体文件 {path}。" + HOW_TO, path=target)
+        try:
+            check_regular(target, FONT_BYTES)  # no FIFO, device or giant file
+        except InputRefused as refused:
+            raise Refused(refused.message) from None
         return _usable(target, None)
     for regular, bold in system_fonts():
         try:

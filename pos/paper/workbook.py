@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from catalog.messages import N_, Message, Translate, shown
 from db.county.report import CountyReport, yuan
 from db.county.report_views import NONE, Sheet
+from db.store import files
 
 HEAD = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
@@ -50,10 +51,8 @@ def write_workbook(report: CountyReport, path: Path, translate: Translate = str)
     cover.column_dimensions["B"].width = 90
     for sheet in report.sheets:
         _sheet(book, report, sheet, translate)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    book.save(partial)
-    partial.replace(path)
+    with files.output(path) as partial:  # whole or not at all; a fault is a refusal
+        book.save(partial)
 
 
 def _sheet(book: Workbook, report: CountyReport, sheet: Sheet, translate: Translate) -> None:

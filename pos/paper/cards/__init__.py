@@ -7,12 +7,12 @@ so a failed print never leaves half a PDF behind. `print_cards` does both.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from catalog.messages import Refused
 from db.books.card_faces import CardFace
+from db.store import files
 from pos.paper.cards.layout import check_glyphs
 from pos.paper.cards.sheets import WORDS, write_pdf, write_png
 from pos.paper.fonts import CardFonts, find_fonts
@@ -40,19 +40,12 @@ def write(
     faces: Sequence[CardFace], out: Path, fonts: CardFonts, progress: Progress = lambda _: None
 ) -> int:
     """Write `faces` to `out` (.pdf or .png); returns the number of pages (1 for a PNG)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.partial")
-    try:
+    with files.output(out) as partial:  # whole or not at all; a fault is a refusal
         if out.suffix.lower() == ".png":
             write_png(faces[0], fonts, partial)
             progress(1)
-            pages = 1
-        else:
-            pages = write_pdf(faces, fonts, partial, progress)
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
-    return pages
+            return 1
+        return write_pdf(faces, fonts, partial, progress)
 
 
 def print_cards(

@@ -131,7 +131,7 @@ def test_an_update_applied_twice_or_out_of_order_changes_nothing_more(merged_wor
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        ("UPDATE manifest SET mac = '00'", "校验码（MAC）不通过"),
+        ("UPDATE manifest SET mac = '00'", "县里的签名不通过"),
         (
             "UPDATE ledger_entry SET note = '改过' WHERE id = (SELECT MIN(id) FROM ledger_entry)",
             "清单与内容不通过",
