@@ -9,9 +9,10 @@ that anyone can craft, so before openpyxl opens one this module checks what it w
    (zipfile never inflates a part past its declared size, so a zip bomb stops there);
 2. every XML part, in one expat pass that builds nothing: no DTD (no entities to expand),
    nesting at most DEPTH, at most ROW_ELEMENTS elements in one row or shared string and
-   ELEMENTS outside them, rows in ascending order within Excel's 1,048,576 lines, shared
-   strings within the bound. What openpyxl holds in memory at once is then bounded. Of the
-   sheet to be read the pass notes its formula cells and its last line with something in it;
+   ELEMENTS outside them, no text or tag longer than TEXT_BYTES, rows in ascending order
+   within Excel's 1,048,576 lines, shared strings within the bound. What openpyxl holds in
+   memory at once is then bounded. Of the sheet to be read the pass notes its formula cells
+   and its last line with something in it;
 3. a sheet with a formula cell is refused, naming the cells: the value a formula shows may be
    stale, or missing altogether, so a person pastes it as values. A sheet with something
    below the caller's last line is refused; for the sheet that comes first in the workbook
@@ -55,6 +56,7 @@ MEMBERS = 1_000
 DEPTH = 64  # real parts nest about a dozen deep
 ELEMENTS = 500_000  # outside rows and strings: a bloated but real styles part has ~200,000
 ROW_ELEMENTS = 50_000  # in one row (or one shared string): thousands of cells
+TEXT_BYTES = 1 << 20  # one text or tag: a cell holds at most 32,767 characters
 CHUNK = 1 << 18
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any .xlsx saved with a password
 CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?[0-9]+$")  # the cell references openpyxl takes
@@ -95,9 +97,11 @@ class _Part:
         self.filled = False
         self.formulas: dict[int, list[int]] = {}  # line: columns, up to Problems.STOP rows
         self.formulas_from = 0  # the line where noting formulas stopped
+        self.at = 0  # where the last tag was, in bytes
+        self.expat: Any = None
 
     def parser(self) -> Any:
-        parser = expat.ParserCreate(namespace_separator=" ")
+        parser = self.expat = expat.ParserCreate(namespace_separator=" ")
         parser.StartElementHandler = self.start
         parser.EndElementHandler = self.end
         parser.StartDoctypeDeclHandler = self.doctype
@@ -109,6 +113,7 @@ class _Part:
         raise _Malformed  # no spreadsheet program writes one; its entities could expand
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
+        self.at = self.expat.CurrentByteIndex  # the pass checks what came since (`_scan_part`)
         self.depth += 1
         if self.depth > DEPTH:
             raise _Malformed
@@ -151,6 +156,7 @@ class _Part:
                 raise _Malformed
 
     def end(self, _name: str) -> None:
+        self.at = self.expat.CurrentByteIndex
         if self.depth == self.row_depth:
             self.row_depth = 0
             if self.filled:
@@ -331,8 +337,12 @@ def _scan_part(
                 return None  # a picture or a binary part: openpyxl does not parse these
             part = _Part(member.filename, bounds, first=first)
             parser = part.parser()
+            fed = 0
             while chunk:
                 parser.Parse(chunk, False)
+                fed += len(chunk)
+                if fed - part.at > TEXT_BYTES:  # one text, or one tag, openpyxl holds whole
+                    raise _Malformed
                 if time.monotonic() > deadline:
                     raise too_slow(bounds, name)
                 chunk = stream.read(CHUNK)
@@ -397,6 +407,8 @@ def _cells(
                 raise too_slow(bounds, name)
             if any(v is not None for v in values):
                 yield line, [_text(v, line, c, problems) for c, v in enumerate(values, 1)]
+            if line == part.last:
+                break  # asking for more would have openpyxl parse the rest of the part
     problems.refuse()
 
 

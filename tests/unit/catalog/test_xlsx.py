@@ -105,6 +105,24 @@ def test_the_first_sheet_is_the_first_tab_whatever_its_part_is_called(tmp_path):
     assert FORMULA in str(refusal(path))
 
 
+def test_a_workbook_that_hides_its_first_sheet_from_the_scan_is_still_checked(tmp_path):
+    """Without the package's rels the scan cannot tell the first sheet; openpyxl finds it by
+    the content types, and the sheet is checked once openpyxl has named it."""
+    path = award_sheet(tmp_path, row(2, text("A2", "1"), text("B2", "HJ02"), formula("C2", "1")))
+    plain = tmp_path / "plain.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(plain, "w") as target:
+        for name in source.namelist():
+            if name != "_rels/.rels":
+                target.writestr(name, source.read(name))
+    assert FORMULA in str(refusal(plain))
+    far = award_sheet(tmp_path, row(20_000, number("A20000", 1)))
+    with zipfile.ZipFile(far) as source, zipfile.ZipFile(plain, "w") as target:
+        for name in source.namelist():
+            if name != "_rels/.rels":
+                target.writestr(name, source.read(name))
+    assert refusal(plain).fields["line"] == 20_000
+
+
 def test_a_sheet_of_formulas_is_refused_after_the_first_few_hundred(tmp_path):
     rows = [row(n, text(f"A{n}", "1"), formula(f"B{n}", "1")) for n in range(2, 5002)]
     refused = refusal(award_sheet(tmp_path, *rows))
@@ -167,7 +185,7 @@ def test_a_hundred_thousand_row_sheet_is_refused_in_a_moment(tmp_path):
     started = time.perf_counter()
     with pytest.raises(Refused) as refused:
         awards.read_sheet(path)
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 5  # 0.1 s on a quiet PC
     assert str(refused.value) == (
         "表格最多 10000 行（不算表头），第 10002 行还有内容：请分成几个文件，或删掉多余的行"
     )
@@ -229,8 +247,21 @@ def test_too_many_shared_strings_are_refused_before_openpyxl_reads_them(tmp_path
         sheet(row(1, text("A1", "户号")), '<row r="1048577"><c><v>1</v></c></row>'),
         sheet(row(1, text("1A", "户号"))),  # a cell reference openpyxl cannot read
         sheet(row(1, text("A1", "户号"), "<c><v>1</v>"), "</row>"),  # not XML
+        sheet(header("户号"), after="<x>" + "x" * (2 << 20) + "</x>"),
+        sheet(header("户号"), after=f'<x y="{"y" * (2 << 20)}"/>'),
+        sheet(header("户号"), after="<x " + " " * (2 << 20)),
     ],
-    ids=["entities", "nesting", "rows out of order", "past Excel's last row", "bad ref", "bad"],
+    ids=[
+        "entities",
+        "nesting",
+        "rows out of order",
+        "past Excel's last row",
+        "bad ref",
+        "bad",
+        "long text",
+        "long tag",
+        "endless tag",
+    ],
 )
 def test_crafted_xml_is_refused(tmp_path, part):
     path = xf.write(tmp_path / "s.xlsx", part)
