@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from catalog import barcodes
-from catalog.messages import N_, Message, Refused, SheetRefused
+from catalog.messages import N_, STOP_AFTER, Message, Refused, SheetRefused
 from catalog.tabular import Row, read_rows
 
 TASK_CATEGORIES = ("环境卫生", "公益劳动", "产业发展", "乡风文明", "学习培训", "扣分", "其他")
@@ -156,6 +156,8 @@ def _load(rows: list[Row], parse, kind: Message) -> list:
             lines.append(line)
         except Refused as refusal:
             problems.append((row.line, refusal))
+            if len(problems) == STOP_AFTER:
+                raise SheetRefused(problems, stopped_at=row.line) from None
     if problems:
         raise SheetRefused(problems)
     return lines

@@ -118,14 +118,30 @@ class Finding:
 # A refused sheet lists this many bad rows, then how many more there are: a 100,000-row
 # sheet gets a readable answer, not megabytes of reasons.
 SHOWN_ROWS = 20
+# A check stops looking once a sheet has this many bad rows: nobody fixes row 90,000 of a
+# sheet that is wrong from the start, and checking the rest would only cost time.
+STOP_AFTER = 10 * SHOWN_ROWS
 
 
 class SheetRefused(Refused):
-    """A whole sheet refused: one refusal per bad row, with its line number."""
+    """A whole sheet refused: one refusal per bad row, with its line number.
 
-    def __init__(self, problems: list[tuple[int, Refused]]) -> None:
+    `stopped_at`: the line where the check stopped, STOP_AFTER bad rows in; None when every
+    row was checked."""
+
+    def __init__(
+        self, problems: list[tuple[int, Refused]], *, stopped_at: int | None = None
+    ) -> None:
         self.problems = problems
-        super().__init__(N_("表格有 {count} 行不能接受，整张表都没有入账"), count=len(problems))
+        self.stopped_at = stopped_at
+        if stopped_at is None:
+            super().__init__(N_("表格有 {count} 行不能接受，整张表都没有入账"), count=len(problems))
+        else:
+            super().__init__(
+                N_("表格到第 {line} 行已有 {count} 行不能接受，后面的没有再查；整张表都没有入账"),
+                line=stopped_at,
+                count=len(problems),
+            )
 
     def render(self, translate: Translate = str) -> str:
         head = super().render(translate)

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from catalog.messages import N_, Message, Refused, SheetRefused
+from catalog.messages import N_, STOP_AFTER, Message, Refused, SheetRefused
 from catalog.pinyin import initials, is_initials_query, like_pattern
 from catalog.tabular import Row
 from db.books import idnumber, views
@@ -75,6 +75,7 @@ COLUMNS = {
     "status": "status",
     "状态": "status",
 }
+ROSTER_ROWS = 250_000  # a county's roster: up to 200,000 households
 
 
 @dataclass(frozen=True)
@@ -340,6 +341,9 @@ def import_rows(actor: Actor | None, clock: Clock, rows: list[Row], *, station: 
                 counts[_write(values, actor, clock, station)] += 1
             except Refused as refusal:
                 problems.append((row.line, refusal))
+                if len(problems) == STOP_AFTER:
+                    transaction.rollback()
+                    raise SheetRefused(problems, stopped_at=row.line) from None
         if problems:
             transaction.rollback()
             raise SheetRefused(problems)

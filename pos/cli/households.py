@@ -60,7 +60,10 @@ def import_households(db_path: Path, file: Path, operator: str | None) -> None:
     """
     open_books(db_path)
     rows = read_rows(
-        file, households.COLUMNS, ("number", "head_name", "id_number", "village", "category")
+        file,
+        households.COLUMNS,
+        ("number", "head_name", "id_number", "village", "category"),
+        max_rows=households.ROSTER_ROWS,
     )
     actor = sign_in(operator) if operator else None
     counts = households.import_rows(actor, clock(), rows, station=here().code)

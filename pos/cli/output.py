@@ -1,4 +1,11 @@
-"""Printing rows: a readable table for people, tab-separated values for programs."""
+"""Printing rows: a readable table for people, tab-separated values for programs.
+
+`--tsv` output ends up in spreadsheets too (saved as .tsv or .txt and opened in Excel or WPS,
+which evaluate a field that begins with = + - or @). So a text field that begins with one of
+those, after any spaces, is printed with a leading apostrophe, the way a spreadsheet marks
+text; numbers (a negative balance, a deduction's points) and every ordinary text are printed
+as they are. Tabs and line breaks inside a field become spaces: one row is one line.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,8 @@ import click
 
 from pos.i18n import _
 
+FORMULA_START = ("=", "+", "-", "@")
+
 
 def table(
     keys: Sequence[str], headers: Sequence[str], rows: Iterable[Sequence[object]], *, tsv: bool
@@ -16,7 +25,7 @@ def table(
     if tsv:
         click.echo("\t".join(keys))
         for row in rows:
-            click.echo("\t".join("" if v is None else _one_line(str(v)) for v in row))
+            click.echo("\t".join(_field(v) for v in row))
         return
     from rich.console import Console
     from rich.table import Table
@@ -32,5 +41,10 @@ def table(
     console.print(_("共 {count} 行").format(count=count))
 
 
-def _one_line(text: str) -> str:
-    return text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+def _field(value: object) -> str:
+    if value is None:
+        return ""
+    text = str(value).replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    if isinstance(value, str) and text.lstrip(" ").startswith(FORMULA_START):
+        return "'" + text
+    return text

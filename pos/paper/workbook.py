@@ -4,15 +4,21 @@ Each view has a title line, a bold header row, its rows and a bold total row; mo
 fen by the report) is written in yuan as exact decimals with two places. Titles, headers and
 the report's own labels are msgids, written in the language `translate` gives; names, codes
 and numbers are data and written as they are.
+
+Names and notes come from the stations, so every text cell is written as text, never as a
+formula (`append`): a donor named `=HYPERLINK(...)` reads as that name.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from catalog.messages import N_, Message, Translate, shown
 from db.county.report import CountyReport, yuan
@@ -22,6 +28,13 @@ from db.store import files
 HEAD = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
 YUAN = "#,##0.00"
+# What a cell cannot hold: XML 1.0 has no other control characters than tab and newline, nor
+# U+FFFE, U+FFFF or half a surrogate pair (openpyxl raises on some, Excel refuses the file for
+# the others). A CR is read back as a newline whatever is written, so it is written as one.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Text that Excel, WPS or LibreOffice take for a formula when it is typed, pasted or edited
+# (OWASP's list of leading characters), also after leading spaces; and tab or CR anywhere.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 NOTES = (
     N_("积分按条目所记的时间归月；月末余额 = 现在的余额减去该月之后记的积分。"),
     N_("受益人次为兑换单张数；获分户数、兑换户数按户计，一户在一个村只算一次。"),
@@ -45,7 +58,7 @@ def write_workbook(report: CountyReport, path: Path, translate: Translate = str)
         *((Message(N_("说明")), Message(note)) for note in NOTES),
     ]
     for row in lines:
-        cover.append([shown(cell, translate) for cell in row])
+        append(cover, [shown(cell, translate) for cell in row])
     cover["A1"].font = Font(bold=True, size=14)
     cover.column_dimensions["A"].width = 12
     cover.column_dimensions["B"].width = 90
@@ -58,20 +71,20 @@ def write_workbook(report: CountyReport, path: Path, translate: Translate = str)
 def _sheet(book: Workbook, report: CountyReport, sheet: Sheet, translate: Translate) -> None:
     title = translate(sheet.title)
     page = book.create_sheet(title)
-    page.append([f"{report.name} {report.month} {title}"])
+    append(page, [f"{report.name} {report.month} {title}"])
     page["A1"].font = Font(bold=True, size=12)
     headers = [translate(h) for h in sheet.headers]
-    page.append(headers)
+    append(page, headers)
     for cell in page[2]:
         cell.font, cell.fill = BOLD, HEAD
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     rows = [[_value(v, i in sheet.money, translate) for i, v in enumerate(r)] for r in sheet.rows]
     for row in rows:
-        page.append(row)
+        append(page, row)
     if not rows:
-        page.append([translate(NONE)])
+        append(page, [translate(NONE)])
     elif sheet.totals:
-        page.append([_value(v, i in sheet.money, translate) for i, v in enumerate(sheet.total)])
+        append(page, [_value(v, i in sheet.money, translate) for i, v in enumerate(sheet.total)])
         for cell in page[page.max_row]:
             cell.font = BOLD
     for index in sheet.money:
@@ -88,3 +101,20 @@ def _value(value: object, money: bool, translate: Translate) -> object:
     if money and isinstance(value, int):
         return yuan(value)
     return shown(value, translate)
+
+
+def append(page: Worksheet, values: Iterable[object]) -> None:
+    """Add a row; every text in it is written as text (openpyxl writes text that begins with
+    '=' as a formula), marked with Excel's quote prefix when it could be taken for one, so
+    that it stays text when someone edits the cell."""
+    page.append([_writable(v) if isinstance(v, str) else v for v in values])
+    for cell in page[page.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            text = cell.value
+            if text.lstrip(" ").startswith(FORMULA_START) or "\t" in text or "\n" in text:
+                cell.quotePrefix = True
+
+
+def _writable(text: str) -> str:
+    return UNWRITABLE.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))

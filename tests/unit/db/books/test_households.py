@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import pytest
 from openpyxl import Workbook
 
-from catalog.messages import Refused, SheetRefused
+from catalog.messages import STOP_AFTER, Refused, SheetRefused
 from catalog.pinyin import initials
 from catalog.tabular import read_rows
 from db.books import households, idnumber
@@ -145,6 +146,24 @@ def test_unreadable_files_are_refused(tmp_path):
         read_rows(tmp_path / "x.doc", households.COLUMNS, ())
     with pytest.raises(Refused, match="表头缺少列：户号"):
         read_rows(write_csv(tmp_path, "名字\n张三\n"), households.COLUMNS, ("number",))
+
+
+def test_a_bad_100000_row_roster_is_refused_in_seconds(station, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "户号,户主,身份证号,村,类别\n"
+        + "".join(f"{n:010d},张三,,那造村,脱贫户\n" for n in range(100_000)),
+        encoding="utf-8",
+    )
+    before = snapshot()
+    started = time.perf_counter()
+    rows = read_rows(path, households.COLUMNS, ("number",), max_rows=households.ROSTER_ROWS)
+    with pytest.raises(SheetRefused) as refused:
+        households.import_rows(station.manager, station.clock, rows, station="451425-03")
+    assert time.perf_counter() - started < 5
+    assert refused.value.stopped_at == STOP_AFTER + 1
+    assert len(str(refused.value)) < 3000
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize(
