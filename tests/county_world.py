@@ -19,6 +19,7 @@ from db.books import auth, awards, cards, corrections, households, redemptions, 
 from db.books.setup import Place, add_places
 from db.county import office
 from db.exchange import export, intake
+from db.store import audit
 from db.store.clock import FixedClock
 from db.store.connection import close, connect
 from tests.conftest import COUNTY_KEY, fix_check
@@ -71,6 +72,7 @@ def build_world(root: Path) -> World:
     county_path = root / "county.sqlite"
     clock = at("2026-09-20T09:00:00")
     connect(county_path, create=True)
+    audit.mark_trial("tests")
     office.init_county("451425", "天等县", clock, card_key=COUNTY_KEY)
     add_places(TOWNSHIPS, VILLAGES)
     for number, name, id17, village in PEOPLE:

@@ -13,8 +13,8 @@ import click
 
 from catalog.messages import Refused
 from db.books import auth
-from db.store.audit import BooksClock
-from db.store.clock import Clock, default_clock
+from db.store.audit import IGNORED_CLOCK, BooksClock
+from db.store.clock import Clock, SystemClock, env_clock
 from db.store.connection import close, connect
 from pos.cli.helptext import Command, Group
 from pos.i18n import _
@@ -42,8 +42,25 @@ tsv_option = click.option(
 )
 
 
-def clock() -> Clock:
-    return BooksClock(default_clock())
+def clock() -> BooksClock:
+    """The books' clock: AIXIN_CLOCK's on books made for trying (demo, tests), else the PC's."""
+    return BooksClock(SystemClock(), env_clock())
+
+
+def trial_clock() -> Clock:
+    """For building books made for trying (`aixin demo`): AIXIN_CLOCK's, else the PC's."""
+    return env_clock() or SystemClock()
+
+
+def say_if_clock_ignored() -> None:
+    """One line on stderr, once a command, when AIXIN_CLOCK is set but the open books are not
+    ones made for trying, so it is not used."""
+    ctx = click.get_current_context(silent=True)
+    if not clock().ignores_trial or (ctx is not None and ctx.meta.get("aixin.clock_said")):
+        return
+    if ctx is not None:
+        ctx.meta["aixin.clock_said"] = True
+    click.echo(IGNORED_CLOCK.render(_), err=True)
 
 
 def refusals(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -64,6 +81,7 @@ def refusals(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def open_books(path: Path, *, create: bool = False) -> None:
     connect(path, create=create)
+    say_if_clock_ignored()
 
 
 def sign_in(name: str) -> auth.Actor:

@@ -16,7 +16,15 @@ from db.county import report as reports
 from db.county.report import yuan
 from db.exchange import export, intake
 from db.store.connection import close, connect
-from pos.cli.common import clock, command, db_option, group, open_books, refusals
+from pos.cli.common import (
+    clock,
+    command,
+    db_option,
+    group,
+    open_books,
+    refusals,
+    say_if_clock_ignored,
+)
 from pos.cli.output import table
 from pos.i18n import _
 
@@ -34,6 +42,7 @@ def create_books(path: Path, fill: Callable[[], T]) -> T:
     connect(partial, create=True)
     try:
         result = fill()
+        say_if_clock_ignored()
     except BaseException:
         close()
         partial.unlink(missing_ok=True)

@@ -13,11 +13,11 @@ from platformdirs import user_data_dir
 from catalog.messages import shown
 from db.books import cards
 from db.books.setup import here
-from db.county import merge, office
+from db.county import merge
 from db.demo import county as demo_county
 from db.demo import station as demo_station
 from db.store.connection import close, connect, database
-from pos.cli.common import clock, command, open_books, refusals
+from pos.cli.common import clock, command, open_books, refusals, trial_clock
 from pos.i18n import _
 
 
@@ -82,10 +82,11 @@ def _build(path: Path, station: str, seed: int, keys: tuple[str, str] | None = N
     partial = path.with_name(path.name + ".partial")
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
+    today = trial_clock().now()
     connect(partial, create=True)
     database.pragma("synchronous", "off")  # a half-built file is thrown away, never used
     built = demo_station.build(
-        clock().now(),
+        today,
         station=station,
         seed=seed,
         county_card_key=keys[0] if keys else None,
@@ -113,13 +114,13 @@ def _build(path: Path, station: str, seed: int, keys: tuple[str, str] | None = N
 
 
 def _build_in_county(path: Path, county_db: Path, station: str, seed: int) -> None:
-    today = clock().now()
+    today = trial_clock().now()
     if not county_db.exists():
         from pos.cli.county import create_books
 
         code = station[:6]
         name = demo_county.county_name(code)
-        create_books(county_db, lambda: office.init_county(code, name, clock()))
+        create_books(county_db, lambda: demo_county.create(code, clock()))
         click.echo(
             _("已新建县级数据库 {path}（{name}）").format(path=county_db, name=name), err=True
         )

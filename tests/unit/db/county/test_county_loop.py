@@ -14,9 +14,10 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from db.books import auth, awards, redemptions, stock
-from db.store.clock import FixedClock
+from db.store.clock import FixedClock, next_month
 from db.store.connection import close, connect
 from pos.cli import main
+from tests.helpers import trial_books
 
 BUILT = "2026-11-23T09:30:00"
 DECEMBER = "2026-12-02T09:00:00"
@@ -121,6 +122,7 @@ def test_the_loop(loop):
         loop / "mobile.setup",
     )
     ok("init", "--db", loop / "mobile.sqlite", "--setup", loop / "mobile.setup")
+    trial_books(loop / "mobile.sqlite")  # so that AIXIN_CLOCK dates its books, as the demos'
     connect(loop / "mobile.sqlite")
     clock = FixedClock(datetime(2026, 11, 25, 10))
     manager = auth.sign_in("manager", "1234", clock)
@@ -252,14 +254,19 @@ def test_a_new_county_and_an_enrollment_from_the_command_line(tmp_path):
     assert "初始密码" in env_free.output
     result = ok("init", "--db", tmp_path / "s.sqlite", "--setup", tmp_path / "s.setup")
     assert "站点 451426-01 已建好" in result.output
+    # Enrolled this month by the PC's clock; marked as the tests' books, its clock can be set
+    # on to the next month, so that this one can be exported.
+    [(enrolled,)] = rows(county, "SELECT enrolled FROM station WHERE code = '451426-01'")
+    trial_books(tmp_path / "s.sqlite")
+    later = f"{next_month(enrolled[:7])}-02T09:00:00"
     result = ok(
         "export",
         "--db",
         tmp_path / "s.sqlite",
         "--month",
-        "2026-11",
+        enrolled[:7],
         "--out",
         tmp_path,
-        clock=DECEMBER,
+        clock=later,
     )
     assert "积分条目 0 条" in result.output

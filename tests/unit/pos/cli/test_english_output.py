@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from db.books import auth, awards, redemptions
 from db.county import merge, office
 from db.exchange import sealed
+from db.store import audit
 from db.store.clock import FixedClock
 from db.store.connection import close, connect
 from pos.cli import main
@@ -199,6 +200,7 @@ def test_merge_refusals_in_english(county_world, tampered):
 def test_a_file_from_an_unknown_station_in_english(county_world, tmp_path):
     empty = tmp_path / "empty-county.sqlite"
     connect(empty, create=True)
+    audit.mark_trial("tests")
     office.init_county("451425", "天等县", FixedClock(datetime(2026, 9, 1)), card_key=COUNTY_KEY)
     close()
     result = english("county", "merge", "--db", empty, county_world.files[(SHOP, "2026-10")])
