@@ -11,6 +11,14 @@ from db.store.clock import FixedClock
 from db.store.connection import database
 from db.store.models import Household, Item
 
+# The operators the tests act as where signing in is not what they test (roles are checked on
+# the Actor: `auth.require`).
+COUNTY_OFFICER = Actor("county", "county", "451425-00")
+
+
+def manager_of(station: str) -> Actor:
+    return Actor("manager", "manager", station)
+
 
 def trial_books(path: Path) -> Path:
     """Mark books the tests made through a command (`init --setup`, `county init`) as made for

@@ -50,6 +50,9 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     "edit_catalog": (N_("修改商品和积分项目"), frozenset({"manager"})),
     "manage_operators": (N_("管理操作员"), frozenset({"manager"})),
     "export": (N_("导出月报文件"), frozenset({"manager"})),
+    "update": (N_("导入县里的更新文件"), frozenset({"manager"})),
+    # the county office backs up its own books too
+    "backup": (N_("备份账本"), frozenset({"manager", "county"})),
     "county": (N_("县级汇总"), frozenset({"county"})),
 }
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from peewee import DatabaseError
 
 from catalog.messages import Refused
+from db.books.auth import Actor, require
 from db.books.setup import local_station
 from db.exchange import sealed, union
 from db.exchange.sealed import FileRefused
@@ -35,7 +36,9 @@ class Applied:
     households: int  # households in the file
 
 
-def apply_update(path: Path, clock: Clock) -> Applied:
+def apply_update(actor: Actor, path: Path, clock: Clock) -> Applied:
+    """`actor`, a manager, takes in the update file at `path`."""
+    require(actor, "update")
     here = local_station()
     if here.kind == "county":
         raise Refused("这是县级数据库：更新文件是给站点用的")
@@ -59,7 +62,7 @@ def apply_update(path: Path, clock: Clock) -> Applied:
                 schema=body["schema"],
             )
 
-    return _take(path, "update", check, clock, lambda: None)
+    return _take(path, "update", check, clock, lambda: None, by=actor.name)
 
 
 def setup_station(path: Path, clock: Clock) -> Applied:
@@ -106,7 +109,7 @@ def setup_station(path: Path, clock: Clock) -> Applied:
             "FROM u.operator_village AS v JOIN main.operator AS o ON o.name = v.operator"
         )
 
-    return _take(path, "setup", check, clock, operators, create)
+    return _take(path, "setup", check, clock, operators, create, by="county")
 
 
 def _take(
@@ -116,6 +119,8 @@ def _take(
     clock: Clock,
     after: Callable[[], None],
     before: Callable[[], None] | None = None,
+    *,
+    by: str,
 ) -> Applied:
     with tempfile.TemporaryDirectory(prefix="aixin-update-") as tmp:
         copy = Path(tmp) / "file.sqlite"
@@ -141,7 +146,7 @@ def _take(
                 entries = _union(local_station().code)
                 after()
                 audit.record(
-                    "county",
+                    by,
                     local_station().code,
                     clock.now(),
                     kind,

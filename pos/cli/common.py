@@ -37,6 +37,13 @@ operator_option = click.option(
     metavar="NAME",
     help="操作员名；密码从环境变量 AIXIN_PIN 读取，没有时会提示输入。",
 )
+county_operator_option = click.option(
+    "--operator",
+    required=True,
+    metavar="NAME",
+    help="县扶贫办的操作员名（county init 建的是 county）；密码从环境变量 AIXIN_PIN 读取，"
+    "没有时会提示输入。",
+)
 tsv_option = click.option(
     "--tsv", is_flag=True, help="输出制表符分隔的表格（带表头），便于导入其他程序。"
 )
@@ -86,6 +93,6 @@ def open_books(path: Path, *, create: bool = False) -> None:
 
 def sign_in(name: str) -> auth.Actor:
     pin = os.environ.get("AIXIN_PIN")
-    if pin is None:
+    if not pin:
         pin = click.prompt(_("{name} 的密码").format(name=name), hide_input=True, err=True)
     return auth.sign_in(name, pin, clock())

@@ -209,7 +209,7 @@ def test_operator_rules(station):
     [
         ("clerk", {"redeem", "donate", "count"}),
         ("cadre", {"award"}),
-        ("county", {"county"}),
+        ("county", {"county", "backup"}),
         ("manager", set(auth.PERMISSIONS) - {"county"}),
     ],
 )
