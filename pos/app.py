@@ -12,8 +12,8 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 
 from db.books.setup import here, setting
-from db.store.audit import BooksClock
-from db.store.clock import Clock, default_clock
+from db.store.audit import IGNORED_CLOCK, BooksClock
+from db.store.clock import Clock, SystemClock, env_clock
 from db.store.connection import connect
 from pos.i18n import _, translate_bindings, use
 from pos.screens import section_screen
@@ -58,6 +58,8 @@ class AixinApp(App[None]):
         self.sub_title = self.shop.station_name
         self.set_interval(max(1.0, min(30.0, self.shop.idle_minutes * 30)), self.sign_out_if_idle)
         self.sign_out()
+        if self.shop.clock_ignored:
+            self.notify(IGNORED_CLOCK.render(_), severity="warning", timeout=30)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not self.is_running:
@@ -155,9 +157,11 @@ def make_app(
     if idle_minutes is None:
         configured = os.environ.get("AIXIN_IDLE_MINUTES") or setting("idle_minutes") or ""
         idle_minutes = float(configured) if configured.replace(".", "", 1).isdecimal() else 10.0
+    books_clock = BooksClock(SystemClock(), env_clock())
     shop = Shop(
         db_path=Path(db_path),
-        clock=clock or BooksClock(default_clock()),
+        clock=clock or books_clock,
+        clock_ignored=clock is None and books_clock.ignores_trial,
         station=station.code,
         station_name=station.name,
         idle_minutes=idle_minutes,

@@ -20,6 +20,8 @@ class Shop:
     slips_dir: Path = field(default_factory=Path)
     #: on a demo station, a card payload to type where a scanner would send it
     demo_card: str = ""
+    #: AIXIN_CLOCK is set, but these are not books made for trying: the PC's clock is used
+    clock_ignored: bool = False
 
     @property
     def signed_in(self) -> Actor:

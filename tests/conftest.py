@@ -12,6 +12,7 @@ from db.books import auth, cards, stock
 from db.books.households import HouseholdForm, save
 from db.books.idnumber import check_char
 from db.books.setup import Place, add_county, add_places, add_station, load_catalogs, make_local
+from db.store import audit
 from db.store.clock import FixedClock
 from db.store.connection import close, connect
 from pos import i18n
@@ -56,6 +57,7 @@ def clock() -> FixedClock:
 def build_station(path, clock: FixedClock) -> Station:
     """Station 451425-03 with two villages, six households, catalogs, operators, stock."""
     connect(path, create=True)
+    audit.mark_trial("tests")
     county = add_county("451425", "天等县", card_key=COUNTY_KEY)
     here = add_station(clock, county, "451425-03", "龙茗镇爱心超市", "shop")
     make_local(here)

@@ -1,11 +1,12 @@
 """A small county for the county-loop tests, built through the services as people would.
 
-County 451425 has six households in two townships, with cards. Station 451425-03 (a township
-shop) serves 龙茗镇; station 451425-06 (a mobile shop) serves the whole county, so both serve
-1012010001 and 1012010003. October and November see every kind of record at both — awards, a
-deduction, redemptions, a reversal, a donation, purchases, a stock count, a card reissue,
-household edits (the same household edited at both) — and September (when they are set up)
-and December see nothing at all. Each station's four months are exported in January.
+County 451425 (its operator `county`, PIN 1234) has six households in two townships, with
+cards. Station 451425-03 (a township shop) serves 龙茗镇; station 451425-06 (a mobile shop)
+serves the whole county, so both serve 1012010001 and 1012010003. October and November see
+every kind of record at both — awards, a deduction, redemptions, a reversal, a donation,
+purchases, a stock count, a card reissue, household edits (the same household edited at
+both) — and September (when they are set up) and December see nothing at all. Each
+station's four months are exported in January.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from db.books import auth, awards, cards, corrections, households, redemptions, 
 from db.books.setup import Place, add_places
 from db.county import office
 from db.exchange import export, intake
+from db.store import audit
 from db.store.clock import FixedClock
 from db.store.connection import close, connect
 from tests.conftest import COUNTY_KEY, fix_check
+from tests.helpers import manager_of
 
 SHOP, MOBILE = "451425-03", "451425-06"
 MONTHS = ("2026-09", "2026-10", "2026-11", "2026-12")
@@ -71,7 +74,9 @@ def build_world(root: Path) -> World:
     county_path = root / "county.sqlite"
     clock = at("2026-09-20T09:00:00")
     connect(county_path, create=True)
-    office.init_county("451425", "天等县", clock, card_key=COUNTY_KEY)
+    audit.mark_trial("tests")
+    office.init_county("451425", "天等县", clock, pin="1234", card_key=COUNTY_KEY)
+    county = auth.sign_in("county", "1234", clock)
     add_places(TOWNSHIPS, VILLAGES)
     for number, name, id17, village in PEOPLE:
         form = households.HouseholdForm(number, name, fix_check(id17), village, "脱贫户")
@@ -79,6 +84,7 @@ def build_world(root: Path) -> World:
         cards.issue(None, clock, number)
     setups = {SHOP: root / "shop.setup", MOBILE: root / "mobile.setup"}
     office.enroll(
+        county,
         clock,
         SHOP,
         "龙茗镇爱心超市",
@@ -87,11 +93,14 @@ def build_world(root: Path) -> World:
         townships=["451425101"],
         manager_pin="1234",
     )
-    office.enroll(clock, MOBILE, "天等县流动超市", "mobile", setups[MOBILE], manager_pin="1234")
+    office.enroll(
+        county, clock, MOBILE, "天等县流动超市", "mobile", setups[MOBILE], manager_pin="1234"
+    )
     close()
     stations = {code: root / f"{code}.sqlite" for code in (SHOP, MOBILE)}
     for code in (SHOP, MOBILE):
         connect(stations[code], create=True)
+        audit.mark_trial("tests")
         intake.setup_station(setups[code], clock)
         manager = auth.sign_in("manager", "1234", clock)
         auth.add_operator("clerk", "clerk", "1234", clock, by=manager)
@@ -103,7 +112,8 @@ def build_world(root: Path) -> World:
     for code, path in stations.items():
         connect(path)
         for month in MONTHS:
-            files[(code, month)] = export.export_month(month, root / "files", january).path
+            done = export.export_month(manager_of(code), month, root / "files", january)
+            files[(code, month)] = done.path
         close()
     return World(county_path, stations, files, setups)
 

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
 from db.books.auth import Actor
 from db.store.clock import FixedClock
 from db.store.connection import database
 from db.store.models import Household, Item
+
+# The operators the tests act as where signing in is not what they test (roles are checked on
+# the Actor: `auth.require`).
+COUNTY_OFFICER = Actor("county", "county", "451425-00")
+
+
+def manager_of(station: str) -> Actor:
+    return Actor("manager", "manager", station)
+
+
+def trial_books(path: Path) -> Path:
+    """Mark books the tests made through a command (`init --setup`, `county init`) as made for
+    trying, so that AIXIN_CLOCK sets their time as it does the demo's. No command can."""
+    raw = sqlite3.connect(path)
+    raw.execute("INSERT OR REPLACE INTO setting (name, value) VALUES ('trial', 'tests')")
+    raw.commit()
+    raw.close()
+    return path
 
 
 @dataclass
@@ -33,3 +53,20 @@ def snapshot() -> dict[str, list[tuple]]:
         )
     ]
     return {t: list(database.execute_sql(f'SELECT * FROM "{t}" ORDER BY 1')) for t in tables}
+
+
+# Commands that need an operator, and whom the tests sign in for them (PIN in AIXIN_PIN).
+MANAGER_COMMANDS = {"export", "backup", "update"}
+COUNTY_COMMANDS = {"enroll", "merge", "report", "update"}
+
+
+def with_operator(args: list[str]) -> list[str]:
+    """`args` of an `aixin` command, with `--operator` added where the command needs one."""
+    if "--operator" in args:
+        return args
+    words = [a for a in args if not a.startswith("-")]
+    if words[:1] == ["county"] and len(words) > 1 and words[1] in COUNTY_COMMANDS:
+        return [*args, "--operator", "county"]
+    if words[:1] and words[0] in MANAGER_COMMANDS:
+        return [*args, "--operator", "manager"]
+    return args

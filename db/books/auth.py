@@ -50,6 +50,9 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     "edit_catalog": (N_("修改商品和积分项目"), frozenset({"manager"})),
     "manage_operators": (N_("管理操作员"), frozenset({"manager"})),
     "export": (N_("导出月报文件"), frozenset({"manager"})),
+    "update": (N_("导入县里的更新文件"), frozenset({"manager"})),
+    # the county office backs up its own books too
+    "backup": (N_("备份账本"), frozenset({"manager", "county"})),
     "county": (N_("县级汇总"), frozenset({"county"})),
 }
 
@@ -99,78 +102,66 @@ _DUMMY_HASH = hash_pin("0000", salt=b"\0" * 16)
 
 
 def sign_in(name: str, pin: str, clock: Clock) -> Actor:
-    """Check the PIN; count failures, lock after five; record every attempt."""
-    now = clock.now()
+    """Check the PIN; count wrong ones, lock after five in a row; record every try.
+
+    Each try is checked whole inside the write lock (every transaction begins IMMEDIATE), one
+    at a time across tills, scripts and processes: tries made at once get five PIN checks
+    between them at most before the lock, and a try under way is never taken for a wrong one,
+    so right PINs given at once all get in.
+    """
     station = local_station().code
     operator = Operator.get_or_none(Operator.name == name)
     if operator is None or not operator.active:
         pin_matches(pin, _DUMMY_HASH)  # the same work, so timing tells nothing
         with database.atomic():
-            audit.record(name, station, now, "sign-in-refused", "未知或已停用的操作员")
+            audit.record(name, station, clock.now(), "sign-in-refused", "未知或已停用的操作员")
         raise Refused("操作员 {name} 不存在或已停用", name=name)
-    if not _take_a_try(operator, now):
-        with database.atomic():
-            audit.record(name, station, now, "sign-in-refused", "已锁定")
+    with database.atomic():
+        now = clock.now()
+        operator = Operator.get_by_id(operator.id)  # as it is now that the lock is ours
+        outcome, left, until = _try_pin(operator, pin, station, now)
+    if outcome == "locked":
         raise Refused(
             "操作员 {name} 连续输错密码，已锁定到 {until}，请稍后再试或找站长",
             name=name,
-            until=(Operator.get_by_id(operator.id).locked_until or stamp(now + LOCK_TIME))[11:16],
+            until=until[11:16],
         )
-    if not pin_matches(pin, operator.pin_hash):
-        left = _count_failure(operator, station, now)
-        if left == 0:
-            raise Refused(
-                "密码错误。已连续输错 {n} 次，操作员 {name} 锁定 15 分钟",
-                n=MAX_FAILED_PINS,
-                name=name,
-            )
+    if outcome == "wrong" and left == 0:
+        raise Refused(
+            "密码错误。已连续输错 {n} 次，操作员 {name} 锁定 15 分钟",
+            n=MAX_FAILED_PINS,
+            name=name,
+        )
+    if outcome == "wrong":
         raise Refused("密码错误，还可以再试 {left} 次", left=left)
-    with database.atomic():
-        Operator.update(failed_pins=0, locked_until=None).where(
-            Operator.id == operator.id
-        ).execute()
-        audit.record(name, station, now, "sign-in", ROLE_NAMES[operator.role])
     return actor_for(operator, station)
 
 
-def _take_a_try(operator: Operator, now: datetime) -> bool:
-    """Count this try as wrong before the PIN is checked (a right PIN sets it back to 0).
-
-    One UPDATE both checks and counts, so tries made at the same moment from several tills
-    or scripts each take one of the five, and a sixth finds the operator locked.
-    """
+def _try_pin(operator: Operator, pin: str, station: str, now: datetime) -> tuple[str, int, str]:
+    """One try, inside the write lock: ('signed-in' | 'wrong' | 'locked', tries left, until)."""
     moment = stamp(now)
-    unlocked = Operator.locked_until.is_null() | (Operator.locked_until <= moment)
-    with database.atomic():
-        taken = (
-            Operator.update(failed_pins=Operator.failed_pins + 1)
-            .where(Operator.id == operator.id, unlocked, Operator.failed_pins < MAX_FAILED_PINS)
-            .execute()
-        )
-        if not taken:  # five tries under way at once: lock now, if nothing has yet
-            Operator.update(failed_pins=0, locked_until=stamp(now + LOCK_TIME)).where(
-                Operator.id == operator.id, unlocked
-            ).execute()
-    return bool(taken)
-
-
-def _count_failure(operator: Operator, station: str, now: datetime) -> int:
-    """Record a wrong PIN (its try is already counted); returns the tries left, 0 when locked."""
-    with database.atomic():
-        failed = Operator.get_by_id(operator.id).failed_pins
-        locked = stamp(now + LOCK_TIME) if failed >= MAX_FAILED_PINS else None
-        if locked:
-            Operator.update(failed_pins=0, locked_until=locked).where(
-                Operator.id == operator.id
-            ).execute()
-        audit.record(
-            operator.name,
-            station,
-            now,
-            "sign-in-refused",
-            "密码错误，已锁定" if locked else "密码错误",
-        )
-    return max(0, MAX_FAILED_PINS - failed)
+    if operator.locked_until and operator.locked_until > moment:
+        audit.record(operator.name, station, now, "sign-in-refused", "已锁定")
+        return "locked", 0, operator.locked_until
+    if pin_matches(pin, operator.pin_hash):
+        Operator.update(failed_pins=0, locked_until=None).where(
+            Operator.id == operator.id
+        ).execute()
+        audit.record(operator.name, station, now, "sign-in", ROLE_NAMES[operator.role])
+        return "signed-in", MAX_FAILED_PINS, ""
+    failed = operator.failed_pins + 1
+    locked = stamp(now + LOCK_TIME) if failed >= MAX_FAILED_PINS else None
+    Operator.update(failed_pins=0 if locked else failed, locked_until=locked).where(
+        Operator.id == operator.id
+    ).execute()
+    audit.record(
+        operator.name,
+        station,
+        now,
+        "sign-in-refused",
+        "密码错误，已锁定" if locked else "密码错误",
+    )
+    return "wrong", max(0, MAX_FAILED_PINS - failed), locked or ""
 
 
 def actor_for(operator: Operator, station: str) -> Actor:

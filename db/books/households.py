@@ -308,11 +308,13 @@ def form_of(household: Household) -> HouseholdForm:
 def import_rows(actor: Actor | None, clock: Clock, rows: list[Row], *, station: str) -> dict:
     """Add or update every row, or none: one bad row refuses the sheet, naming every bad row.
 
-    At a station a manager imports (`actor`); the county's roster comes without one."""
-    if actor is not None:
-        require(actor, "edit_household")
-    elif local_station().kind != "county":
+    At a station a manager imports (`actor`); at the county, a county operator."""
+    at_county = local_station().kind == "county"
+    if actor is None and at_county:
+        raise Refused("在县级数据库导入花名册要由县扶贫办的操作员来做：请加上 --operator county")
+    if actor is None:
         raise Refused("在站点导入农户要由站长来做：请加上 --operator 站长的操作员名")
+    require(actor, "county" if at_county else "edit_household")
     problems: list[tuple[int, Refused]] = []
     counts = {"household-add": 0, "household-edit": 0}
     with database.atomic() as transaction:

@@ -21,6 +21,7 @@ from pathlib import Path
 from peewee import DatabaseError
 
 from catalog.messages import N_, Finding, Message, Refused, Translate
+from db.books.auth import Actor, require
 from db.books.setup import local_station
 from db.county import merge_rows
 from db.county.merge_rows import Plan
@@ -73,8 +74,9 @@ def county_keys() -> Keys:
     return Keys(here.county_id, stations, frozenset(n for n in applied if n >= "0002"))
 
 
-def merge_files(paths: Sequence[Path], clock: Clock) -> Batch:
-    """Check and merge each file in turn; a refused file is reported and the others go on.
+def merge_files(actor: Actor, paths: Sequence[Path], clock: Clock) -> Batch:
+    """`actor`, a county operator, checks and merges each file in turn; a refused file is
+    reported and the others go on.
 
     A second thread reads and checks the files while this one writes them: SQLite lets go of
     the GIL while it works, so checking the next file costs little time beside writing this
@@ -83,6 +85,7 @@ def merge_files(paths: Sequence[Path], clock: Clock) -> Batch:
     goes on. The private copies live beside the county database, and a killed merge's copies
     are cleared by the next merge.
     """
+    require(actor, "county")
     keys = county_keys()
     outcomes = []
     with (
@@ -100,7 +103,7 @@ def merge_files(paths: Sequence[Path], clock: Clock) -> Batch:
                 outcomes.append(Outcome(path, "refused", checked))
                 continue
             try:
-                outcomes.append(_merge_checked(path, copy, checked, clock))
+                outcomes.append(_merge_checked(path, copy, checked, clock, actor))
             except FileRefused as refused:
                 kept = refused.with_traceback(None)  # the outcome keeps the reason, not the frames
                 outcomes.append(Outcome(path, "refused", kept, checked.station, checked.month))
@@ -133,7 +136,7 @@ def read_and_check(path: Path, copy: Path, keys: Keys) -> Checked | FileRefused:
         return FileRefused("读取文件", "读这份文件时出了意外的错误（{error}）", error=repr(exc))
 
 
-def _merge_checked(path: Path, copy: Path, checked: Checked, clock: Clock) -> Outcome:
+def _merge_checked(path: Path, copy: Path, checked: Checked, clock: Clock, actor: Actor) -> Outcome:
     station, month = checked.station, checked.month
     notices: list[Finding] = []
     database.execute_sql("PRAGMA foreign_keys = OFF")  # months may arrive in any order
@@ -166,7 +169,7 @@ def _merge_checked(path: Path, copy: Path, checked: Checked, clock: Clock) -> Ou
                 raise FileRefused("写入县数据库", "{error}", error=exc) from exc
             summary = describe(checked.counts)
             audit.record(  # the audit trail is data, kept in the source language
-                "county",
+                actor.name,
                 local_station().code,
                 clock.now(),
                 "merge",

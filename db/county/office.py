@@ -2,7 +2,9 @@
 
 The county database has the same schema as a station's. Its own station is `<county>-00`, of
 kind `county`; it holds the roster and catalogs every station starts from, a row per enrolled
-station with the station's key, and — after merges — every station's books.
+station with the station's key, and — after merges — every station's books. Its operators have
+the role `county`: `init_county` makes the first, `county`, and every county service asks for
+one of them (`officer`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from catalog.loader import default_goods, default_tasks
 from catalog.messages import Refused
-from db.books.auth import PIN_PATTERN, hash_pin
+from db.books.auth import PIN_PATTERN, Actor, add_operator, hash_pin, require
 from db.books.setup import (
     KIND_NAMES,
     add_county,
@@ -32,6 +34,7 @@ from db.store.ids import station_number
 from db.store.models import County, Station, StationTownship, Township
 
 ENROLL_KINDS = {kind: name for kind, name in KIND_NAMES.items() if kind != "county"}
+COUNTY_OPERATOR = "county"  # the operator `init_county` makes
 
 
 def office_code(county: str) -> str:
@@ -39,16 +42,28 @@ def office_code(county: str) -> str:
 
 
 def init_county(
-    code: str, name: str, clock: Clock, *, card_key: str | None = None, fen_per_point: int = 100
+    code: str,
+    name: str,
+    clock: Clock,
+    *,
+    pin: str,
+    card_key: str | None = None,
+    fen_per_point: int = 100,
 ) -> Station:
-    """Fill the empty database that is open as county `code`'s office."""
+    """Fill the empty database that is open as county `code`'s office, with its first county
+    operator, `county`, whose PIN is `pin`."""
+    if not PIN_PATTERN.match(pin):
+        raise Refused("密码应为 4 到 12 位数字")
     with database.atomic():
         county = add_county(code, name, card_key=card_key, fen_per_point=fen_per_point)
         updates.signing_key(county.code)  # its key pair: the private half never leaves here
         office = add_station(clock, county, office_code(code), f"{county.name}扶贫办", "county")
         make_local(office)
         load_catalogs(default_tasks(), default_goods())
-        audit.record("county", office.code, clock.now(), "county-init", f"{code} {county.name}")
+        add_operator(COUNTY_OPERATOR, "county", pin, clock)
+        audit.record(
+            COUNTY_OPERATOR, office.code, clock.now(), "county-init", f"{code} {county.name}"
+        )
     return office
 
 
@@ -61,11 +76,18 @@ def county_office() -> Station:
     return here
 
 
+def officer(actor: Actor) -> Station:
+    """The county office, for `actor` — refused unless a county operator (DESIGN.md §2)."""
+    require(actor, "county")
+    return county_office()
+
+
 def new_pin() -> str:
     return f"{secrets.randbelow(10**6):06d}"
 
 
 def register(
+    actor: Actor,
     clock: Clock,
     code: str,
     name: str,
@@ -74,11 +96,11 @@ def register(
     *,
     key: str | None = None,
 ) -> Station:
-    """Add station `code`, serving `townships` (every township when none are given).
+    """`actor` adds station `code`, serving `townships` (every township when none are given).
 
     Call inside a transaction; `enroll` does, and writes the setup file in the same one.
     """
-    office = county_office()
+    office = officer(actor)
     code = code.strip()
     station_number(code)
     if code == office.code:
@@ -97,7 +119,7 @@ def register(
     for township in places:
         StationTownship.create(station=station, township=township)
     audit.record(
-        "county",
+        actor.name,
         office.code,
         clock.now(),
         "enroll",
@@ -107,6 +129,7 @@ def register(
 
 
 def enroll(
+    actor: Actor,
     clock: Clock,
     code: str,
     name: str,
@@ -116,11 +139,11 @@ def enroll(
     townships: Sequence[str] = (),
     manager_pin: str,
 ) -> Station:
-    """Enroll station `code` and write its setup file to `out`.
+    """`actor` enrolls station `code` and writes its setup file to `out`.
 
     Its first operator is `manager` with `manager_pin`; the file carries only the PIN's hash.
     """
-    county_office()
+    officer(actor)
     if not PIN_PATTERN.match(manager_pin):
         raise Refused("密码应为 4 到 12 位数字")
     manager = FirstOperator("manager", "manager", hash_pin(manager_pin))
@@ -130,18 +153,21 @@ def enroll(
         "setup",
         clock,
         [manager],
-        inside=lambda: register(clock, code, name, kind, townships),
+        inside=lambda: register(actor, clock, code, name, kind, townships),
     )
     return Station.get_by_id(code.strip())
 
 
-def write_update(code: str, out: Path, clock: Clock) -> dict:
-    """The update file for station `code`; returns its manifest."""
-    county_office()
+def write_update(actor: Actor, code: str, out: Path, clock: Clock) -> dict:
+    """`actor` writes the update file for station `code`; returns its manifest."""
+    office = officer(actor)
     station = Station.get_or_none(Station.code == code.strip())
     if station is None or station.kind == "county":
         raise Refused("站点 {code} 没有在本县登记", code=code)
-    return updates.write(station.code, out, "update", clock)
+    body = updates.write(station.code, out, "update", clock)
+    with database.atomic():
+        audit.record(actor.name, office.code, clock.now(), "update", f"{station.code} {out.name}")
+    return body
 
 
 def valid_county_code(code: str) -> str:

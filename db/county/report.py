@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from catalog.messages import N_, Message
+from db.books.auth import Actor
 from db.county import report_views
-from db.county.office import county_office
+from db.county.office import officer
 from db.county.report_views import POINTS, Sheet, rows
 from db.exchange.export import check_month
+from db.store import audit
 from db.store.clock import Clock, stamp
+from db.store.connection import database
 from db.store.models import County
 
 UNKNOWN = N_("（档案未到）")
@@ -90,9 +93,10 @@ def yuan(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
-def county_report(month: str, clock: Clock) -> CountyReport:
+def county_report(actor: Actor, month: str, clock: Clock) -> CountyReport:
+    """`actor`, a county operator, reads the county's `month`; the reading is recorded."""
     month = check_month(month)
-    office = county_office()
+    office = officer(actor)
     county = County.get_by_id(office.county_id)
     fen = county.fen_per_point
     sheets = [
@@ -104,8 +108,10 @@ def county_report(month: str, clock: Clock) -> CountyReport:
         report_views.missing(month),
         report_views.overdrawn(month, fen),
     ]
-    made = stamp(clock.now())
-    return CountyReport(county.code, county.name, month, made, fen, sheets)
+    made = clock.now()
+    with database.atomic():
+        audit.record(actor.name, office.code, made, "report", month)
+    return CountyReport(county.code, county.name, month, stamp(made), fen, sheets)
 
 
 def _places(month: str, fen: int) -> list[Sheet]:

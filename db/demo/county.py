@@ -1,9 +1,11 @@
 """`aixin demo --county-db`: demo stations enrolled in one county, as if they had been for months.
 
-The county side registers the demo station (its two townships, a fresh station key) as of the
-day its history begins; after the station is built, its finished months but the last are
-exported and merged, as if it had sent them month by month. The last finished month is left for
-the person trying the county loop to export and merge.
+The demo county is made by `create` (books made for trying, its operator `county` with PIN
+1234); a county made by `county init` is never used for a demo. The county side registers the
+demo station (its two townships, a fresh station key) as of the day its history begins; after
+the station is built, its finished months but the last are exported and merged, as if it had
+sent them month by month. The last finished month is left for the person trying the county
+loop to export and merge.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from catalog.messages import Refused
+from db.books import auth
 from db.books.setup import Place, add_places, local_station, new_key
 from db.county import office, updates
 from db.demo import names
 from db.demo import station as demo
 from db.exchange import export
+from db.store import audit
 from db.store.clock import Clock, FixedClock, next_month, stamp
 from db.store.connection import database
 from db.store.models import County, Station, StationTownship
@@ -28,10 +32,26 @@ def county_name(code: str) -> str:
     return names.COUNTIES.get(code, names.DEFAULT_COUNTY_NAME)
 
 
-def register(station: str, today: datetime) -> tuple[str, str, str]:
-    """In the open county database: enroll demo `station`; returns (card key, station key,
-    the county's public key)."""
-    home = office.county_office()
+def create(code: str, clock: Clock) -> Station:
+    """Fill the empty database that is open as demo county `code`'s office."""
+    with database.atomic():
+        audit.mark_trial("demo")
+        return office.init_county(code, county_name(code), clock, pin=demo.DEMO_PIN)
+
+
+def officer(clock: Clock) -> auth.Actor:
+    """The demo county's operator, signed in; a county not made by the demo is refused."""
+    if not audit.is_trial():
+        raise Refused(
+            "这个县级数据库不是演示建的：演示站点只登记到演示的县级数据库，请换一个 --county-db"
+        )
+    return auth.sign_in(office.COUNTY_OPERATOR, demo.DEMO_PIN, clock)
+
+
+def register(actor: auth.Actor, station: str, today: datetime) -> tuple[str, str, str]:
+    """In the open county database: `actor` enrolls demo `station`; returns (card key, station
+    key, the county's public key)."""
+    home = office.officer(actor)
     if station[:6] != home.county_id:
         raise Refused("站点 {station} 不属于县 {county}", station=station, county=home.county_id)
     if Station.get_or_none(Station.code == station):
@@ -51,7 +71,13 @@ def register(station: str, today: datetime) -> tuple[str, str, str]:
         add_places(townships, [])
         enrolled = FixedClock(today - HISTORY)
         here = office.register(
-            enrolled, station, _name(townships), "shop", [t.code for t in townships], key=new_key()
+            actor,
+            enrolled,
+            station,
+            _name(townships),
+            "shop",
+            [t.code for t in townships],
+            key=new_key(),
         )
         updates.signing_key(home.county_id)
     county = County.get_by_id(home.county_id)
@@ -73,4 +99,5 @@ def earlier_months(today: datetime) -> list[str]:
 
 
 def export_earlier(today: datetime, out: Path, clock: Clock) -> list[Path]:
-    return [export.export_month(m, out, clock).path for m in earlier_months(today)]
+    manager = auth.sign_in("manager", demo.DEMO_PIN, clock)
+    return [export.export_month(manager, m, out, clock).path for m in earlier_months(today)]

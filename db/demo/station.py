@@ -19,6 +19,7 @@ from catalog.messages import N_, Message
 from db.books import auth, awards, cards, corrections, households, redemptions, stock
 from db.books.setup import Place, add_county, add_places, add_station, load_catalogs, make_local
 from db.demo import names
+from db.store import audit
 from db.store.clock import FixedClock
 from db.store.connection import database
 from db.store.models import Entry, Household, Item, Task
@@ -55,12 +56,16 @@ def build(
     county_public_key: str | None = None,
     progress: Progress = lambda _: None,
 ) -> DemoStation:
-    """Fill the (empty, migrated) database that is open with a demo station."""
+    """Fill the (empty, migrated) database that is open with a demo station.
+
+    The books are marked as made for trying (`audit.mark_trial`): AIXIN_CLOCK may set their
+    time, as it may on no real station's."""
     rng = random.Random(seed)
     clock = FixedClock(today - timedelta(days=120), timedelta(seconds=7))
     county_code = station[:6]
     progress(Message(N_("县、站点和花名册")))
     with database.atomic():
+        audit.mark_trial("demo")
         county = add_county(
             county_code,
             names.COUNTIES.get(county_code, names.DEFAULT_COUNTY_NAME),

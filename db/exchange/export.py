@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catalog.messages import N_, Message, Refused
+from db.books.auth import Actor, require
 from db.books.setup import local_station
 from db.exchange import sealed
-from db.store import chain, files
+from db.store import audit, chain, files
 from db.store.clock import Clock, month_bounds, stamp
 from db.store.connection import database, schema_version
 from db.store.ids import human, id_range
@@ -77,8 +78,10 @@ def check_month(month: str) -> str:
     return month
 
 
-def export_month(month: str, out_dir: Path, clock: Clock) -> Exported:
-    """Write this station's file for `month` into `out_dir`; returns where and what."""
+def export_month(actor: Actor, month: str, out_dir: Path, clock: Clock) -> Exported:
+    """`actor`, a manager, writes this station's file for `month` into `out_dir`; returns
+    where and what. The export is recorded once the file is there."""
+    require(actor, "export")
     month = check_month(month)
     here = local_station()
     if here.kind == "county":
@@ -127,6 +130,8 @@ def export_month(month: str, out_dir: Path, clock: Clock) -> Exported:
             },
         }
         body = sealed.seal(partial, fields, here.key)
+    with database.atomic():
+        audit.record(actor.name, here.code, clock.now(), "export", f"{month} {target.name}")
     counts = {name: info["rows"] for name, info in body["tables"].items()}
     return Exported(target, here.code, month, counts)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from peewee import DatabaseError
 
 from catalog.messages import Refused
+from db.books.auth import Actor, require
 from db.books.setup import local_station
 from db.exchange import sealed, union
 from db.exchange.sealed import FileRefused
@@ -40,7 +41,9 @@ class Applied:
     status: str = "applied"  # applied | unchanged (this update was applied before)
 
 
-def apply_update(path: Path, clock: Clock) -> Applied:
+def apply_update(actor: Actor, path: Path, clock: Clock) -> Applied:
+    """`actor`, a manager, takes in the update file at `path`."""
+    require(actor, "update")
     here = local_station()
     if here.kind == "county":
         raise Refused("这是县级数据库：更新文件是给站点用的")
@@ -76,7 +79,7 @@ def apply_update(path: Path, clock: Clock) -> Applied:
                 schema=body["schema"],
             )
 
-    return _take(path, "update", verify, check, clock, lambda: None)
+    return _take(path, "update", verify, check, clock, lambda: None, by=actor.name)
 
 
 def setup_station(path: Path, clock: Clock) -> Applied:
@@ -124,7 +127,7 @@ def setup_station(path: Path, clock: Clock) -> Applied:
             "FROM u.operator_village AS v JOIN main.operator AS o ON o.name = v.operator"
         )
 
-    return _take(path, "setup", verify, check, clock, operators, create)
+    return _take(path, "setup", verify, check, clock, operators, create, by="county")
 
 
 def _sequence(body: dict) -> int:
@@ -142,6 +145,8 @@ def _take(
     clock: Clock,
     after: Callable[[], None],
     before: Callable[[], None] | None = None,
+    *,
+    by: str,
 ) -> Applied:
     with files.scratch(Path(database.obj.database), "incoming") as folder:
         copy = folder / "file.sqlite"
@@ -180,7 +185,7 @@ def _take(
                 after()
                 Station.update(update_seq=sequence).where(Station.code == here).execute()
                 audit.record(
-                    "county",
+                    by,
                     here,
                     clock.now(),
                     kind,

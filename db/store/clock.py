@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from catalog.messages import Refused
+
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
@@ -37,15 +39,23 @@ class FixedClock:
         self.at = self.at + timedelta(**delta)
 
 
-def default_clock() -> Clock:
-    """The system clock, or a fixed one when `AIXIN_CLOCK=YYYY-MM-DDTHH:MM:SS` is set.
+def env_clock() -> FixedClock | None:
+    """The fixed clock `AIXIN_CLOCK=YYYY-MM-DDTHH:MM:SS` asks for, or None when it is not set.
 
-    The variable makes demos, screenshots and command-line tests repeatable.
+    It makes demos, screenshots and command-line tests repeatable; `audit.BooksClock` reads it
+    only on books made for trying (demo, tests), never on a station's or a county's.
     """
-    fixed = os.environ.get("AIXIN_CLOCK")
-    if fixed:
-        return FixedClock(datetime.fromisoformat(fixed), timedelta(seconds=1))
-    return SystemClock()
+    fixed = os.environ.get("AIXIN_CLOCK", "").strip()
+    if not fixed:
+        return None
+    try:
+        at = datetime.fromisoformat(fixed)
+    except ValueError:
+        raise Refused(
+            "AIXIN_CLOCK 应写成 YYYY-MM-DDTHH:MM:SS，例如 2026-11-23T09:30:00，而不是“{value}”",
+            value=fixed,
+        ) from None
+    return FixedClock(at.replace(tzinfo=None, microsecond=0), timedelta(seconds=1))
 
 
 def stamp(moment: datetime) -> str:

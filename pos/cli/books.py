@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from db.books import awards, households, ledger
+from db.books import awards, backups, households, ledger
 from db.books.verify import verify as verify_books
-from db.store.connection import backup as backup_books
 from pos.cli.common import clock, command, db_option, open_books, operator_option, refusals, sign_in
 from pos.i18n import _
 
@@ -117,14 +116,22 @@ def award(
     type=click.Path(dir_okay=False, path_type=Path),
     help="备份文件，例如 U 盘上的 station-2026-11-23.sqlite。",
 )
+@click.option(
+    "--operator",
+    required=True,
+    metavar="NAME",
+    help="做备份的站长（县级数据库由县扶贫办的操作员）；密码从环境变量 AIXIN_PIN 读取，"
+    "没有时会提示输入。",
+)
 @refusals
-def backup(db_path: Path, out: Path) -> None:
+def backup(db_path: Path, out: Path, operator: str) -> None:
     """把站点数据库完整备份到一个文件，收银台开着也可以。
 
     不要直接复制数据库文件：最新的几笔账可能还在旁边的 -wal 文件里，会漏掉。
     """
     open_books(db_path)
-    backup_books(out)
+    actor = sign_in(operator)
+    backups.backup(actor, out, clock())
     click.echo(_("已备份到 {path}").format(path=out))
 
 

@@ -13,8 +13,8 @@ import click
 
 from catalog.messages import Refused
 from db.books import auth
-from db.store.audit import BooksClock
-from db.store.clock import Clock, default_clock
+from db.store.audit import IGNORED_CLOCK, BooksClock
+from db.store.clock import Clock, SystemClock, env_clock
 from db.store.connection import close, connect
 from pos.cli.helptext import Command, Group
 from pos.i18n import _
@@ -37,13 +37,37 @@ operator_option = click.option(
     metavar="NAME",
     help="操作员名；密码从环境变量 AIXIN_PIN 读取，没有时会提示输入。",
 )
+county_operator_option = click.option(
+    "--operator",
+    required=True,
+    metavar="NAME",
+    help="县扶贫办的操作员名（county init 建的是 county）；密码从环境变量 AIXIN_PIN 读取，"
+    "没有时会提示输入。",
+)
 tsv_option = click.option(
     "--tsv", is_flag=True, help="输出制表符分隔的表格（带表头），便于导入其他程序。"
 )
 
 
-def clock() -> Clock:
-    return BooksClock(default_clock())
+def clock() -> BooksClock:
+    """The books' clock: AIXIN_CLOCK's on books made for trying (demo, tests), else the PC's."""
+    return BooksClock(SystemClock(), env_clock())
+
+
+def trial_clock() -> Clock:
+    """For building books made for trying (`aixin demo`): AIXIN_CLOCK's, else the PC's."""
+    return env_clock() or SystemClock()
+
+
+def say_if_clock_ignored() -> None:
+    """One line on stderr, once a command, when AIXIN_CLOCK is set but the open books are not
+    ones made for trying, so it is not used."""
+    ctx = click.get_current_context(silent=True)
+    if not clock().ignores_trial or (ctx is not None and ctx.meta.get("aixin.clock_said")):
+        return
+    if ctx is not None:
+        ctx.meta["aixin.clock_said"] = True
+    click.echo(IGNORED_CLOCK.render(_), err=True)
 
 
 def refusals(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -64,10 +88,11 @@ def refusals(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def open_books(path: Path, *, create: bool = False) -> None:
     connect(path, create=create)
+    say_if_clock_ignored()
 
 
 def sign_in(name: str) -> auth.Actor:
     pin = os.environ.get("AIXIN_PIN")
-    if pin is None:
+    if not pin:
         pin = click.prompt(_("{name} 的密码").format(name=name), hide_input=True, err=True)
     return auth.sign_in(name, pin, clock())

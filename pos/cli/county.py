@@ -17,7 +17,18 @@ from db.county.report import yuan
 from db.exchange import export, intake
 from db.store import faults, files
 from db.store.connection import close, connect
-from pos.cli.common import clock, command, db_option, group, open_books, refusals
+from pos.cli.common import (
+    clock,
+    command,
+    county_operator_option,
+    db_option,
+    group,
+    open_books,
+    operator_option,
+    refusals,
+    say_if_clock_ignored,
+    sign_in,
+)
 from pos.cli.output import table
 from pos.i18n import _
 
@@ -34,6 +45,7 @@ def create_books(path: Path, fill: Callable[[], T]) -> T:
     try:
         connect(partial, create=True)  # owner-only from its first moment
         result = fill()
+        say_if_clock_ignored()
         close()
         with faults.storage(path):
             os.replace(partial, path)
@@ -55,11 +67,19 @@ def county_group() -> None:
 @click.option("--name", required=True, help="县名，例如 天等县。")
 @refusals
 def county_init(db_path: Path, code: str, name: str) -> None:
-    """建一个县级数据库：县、县扶贫办自己的站点（CODE-00）和默认目录。"""
+    """建一个县级数据库：县、县扶贫办自己的站点（CODE-00）、默认目录和县扶贫办的操作员 county。
+
+    操作员 county 的密码取环境变量 AIXIN_PIN；没有时随机生成并显示一次。
+    其他 county 命令都要用 --operator county 和这个密码。
+    """
     code = office.valid_county_code(code)
-    made = create_books(db_path, lambda: office.init_county(code, name, clock()).code)
+    pin = os.environ.get("AIXIN_PIN") or office.new_pin()
+    made = create_books(db_path, lambda: office.init_county(code, name, clock(), pin=pin).code)
     text = _("县级数据库已建好：{name}（{code}），县扶贫办站点 {office}。\n数据库：{path}")
     click.echo(text.format(name=name, code=code, office=made, path=db_path))
+    if not os.environ.get("AIXIN_PIN"):
+        text = _("县扶贫办操作员 county 的初始密码：{pin}（只显示这一次，请记下并妥善保管）")
+        click.echo(text.format(pin=pin))
 
 
 @county_group.command("enroll")
@@ -81,9 +101,16 @@ def county_init(db_path: Path, code: str, name: str) -> None:
     help="站点服务的乡镇代码，可写多次；不写时服务全县。",
 )
 @click.option("--out", required=True, type=file_type, help="写出的站点设置文件。")
+@county_operator_option
 @refusals
 def county_enroll(
-    db_path: Path, code: str, name: str, kind: str, townships: tuple[str, ...], out: Path
+    db_path: Path,
+    code: str,
+    name: str,
+    kind: str,
+    townships: tuple[str, ...],
+    out: Path,
+    operator: str,
 ) -> None:
     """登记一个站点，写出它的设置文件（站点密钥、卡密钥、花名册、目录、站长账号）。
 
@@ -93,8 +120,11 @@ def county_enroll(
     if out.exists():
         raise Refused("文件 {path} 已经存在，不会覆盖", path=out)
     open_books(db_path)
+    actor = sign_in(operator)
     pin = os.environ.get("AIXIN_PIN") or office.new_pin()
-    station = office.enroll(clock(), code, name, kind, out, townships=townships, manager_pin=pin)
+    station = office.enroll(
+        actor, clock(), code, name, kind, out, townships=townships, manager_pin=pin
+    )
     text = _("站点 {code}（{name}）已登记，设置文件：{out}")
     click.echo(text.format(code=station.code, name=station.name, out=out))
     if not os.environ.get("AIXIN_PIN"):
@@ -105,14 +135,16 @@ def county_enroll(
 @county_group.command("merge")
 @db_option
 @click.argument("files", nargs=-1, required=True, type=file_type)
+@county_operator_option
 @refusals
-def county_merge(db_path: Path, files: tuple[Path, ...]) -> None:
+def county_merge(db_path: Path, files: tuple[Path, ...], operator: str) -> None:
     """合并各站点的月报文件。每份文件先整体核对，不通过的拒收（县数据库不变），其余照常合并。
 
     有文件被拒收时退出码为 1。
     """
     open_books(db_path)
-    batch = merge.merge_files(list(files), clock())
+    actor = sign_in(operator)
+    batch = merge.merge_files(actor, list(files), clock())
     for outcome in batch.outcomes:
         if outcome.status == "refused":
             text = _("拒收 {path}：{reason}").format(path=outcome.path, reason=outcome.render(_))
@@ -134,11 +166,13 @@ def county_merge(db_path: Path, files: tuple[Path, ...]) -> None:
 @db_option
 @click.option("--month", required=True, metavar="YYYY-MM", help="报表月份。")
 @click.option("--xlsx", type=file_type, help="另存为 xlsx 工作簿（每个视图一张表）。")
+@county_operator_option
 @refusals
-def county_report(db_path: Path, month: str, xlsx: Path | None) -> None:
+def county_report(db_path: Path, month: str, xlsx: Path | None, operator: str) -> None:
     """县级月报：按乡镇、村、站点、积分类别的积分，余额，受益人次，商品，捐赠，未报站点，透支户。"""
     open_books(db_path)
-    report = reports.county_report(month, clock())
+    actor = sign_in(operator)
+    report = reports.county_report(actor, month, clock())
     towns = report.sheet("按乡镇")
     total = dict(zip(towns.headers, towns.total, strict=True))
     rate = yuan(report.fen_per_point)
@@ -192,11 +226,13 @@ def county_report(db_path: Path, month: str, xlsx: Path | None) -> None:
 @db_option
 @click.option("--station", "code", required=True, metavar="CODE", help="收更新的站点编码。")
 @click.option("--out", required=True, type=file_type, help="写出的更新文件。")
+@county_operator_option
 @refusals
-def county_update(db_path: Path, code: str, out: Path) -> None:
+def county_update(db_path: Path, code: str, out: Path, operator: str) -> None:
     """给站点写更新文件：花名册和目录的变化、作废的卡、其他站点给本站农户记的账。"""
     open_books(db_path)
-    body = office.write_update(code, out, clock())
+    actor = sign_in(operator)
+    body = office.write_update(actor, code, out, clock())
     tables = body["tables"]
     text = _(
         "站点 {code} 的更新文件已写出：{out}\n"
@@ -222,11 +258,16 @@ def county_update(db_path: Path, code: str, out: Path) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="写出月报文件的目录。",
 )
+@operator_option
 @refusals
-def export_command(db_path: Path, month: str, out: Path) -> None:
-    """导出本站一个月的月报文件（带校验码），交给县扶贫办合并。同一个月再导出，内容相同。"""
+def export_command(db_path: Path, month: str, out: Path, operator: str) -> None:
+    """导出本站一个月的月报文件（带校验码），交给县扶贫办合并。同一个月再导出，内容相同。
+
+    要由本站的站长来做（--operator）。
+    """
     open_books(db_path)
-    done = export.export_month(month, out, clock())
+    actor = sign_in(operator)
+    done = export.export_month(actor, month, out, clock())
     c = done.counts
     text = _(
         "已导出 {station} {month}：{path}\n积分条目 {entries} 条，出入库 {moves} 条，"
@@ -265,14 +306,17 @@ def init_command(db_path: Path, setup: Path) -> None:
 @command("update")
 @db_option
 @click.argument("file", type=file_type)
+@operator_option
 @refusals
-def update_command(db_path: Path, file: Path) -> None:
+def update_command(db_path: Path, file: Path, operator: str) -> None:
     """导入县里发来的更新文件（县里签名，按序号）。
 
     同一份再导入一次不会有变化（退出码 0）；比本站已导入的更旧的更新会被拒收（退出码 1）。
+    要由本站的站长来做（--operator）。
     """
     open_books(db_path)
-    done = intake.apply_update(file, clock())
+    actor = sign_in(operator)
+    done = intake.apply_update(actor, file, clock())
     if done.status == "unchanged":
         text = _("第 {sequence} 号更新已经导入过，本站的账没有变化。")
         click.echo(text.format(sequence=done.sequence))

@@ -13,11 +13,11 @@ from platformdirs import user_data_dir
 from catalog.messages import shown
 from db.books import cards
 from db.books.setup import here
-from db.county import merge, office
+from db.county import merge
 from db.demo import county as demo_county
 from db.demo import station as demo_station
 from db.store.connection import close, connect, database
-from pos.cli.common import clock, command, open_books, refusals
+from pos.cli.common import clock, command, open_books, refusals, trial_clock
 from pos.i18n import _
 
 
@@ -50,8 +50,10 @@ def demo(
     """建一个演示站点（县、村、几百户、积分卡、目录、操作员、三个月的账），然后打开收银台。
 
     演示操作员 clerk（店员）、cadre（村干部）、manager（站长），密码都是 1234。
-    数据库已存在时直接使用它。用 --county-db 时，站点登记到县级数据库，
+    数据库已存在时直接使用它。用 --county-db 时，站点登记到县级数据库
+    （演示的县级数据库，操作员 county，密码 1234），
     此前各月的月报已并入县里，上个月的留给你导出、合并。
+    演示的账本可以用环境变量 AIXIN_CLOCK 定时间，真实站点和县级数据库不行。
     """
     path = db_path or default_demo_db()
     if path.exists():
@@ -82,10 +84,11 @@ def _build(path: Path, station: str, seed: int, keys: tuple[str, str, str] | Non
     partial = path.with_name(path.name + ".partial")
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
+    today = trial_clock().now()
     connect(partial, create=True)
     database.pragma("synchronous", "off")  # a half-built file is thrown away, never used
     built = demo_station.build(
-        clock().now(),
+        today,
         station=station,
         seed=seed,
         county_card_key=keys[0] if keys else None,
@@ -114,18 +117,17 @@ def _build(path: Path, station: str, seed: int, keys: tuple[str, str, str] | Non
 
 
 def _build_in_county(path: Path, county_db: Path, station: str, seed: int) -> None:
-    today = clock().now()
+    today = trial_clock().now()
     if not county_db.exists():
         from pos.cli.county import create_books
 
         code = station[:6]
-        name = demo_county.county_name(code)
-        create_books(county_db, lambda: office.init_county(code, name, clock()))
-        click.echo(
-            _("已新建县级数据库 {path}（{name}）").format(path=county_db, name=name), err=True
-        )
+        create_books(county_db, lambda: demo_county.create(code, clock()))
+        text = _("已新建演示县级数据库 {path}（{name}），县扶贫办操作员 county，密码 1234")
+        click.echo(text.format(path=county_db, name=demo_county.county_name(code)), err=True)
     open_books(county_db)
-    keys = demo_county.register(station, today)
+    officer = demo_county.officer(clock())
+    keys = demo_county.register(officer, station, today)
     close()
     _build(path, station, seed, keys)
     with tempfile.TemporaryDirectory(prefix="aixin-demo-") as tmp:
@@ -133,7 +135,7 @@ def _build_in_county(path: Path, county_db: Path, station: str, seed: int) -> No
         files = demo_county.export_earlier(today, Path(tmp), clock())
         close()
         open_books(county_db)
-        batch = merge.merge_files(files, clock())
+        batch = merge.merge_files(demo_county.officer(clock()), files, clock())
         close()
     for outcome in batch.refused:  # never expected: the demo obeys every rule
         click.echo(
@@ -146,8 +148,8 @@ def _build_in_county(path: Path, county_db: Path, station: str, seed: int) -> No
         _(
             "站点 {station} 已登记到县级数据库 {county}，{months} 的月报已并入县里"
             "（当作此前各月已上报）。\n上个月（{last}）的月报请在站点导出后合并："
-            "aixin export --db {path} --month {last} --out DIR；"
-            "aixin county merge --db {county} DIR/*.sqlite"
+            "aixin export --db {path} --month {last} --out DIR --operator manager；"
+            "aixin county merge --db {county} DIR/*.sqlite --operator county"
         ).format(
             station=station,
             county=county_db,

@@ -50,7 +50,9 @@ def list_households(db_path: Path, village: str | None, tsv: bool) -> None:
 @db_option
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
-    "--operator", metavar="NAME", help="做导入的站长（在站点必填；县级数据库导入花名册时不填）。"
+    "--operator",
+    metavar="NAME",
+    help="做导入的操作员：在站点是站长，在县级数据库是县扶贫办的操作员（如 county）。",
 )
 @refusals
 def import_households(db_path: Path, file: Path, operator: str | None) -> None:

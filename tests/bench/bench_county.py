@@ -31,6 +31,7 @@ from db.store.clock import FixedClock
 from db.store.connection import PRAGMAS, close, connect
 from tests.bench.county_data import Shape, build_county
 from tests.bench.county_month import month_file
+from tests.helpers import COUNTY_OFFICER
 
 ROWS = [name for name in KINDS["month"] if name not in ("township", "village", "village_group")]
 
@@ -122,7 +123,9 @@ def run(args, shape: Shape) -> None:
     checks, _ = timed(lambda: [check_file(f, merge.county_keys()) for f in files])
     runs = []
     for _ in range(args.report_runs):
-        spent, report = timed(reports.county_report, shape.month, FixedClock(datetime.now()))
+        spent, report = timed(
+            reports.county_report, COUNTY_OFFICER, shape.month, FixedClock(datetime.now())
+        )
         runs.append(spent)
     from pos.paper.workbook import write_workbook
 
@@ -164,7 +167,7 @@ def run(args, shape: Shape) -> None:
 def merge_into(county: Path, files: list[Path]) -> None:
     connect(county)
     try:
-        batch = merge.merge_files(files, FixedClock(datetime(2026, 12, 3, 9)))
+        batch = merge.merge_files(COUNTY_OFFICER, files, FixedClock(datetime(2026, 12, 3, 9)))
         assert not batch.refused, batch.refused
     finally:
         close()

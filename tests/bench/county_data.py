@@ -21,6 +21,7 @@ from db.county import office
 from db.store import chain
 from db.store.clock import FixedClock, month_bounds
 from db.store.connection import close, connect
+from tests.helpers import COUNTY_OFFICER
 
 SPAN = 10**10
 KINDS = (  # k % 20: 16 awards, 3 redemptions, 1 deduction
@@ -118,7 +119,7 @@ def build_county(path: Path, shape: Shape, say=print) -> None:
     start = datetime.fromisoformat(month_bounds(shape.history_months[0])[0])
     clock = FixedClock(start, timedelta(seconds=1))
     connect(path, create=True)
-    office.init_county("451425", "天等县", clock)
+    office.init_county("451425", "天等县", clock, pin="1234")
     towns = [Place(f"451425{100 + n:03d}", f"第{n}镇") for n in range(1, shape.stations + 1)]
     villages = [
         Place(f"{t.code}{200 + v:03d}", f"{t.name}{v}村", t.code)
@@ -127,7 +128,7 @@ def build_county(path: Path, shape: Shape, say=print) -> None:
     ]
     add_places(towns, villages)
     for n, town in enumerate(towns, start=1):
-        office.register(clock, code(n), f"{town.name}爱心超市", "shop", [town.code])
+        office.register(COUNTY_OFFICER, clock, code(n), f"{town.name}爱心超市", "shop", [town.code])
     close()
     conn = sqlite3.connect(path)
     conn.executescript(

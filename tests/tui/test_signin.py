@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import sqlite3
 from datetime import timedelta
 
 from db.store.clock import FixedClock
@@ -86,3 +87,31 @@ async def test_a_demo_till_says_who_can_sign_in_and_which_card_to_try(shop_file)
         await pilot.press(*card, "enter")
         await pilot.pause()
         assert app.screen.household is not None
+
+
+async def test_a_station_not_made_for_trying_says_it_keeps_the_pcs_time(shop_file, monkeypatch):
+    """AIXIN_CLOCK set on a real station's till: not used, and the till says so."""
+    raw = sqlite3.connect(shop_file)
+    raw.execute("DELETE FROM setting WHERE name = 'trial'")  # as books made from a setup file
+    raw.commit()
+    raw.close()
+    monkeypatch.setenv("AIXIN_CLOCK", "2030-01-01T09:00:00")
+    app = make_app(shop_file)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        screen = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        assert "AIXIN_CLOCK" in screen
+        await sign_in(pilot, "clerk")
+    signed = Audit.select().where(Audit.action == "sign-in").order_by(Audit.id.desc()).first()
+    assert not signed.time.startswith("2030")
+
+
+async def test_a_trial_station_takes_its_time_from_aixin_clock(shop_file, monkeypatch):
+    monkeypatch.setenv("AIXIN_CLOCK", "2030-01-01T09:00:00")
+    app = make_app(shop_file)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert "AIXIN_CLOCK" not in html.unescape(app.export_screenshot())
+        await sign_in(pilot, "clerk")
+    signed = Audit.select().where(Audit.action == "sign-in").order_by(Audit.id.desc()).first()
+    assert signed.time.startswith("2030-01-01 09:00")

@@ -13,6 +13,7 @@ from db.store.connection import close, connect
 from tests.bench.bench_county import bare_merge
 from tests.bench.county_data import Shape, build_county
 from tests.bench.county_month import month_file
+from tests.helpers import COUNTY_OFFICER
 
 DECEMBER = FixedClock(datetime(2026, 12, 3, 9))
 
@@ -27,9 +28,9 @@ def test_a_small_benchmark_county_merges_cleanly_and_reports(tmp_path):
     shutil.copy(county, bare)
     bare_merge(bare, files)
     connect(county)
-    batch = merge.merge_files(files, DECEMBER)
+    batch = merge.merge_files(COUNTY_OFFICER, files, DECEMBER)
     assert not batch.refused and batch.missing == []
-    report = reports.county_report(shape.month, DECEMBER)
+    report = reports.county_report(COUNTY_OFFICER, shape.month, DECEMBER)
     towns = dict(zip(report.sheet("按乡镇").headers, report.sheet("按乡镇").total, strict=True))
     assert towns["受益人次"] > 0 and report.sheet("透支户").rows == []
     close()

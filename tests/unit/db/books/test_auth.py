@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 from datetime import timedelta
@@ -10,8 +11,10 @@ import pytest
 
 from catalog.messages import Refused
 from db.books import auth
-from db.store.connection import database
+from db.store.clock import FixedClock
+from db.store.connection import close, connect, database
 from db.store.models import Audit, Operator
+from tests.conftest import NOW
 
 
 def test_pins_are_salted_slow_hashes(monkeypatch):
@@ -93,6 +96,91 @@ def test_tries_made_at_once_still_get_five_pin_checks_at_most(station, monkeypat
         auth.sign_in("clerk", "1234", station.clock)
 
 
+def slow_checks(monkeypatch, seconds: float) -> list[str]:
+    """Make every PIN check take `seconds`, so that tries started at once are under way
+    together; returns the PINs checked."""
+    checks: list[str] = []
+    check = auth.pin_matches
+
+    def pin_matches(pin: str, digest: str) -> bool:
+        checks.append(pin)
+        time.sleep(seconds)
+        return check(pin, digest)
+
+    monkeypatch.setattr(auth, "pin_matches", pin_matches)
+    return checks
+
+
+def test_right_pins_given_at_once_all_sign_in(station, monkeypatch):
+    """Twelve tills signing the same operator in at once: a try under way is no wrong try."""
+    slow_checks(monkeypatch, 0.05)
+    signed: list[str] = []
+    said: list[str] = []
+
+    def attempt() -> None:
+        try:
+            signed.append(auth.sign_in("clerk", "1234", station.clock).role)
+        except Refused as refusal:
+            said.append(refusal.render(lambda text: text))
+        finally:
+            database.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert said == [] and signed == ["clerk"] * 12
+    clerk = Operator.get(Operator.name == "clerk")
+    assert (clerk.failed_pins, clerk.locked_until) == (0, None)
+
+
+def _sign_in_from_a_process(path, pin: str, start, results) -> None:
+    connect(path)
+    start.wait()
+    try:
+        auth.sign_in("clerk", pin, FixedClock(NOW + timedelta(hours=1), timedelta(seconds=1)))
+        results.put("signed-in")
+    except Refused as refusal:
+        results.put(refusal.render(lambda text: text))
+    finally:
+        close()
+
+
+def sign_in_from_processes(path, pins: list[str]) -> list[str]:
+    """Each PIN tried by its own process, all at once; what each was told."""
+    fork = multiprocessing.get_context("fork")
+    start, results = fork.Barrier(len(pins)), fork.Queue()
+    close()  # no open connection may cross a fork
+    processes = [
+        fork.Process(target=_sign_in_from_a_process, args=(path, pin, start, results))
+        for pin in pins
+    ]
+    for process in processes:
+        process.start()
+    said = [results.get(timeout=60) for _ in processes]
+    for process in processes:
+        process.join(timeout=60)
+    connect(path)
+    return said
+
+
+def test_pins_given_at_once_from_many_processes(station, tmp_path, monkeypatch):
+    """Wrong PINs from ten processes at once get five checks and lock; right ones from
+    twelve at once all get in."""
+    checks = slow_checks(monkeypatch, 0.05)
+    path = tmp_path / "station.sqlite"
+    said = sign_in_from_processes(path, ["1234"] * 12)
+    assert said == ["signed-in"] * 12
+    said = sign_in_from_processes(path, [f"{n:04d}" for n in range(10)])
+    assert sum(text.startswith("密码错误") for text in said) == 5
+    assert sum("已锁定到" in text for text in said) == 5
+    assert Operator.get(Operator.name == "clerk").locked_until is not None
+    assert checks == []  # every check was made in the processes, none here
+    with pytest.raises(Refused, match="已锁定到"):
+        auth.sign_in("clerk", "1234", FixedClock(NOW + timedelta(hours=1)))
+
+
 def test_unknown_and_inactive_operators_are_refused(station):
     with pytest.raises(Refused, match="不存在或已停用"):
         auth.sign_in("nobody", "1234", station.clock)
@@ -121,7 +209,7 @@ def test_operator_rules(station):
     [
         ("clerk", {"redeem", "donate", "count"}),
         ("cadre", {"award"}),
-        ("county", {"county"}),
+        ("county", {"county", "backup"}),
         ("manager", set(auth.PERMISSIONS) - {"county"}),
     ],
 )

@@ -17,6 +17,7 @@ from db.store.connection import close, connect
 from db.store.county_models import COUNTY_MODELS, MonthlyFile
 from db.store.models import Household, Station
 from tests.county_world import MOBILE, SHOP
+from tests.helpers import COUNTY_OFFICER
 
 JANUARY = FixedClock(datetime(2027, 1, 5, 9))
 IGNORED = {"audit", "schema_migration"}  # the work log and migration times differ by design
@@ -25,7 +26,7 @@ IGNORED = {"audit", "schema_migration"}  # the work log and migration times diff
 def merged(county, files):
     connect(county)
     try:
-        return merge.merge_files(files, JANUARY)
+        return merge.merge_files(COUNTY_OFFICER, files, JANUARY)
     finally:
         close()
 

@@ -23,6 +23,7 @@ from db.store.connection import close, connect
 from db.store.ids import human
 from tests.conftest import COUNTY_KEY
 from tests.county_world import SHOP
+from tests.helpers import COUNTY_OFFICER
 
 JANUARY = FixedClock(datetime(2027, 1, 5, 9))
 OCTOBER = (SHOP, "2026-10")
@@ -31,7 +32,7 @@ OCTOBER = (SHOP, "2026-10")
 def merge_into(county_path, path):
     connect(county_path)
     try:
-        return merge.merge_files([path], JANUARY).outcomes[0]
+        return merge.merge_files(COUNTY_OFFICER, [path], JANUARY).outcomes[0]
     finally:
         close()
 
@@ -210,7 +211,7 @@ def test_an_unknown_station(setting, tmp_path, clock):
     _, path = setting
     empty = tmp_path / "empty-county.sqlite"
     connect(empty, create=True)
-    office.init_county("451425", "天等县", clock, card_key=COUNTY_KEY)
+    office.init_county("451425", "天等县", clock, pin="1234", card_key=COUNTY_KEY)
     close()
     refused(empty, path, "站点", station=SHOP)
 
@@ -219,7 +220,7 @@ def test_a_file_from_another_county(setting, tmp_path, clock):
     _, path = setting
     other = tmp_path / "other-county.sqlite"
     connect(other, create=True)
-    office.init_county("451426", "另一县", clock)
+    office.init_county("451426", "另一县", clock, pin="1234")
     close()
     refused(other, path, "县", other="451425", mine="451426")
 

@@ -18,6 +18,7 @@ from db.store.clock import FixedClock
 from db.store.connection import close, connect, database
 from pos.paper.workbook import write_workbook
 from tests.county_world import MOBILE, MONTHS, SHOP
+from tests.helpers import COUNTY_OFFICER
 
 JANUARY = FixedClock(datetime(2027, 1, 5, 9))
 KINDS = ("award", "deduction", "redemption", "reversal")
@@ -27,7 +28,7 @@ KINDS = ("award", "deduction", "redemption", "reversal")
 def county_path(county_world, tmp_path):
     path = county_world.copy_county(tmp_path)
     connect(path)
-    assert not merge.merge_files(county_world.all_files(), JANUARY).refused
+    assert not merge.merge_files(COUNTY_OFFICER, county_world.all_files(), JANUARY).refused
     yield path
     close()
 
@@ -43,7 +44,7 @@ def from_files(world, month, query) -> list[tuple]:
 
 @pytest.mark.parametrize("month", MONTHS)
 def test_report_totals_equal_the_sums_of_the_station_files(county_world, county_path, month):
-    report = reports.county_report(month, JANUARY)
+    report = reports.county_report(COUNTY_OFFICER, month, JANUARY)
     entries = from_files(county_world, month, "SELECT kind, points FROM ledger_entry")
     by_kind = {k: sum(p for kind, p in entries if kind == k) for k in KINDS}
     expected = [
@@ -82,7 +83,7 @@ def test_report_totals_equal_the_sums_of_the_station_files(county_world, county_
 
 
 def test_every_total_is_the_sum_of_its_rows(county_path):
-    report = reports.county_report("2026-10", JANUARY)
+    report = reports.county_report(COUNTY_OFFICER, "2026-10", JANUARY)
     for sheet in report.sheets:
         if not sheet.totals:
             continue
@@ -98,14 +99,14 @@ def test_balances_at_the_end_of_each_month(county_world, county_path):
             county_world, month, "SELECT COALESCE(SUM(points), 0) FROM ledger_entry"
         )
         running += sum(p for (p,) in points)
-        towns = reports.county_report(month, JANUARY).sheet("按乡镇")
+        towns = reports.county_report(COUNTY_OFFICER, month, JANUARY).sheet("按乡镇")
         total = dict(zip(towns.headers, towns.total, strict=True))
         assert total["月末积分余额"] == running, month
         assert total["月末余额折合（元）"] == running * 100
 
 
 def test_households_that_earned_and_redeemed(county_path):
-    villages = reports.county_report("2026-10", JANUARY).sheet("按村")
+    villages = reports.county_report(COUNTY_OFFICER, "2026-10", JANUARY).sheet("按村")
     row = next(r for r in villages.rows if r[3] == "那造村")
     named = dict(zip(villages.headers, row, strict=True))
     assert (named["获分户数"], named["兑换户数"], named["受益人次"]) == (3, 1, 1)
@@ -114,8 +115,8 @@ def test_households_that_earned_and_redeemed(county_path):
 def test_stations_that_have_not_sent_the_month(county_world, tmp_path):
     path = county_world.copy_county(tmp_path)
     connect(path)
-    merge.merge_files([county_world.files[(SHOP, m)] for m in MONTHS[:2]], JANUARY)
-    report = reports.county_report("2026-10", JANUARY)
+    merge.merge_files(COUNTY_OFFICER, [county_world.files[(SHOP, m)] for m in MONTHS[:2]], JANUARY)
+    report = reports.county_report(COUNTY_OFFICER, "2026-10", JANUARY)
     assert [r[0] for r in report.sheet("未报站点").rows] == [MOBILE]
     stations = {r[0]: r[3] for r in report.sheet("按站点").rows}
     assert stations == {SHOP: Message("已报"), MOBILE: Message("未报")}
@@ -123,7 +124,7 @@ def test_stations_that_have_not_sent_the_month(county_world, tmp_path):
 
 
 def test_the_workbook(county_path, tmp_path):
-    report = reports.county_report("2026-10", JANUARY)
+    report = reports.county_report(COUNTY_OFFICER, "2026-10", JANUARY)
     out = tmp_path / "report.xlsx"
     write_workbook(report, out)
     book = load_workbook(out)
@@ -139,11 +140,11 @@ def test_the_workbook(county_path, tmp_path):
 
 def test_a_report_needs_a_county_and_a_month(county_world, county_path):
     with pytest.raises(Refused, match="YYYY-MM"):
-        reports.county_report("2026/10", JANUARY)
+        reports.county_report(COUNTY_OFFICER, "2026/10", JANUARY)
     close()
     connect(county_world.stations[SHOP])
     with pytest.raises(Refused, match="不是县级数据库"):
-        reports.county_report("2026-10", JANUARY)
+        reports.county_report(COUNTY_OFFICER, "2026-10", JANUARY)
 
 
 def test_verify_recomputes_the_monthly_totals(county_path):

@@ -18,7 +18,7 @@ from db.store.clock import FixedClock
 from db.store.connection import close, connect
 from db.store.models import Household, Station
 from tests.county_world import MOBILE, SHOP
-from tests.helpers import snapshot
+from tests.helpers import COUNTY_OFFICER, manager_of, snapshot
 
 JANUARY = FixedClock(datetime(2027, 1, 5, 9))
 
@@ -35,10 +35,10 @@ def merged_world(county_world, tmp_path):
     """Copies of the county (every file merged) and of both stations; update files for both."""
     county_path = county_world.copy_county(tmp_path)
     connect(county_path)
-    assert not merge.merge_files(county_world.all_files(), JANUARY).refused
+    assert not merge.merge_files(COUNTY_OFFICER, county_world.all_files(), JANUARY).refused
     updates = {code: tmp_path / f"update-{code}.sqlite" for code in (SHOP, MOBILE)}
     for code, out in updates.items():
-        office.write_update(code, out, JANUARY)
+        office.write_update(COUNTY_OFFICER, code, out, JANUARY)
     close()
     stations = {code: county_world.copy_station(code, tmp_path) for code in (SHOP, MOBILE)}
     return county_path, stations, updates
@@ -47,7 +47,7 @@ def merged_world(county_world, tmp_path):
 def apply(station_path, update):
     connect(station_path)
     try:
-        return intake.apply_update(update, JANUARY)
+        return intake.apply_update(auth.sign_in("manager", "1234", JANUARY), update, JANUARY)
     finally:
         close()
 
@@ -147,7 +147,7 @@ def test_a_changed_update_is_refused(merged_world, change, reason):
     connect(stations[MOBILE])
     before = snapshot()
     with pytest.raises(Refused, match=reason):
-        intake.apply_update(updates[MOBILE], JANUARY)
+        intake.apply_update(manager_of(MOBILE), updates[MOBILE], JANUARY)
     assert snapshot() == before
     close()
 
@@ -156,7 +156,7 @@ def test_an_update_for_another_station_is_refused(merged_world):
     _, stations, updates = merged_world
     connect(stations[SHOP])
     with pytest.raises(Refused, match=f"发给站点 {MOBILE} 的更新，不是给本站"):
-        intake.apply_update(updates[MOBILE], JANUARY)
+        intake.apply_update(manager_of(MOBILE), updates[MOBILE], JANUARY)
     close()
 
 
@@ -179,18 +179,20 @@ def test_points_spent_twice_while_apart_are_flagged(merged_world, tmp_path):
     files = []
     for code in (SHOP, MOBILE):
         connect(stations[code])
-        files.append(export.export_month("2027-01", tmp_path / "january", february).path)
+        files.append(
+            export.export_month(manager_of(code), "2027-01", tmp_path / "january", february).path
+        )
         close()
     connect(county_path)
-    assert not merge.merge_files(files, february).refused
-    report = reports.county_report("2027-01", february)
+    assert not merge.merge_files(COUNTY_OFFICER, files, february).refused
+    report = reports.county_report(COUNTY_OFFICER, "2027-01", february)
     [row] = report.sheet("透支户").rows
     assert row[0] == "1012010002" and row[4] == -6 and row[6] == (SHOP, MOBILE)
     [notice] = verify().notices
     assert (notice.code, notice.severity, notice.subject) == ("overdrawn", "notice", "1012010002")
     assert dict(notice.fields) == {"number": "1012010002", "name": "李四", "points": 6}
     for code in (SHOP, MOBILE):
-        office.write_update(code, updates[code], february)
+        office.write_update(COUNTY_OFFICER, code, updates[code], february)
     close()
     for code in (SHOP, MOBILE):
         apply(stations[code], updates[code])

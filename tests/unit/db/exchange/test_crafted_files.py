@@ -19,7 +19,7 @@ from db.exchange import intake, sealed
 from db.store.clock import FixedClock
 from db.store.connection import close, connect
 from tests.county_world import MOBILE, SHOP
-from tests.helpers import snapshot
+from tests.helpers import COUNTY_OFFICER, manager_of, snapshot
 
 JANUARY = FixedClock(datetime(2027, 1, 5, 9))
 NAN = '{"a":NaN}'
@@ -124,7 +124,7 @@ def test_a_batch_of_crafted_files_refuses_each_and_merges_the_good(county_world,
     paths = [p for p, _ in bad.values()]
     order = [paths[0], good[0], *paths[1:], good[1]]  # good files after the bad ones
     connect(county)
-    batch = merge.merge_files(order, JANUARY)
+    batch = merge.merge_files(COUNTY_OFFICER, order, JANUARY)
     close()
     found = {o.path: o for o in batch.outcomes}
     for what, (path, check) in bad.items():
@@ -145,7 +145,7 @@ def test_a_utf16_file_alone_leaves_the_county_byte_for_byte(county_world, tmp_pa
     path = reencoded(county_world.files[(SHOP, "2026-10")], tmp_path / "utf16.sqlite")
     before = county.read_bytes()
     connect(county)
-    [outcome] = merge.merge_files([path], JANUARY).outcomes
+    [outcome] = merge.merge_files(COUNTY_OFFICER, [path], JANUARY).outcomes
     close()
     assert outcome.refusal is not None and outcome.refusal.check == "文件类型"
     assert dict(outcome.refusal.fields) == {"encoding": "UTF-16le"}
@@ -159,7 +159,9 @@ def test_a_manifest_beyond_its_bound_is_refused_before_it_is_parsed(
     monkeypatch.setattr(sealed, "MANIFEST_BYTES", 1000)
     county = county_world.copy_county(tmp_path)
     connect(county)
-    [outcome] = merge.merge_files([county_world.files[(SHOP, "2026-10")]], JANUARY).outcomes
+    [outcome] = merge.merge_files(
+        COUNTY_OFFICER, [county_world.files[(SHOP, "2026-10")]], JANUARY
+    ).outcomes
     close()
     assert outcome.refusal is not None and outcome.refusal.check == "清单与内容"
     assert outcome.refusal.fields["limit"] == 1000
@@ -169,7 +171,9 @@ def test_a_file_beyond_its_size_bound_is_refused_unread(county_world, tmp_path, 
     monkeypatch.setitem(sealed.LIMITS, "month", 4096)
     county = county_world.copy_county(tmp_path)
     connect(county)
-    [outcome] = merge.merge_files([county_world.files[(SHOP, "2026-10")]], JANUARY).outcomes
+    [outcome] = merge.merge_files(
+        COUNTY_OFFICER, [county_world.files[(SHOP, "2026-10")]], JANUARY
+    ).outcomes
     close()
     assert outcome.refusal is not None and outcome.refusal.check == "文件类型"
     assert "超过了上限" in outcome.render()
@@ -185,7 +189,7 @@ def test_a_manifest_naming_another_station_than_its_signer(county_world, tmp_pat
     raw.commit()
     raw.close()
     connect(county)
-    [outcome] = merge.merge_files([path], JANUARY).outcomes
+    [outcome] = merge.merge_files(COUNTY_OFFICER, [path], JANUARY).outcomes
     close()
     assert outcome.refusal is not None and outcome.refusal.check == "清单与内容"
 
@@ -195,7 +199,7 @@ def update_file(county_world, tmp_path) -> tuple[Path, Path]:
     """(a copy of the mobile shop's books, a genuine update file for it)."""
     county = county_world.copy_county(tmp_path)
     connect(county)
-    office.write_update(MOBILE, tmp_path / "update.sqlite", JANUARY)
+    office.write_update(COUNTY_OFFICER, MOBILE, tmp_path / "update.sqlite", JANUARY)
     close()
     return county_world.copy_station(MOBILE, tmp_path), tmp_path / "update.sqlite"
 
@@ -207,7 +211,7 @@ def test_an_update_in_another_encoding_is_refused_before_attach(update_file, tmp
     connect(station)
     before = snapshot()
     with pytest.raises(sealed.FileRefused) as caught:
-        intake.apply_update(path, JANUARY)
+        intake.apply_update(manager_of(MOBILE), path, JANUARY)
     assert caught.value.check == "文件类型"
     assert snapshot() == before
     close()
@@ -227,7 +231,7 @@ def test_an_update_that_is_no_file_is_refused(update_file, tmp_path, what):
         path.symlink_to("/dev/zero")
     connect(station)
     with pytest.raises(sealed.FileRefused) as caught:
-        intake.apply_update(path, JANUARY)
+        intake.apply_update(manager_of(MOBILE), path, JANUARY)
     close()
     assert caught.value.check == "文件类型"
 

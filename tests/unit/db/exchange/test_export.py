@@ -15,6 +15,7 @@ from db.store.clock import FixedClock
 from db.store.connection import MIGRATIONS, close, connect
 from db.store.ids import id_range
 from tests.county_world import MOBILE, SHOP, new_phone
+from tests.helpers import manager_of
 
 JANUARY = FixedClock(datetime(2027, 1, 3, 8))
 
@@ -88,7 +89,7 @@ def test_a_month_without_activity_still_yields_a_small_file(county_world):
 
 def test_the_same_month_again_gives_the_same_file(county_world, tmp_path):
     connect(county_world.copy_station(SHOP, tmp_path))
-    again = export.export_month("2026-10", tmp_path / "again", JANUARY).path
+    again = export.export_month(manager_of(SHOP), "2026-10", tmp_path / "again", JANUARY).path
     close()
     assert again.read_bytes() == county_world.files[(SHOP, "2026-10")].read_bytes()
 
@@ -102,7 +103,7 @@ def test_later_changes_do_not_change_an_exported_month(county_world, tmp_path, c
     clock.at = datetime(2027, 1, 4, 9)
     new_phone(manager, clock, "13700000003", station=SHOP)
     cards.reissue(manager, clock, "1012010002")
-    again = export.export_month("2026-10", tmp_path / "again", JANUARY).path
+    again = export.export_month(manager_of(SHOP), "2026-10", tmp_path / "again", JANUARY).path
     close()
     assert again.read_bytes() == county_world.files[(SHOP, "2026-10")].read_bytes()
 
@@ -114,7 +115,7 @@ def test_later_changes_do_not_change_an_exported_month(county_world, tmp_path, c
 def test_months_that_cannot_be_exported(county_world, tmp_path, month, reason):
     connect(county_world.copy_station(SHOP, tmp_path))
     with pytest.raises(Refused, match=reason):
-        export.export_month(month, tmp_path / "out", JANUARY)
+        export.export_month(manager_of(SHOP), month, tmp_path / "out", JANUARY)
     close()
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
@@ -122,7 +123,7 @@ def test_months_that_cannot_be_exported(county_world, tmp_path, month, reason):
 def test_the_county_does_not_export(county_world, tmp_path):
     connect(county_world.copy_county(tmp_path))
     with pytest.raises(Refused, match="县级数据库"):
-        export.export_month("2026-10", tmp_path / "out", JANUARY)
+        export.export_month(manager_of(SHOP), "2026-10", tmp_path / "out", JANUARY)
     close()
 
 
@@ -137,7 +138,7 @@ def test_a_broken_chain_is_not_exported(county_world, tmp_path):
     raw.close()
     connect(path)
     with pytest.raises(Refused, match="账目链有问题"):
-        export.export_month("2026-10", tmp_path / "out", JANUARY)
+        export.export_month(manager_of(SHOP), "2026-10", tmp_path / "out", JANUARY)
     close()
 
 
@@ -149,7 +150,7 @@ def test_awards_after_the_export_land_in_the_next_month(county_world, tmp_path, 
     clock.at = datetime(2027, 1, 4, 9)
     awards.award(manager, clock, "1012010002", "GY02")
     february = FixedClock(datetime(2027, 2, 2, 8))
-    january = export.export_month("2027-01", tmp_path / "out", february).path
+    january = export.export_month(manager_of(SHOP), "2027-01", tmp_path / "out", february).path
     close()
     body = manifest(january)
     assert body["tables"]["ledger_entry"]["rows"] == 1

@@ -20,6 +20,7 @@ from db.books.verify import verify
 from db.store.connection import close, connect
 from pos.cli import main
 from tests.county_world import SHOP
+from tests.helpers import with_operator
 
 CLOCK = "2027-01-05T09:00:00"
 KILLED = """
@@ -46,7 +47,7 @@ def killed_at(step: str, *args) -> None:
     """Run `aixin ARGS` in a subprocess that is killed when it reaches `step`."""
     env = {**os.environ, "AIXIN_CLOCK": CLOCK, "AIXIN_PIN": "1234"}
     done = subprocess.run(
-        [sys.executable, "-c", KILLED, step, *map(str, args)],
+        [sys.executable, "-c", KILLED, step, *with_operator(list(map(str, args)))],
         env=env,
         capture_output=True,
         text=True,
@@ -57,7 +58,7 @@ def killed_at(step: str, *args) -> None:
 
 def run(*args):
     env = {"AIXIN_CLOCK": CLOCK, "AIXIN_PIN": "1234"}
-    result = CliRunner().invoke(main, [str(a) for a in args], env=env)
+    result = CliRunner().invoke(main, with_operator([str(a) for a in args]), env=env)
     assert result.exit_code == 0, result.output
     return result
 

@@ -21,7 +21,7 @@ from db.store.connection import close, connect
 from db.store.ids import id_range
 from db.store.models import County, Item, Setting, Station, Task
 from tests.county_world import MOBILE, SHOP
-from tests.helpers import snapshot
+from tests.helpers import COUNTY_OFFICER, manager_of, snapshot
 
 JANUARY = FixedClock(datetime(2027, 1, 5, 9))
 
@@ -36,7 +36,7 @@ def write_update(county: Path, out: Path, change=None) -> Path:
     connect(county)
     if change is not None:
         change()
-    office.write_update(MOBILE, out, JANUARY)
+    office.write_update(COUNTY_OFFICER, MOBILE, out, JANUARY)
     close()
     return out
 
@@ -44,7 +44,7 @@ def write_update(county: Path, out: Path, change=None) -> Path:
 def apply(station: Path, update: Path) -> intake.Applied:
     connect(station)
     try:
-        return intake.apply_update(update, JANUARY)
+        return intake.apply_update(manager_of(MOBILE), update, JANUARY)
     finally:
         close()
 
@@ -100,7 +100,7 @@ def test_a_replayed_older_update_does_not_turn_the_catalog_back(world, tmp_path)
     connect(station)
     before = snapshot()
     with pytest.raises(FileRefused) as caught:
-        intake.apply_update(old, JANUARY)
+        intake.apply_update(manager_of(MOBILE), old, JANUARY)
     assert caught.value.check == "更新顺序"
     assert dict(caught.value.fields) == {"sequence": 1, "last": 2}
     assert snapshot() == before
@@ -164,7 +164,7 @@ def test_an_update_signed_by_anybody_but_the_county_is_refused(world, tmp_path, 
     connect(station)
     before = snapshot()
     with pytest.raises(FileRefused) as caught:
-        intake.apply_update(update, JANUARY)
+        intake.apply_update(manager_of(MOBILE), update, JANUARY)
     assert caught.value.check == "县里的签名"
     assert snapshot() == before
     payload = cards.payload(County.get_by_id("451425"), "1012010001", 1)

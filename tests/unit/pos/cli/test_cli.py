@@ -232,12 +232,12 @@ def test_backup_takes_what_is_still_in_the_wal_file(demo_db, tmp_path):
     till.commit()
     shutil.copy(demo_db, tmp_path / "copied.sqlite")  # what copying the file gives
     out = tmp_path / "backup.sqlite"
-    result = run("backup", "--db", demo_db, "--out", out)
+    result = run("backup", "--db", demo_db, "--out", out, "--operator", "manager")
     assert result.exit_code == 0, result.output
     newest = "SELECT COUNT(*) FROM audit WHERE detail = 'newest'"
     assert sqlite3.connect(out).execute(newest).fetchone() == (1,)
     assert sqlite3.connect(tmp_path / "copied.sqlite").execute(newest).fetchone() == (0,)
     assert run("verify", "--db", out).exit_code == 0
-    again = run("backup", "--db", demo_db, "--out", out)
+    again = run("backup", "--db", demo_db, "--out", out, "--operator", "manager")
     assert again.exit_code == 1 and "已经存在" in again.stderr
     till.close()

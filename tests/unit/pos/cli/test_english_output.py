@@ -19,11 +19,13 @@ from openpyxl import load_workbook
 from db.books import auth, awards, redemptions
 from db.county import merge, office
 from db.exchange import sealed
+from db.store import audit
 from db.store.clock import FixedClock
 from db.store.connection import close, connect
 from pos.cli import main
 from tests.conftest import COUNTY_KEY
 from tests.county_world import SHOP
+from tests.helpers import COUNTY_OFFICER
 
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 JANUARY = "2027-01-05T09:00:00"
@@ -47,6 +49,8 @@ DATA = (
 
 
 def english(*args, clock=JANUARY):
+    if args[0] == "county":  # every county command is a county operator's
+        args = (*args, "--operator", "county")
     result = CliRunner().invoke(
         main, ["--lang", "en", *map(str, args)], env={"AIXIN_CLOCK": clock, "AIXIN_PIN": "1234"}
     )
@@ -154,7 +158,9 @@ def tampered(county_world, tmp_path):
     """(county with the shop's September merged, files each wrong in its own way)."""
     county = county_world.copy_county(tmp_path)
     connect(county)
-    merge.merge_files([county_world.files[(SHOP, "2026-09")]], FixedClock(datetime(2027, 1, 5)))
+    merge.merge_files(
+        COUNTY_OFFICER, [county_world.files[(SHOP, "2026-09")]], FixedClock(datetime(2027, 1, 5))
+    )
     close()
     october = county_world.files[(SHOP, "2026-10")]
     changed = copy_of(october, tmp_path / "changed.sqlite")
@@ -199,7 +205,9 @@ def test_merge_refusals_in_english(county_world, tampered):
 def test_a_file_from_an_unknown_station_in_english(county_world, tmp_path):
     empty = tmp_path / "empty-county.sqlite"
     connect(empty, create=True)
-    office.init_county("451425", "天等县", FixedClock(datetime(2026, 9, 1)), card_key=COUNTY_KEY)
+    audit.mark_trial("tests")
+    september = FixedClock(datetime(2026, 9, 1))
+    office.init_county("451425", "天等县", september, pin="1234", card_key=COUNTY_KEY)
     close()
     result = english("county", "merge", "--db", empty, county_world.files[(SHOP, "2026-10")])
     assert result.exit_code == 1 and SHOP in result.stderr

@@ -26,6 +26,7 @@ from db.store.connection import close, connect
 from pos.cli import main
 from tests.county_world import MOBILE, SHOP
 from tests.disks import fill, needs_mount, read_only, small_disk, write_lock_held
+from tests.helpers import COUNTY_OFFICER, with_operator
 from tests.unit.db.books.test_crash import big_station  # noqa: F401 - a fixture
 
 CLOCK = "2027-01-05T09:00:00"
@@ -33,7 +34,7 @@ CLOCK = "2027-01-05T09:00:00"
 
 def run(*args, lang="zh"):
     env = {"AIXIN_CLOCK": CLOCK, "AIXIN_PIN": "1234"}
-    return CliRunner().invoke(main, ["--lang", lang, *map(str, args)], env=env)
+    return CliRunner().invoke(main, ["--lang", lang, *with_operator(list(map(str, args)))], env=env)
 
 
 def refused(result, *words: str) -> str:
@@ -113,7 +114,7 @@ def test_outputs_under_a_regular_file_are_refused(shop, county, blocker):
     under = blocker / "out"
     refused(run("backup", "--db", shop, "--out", under / "b.sqlite"), str(blocker))
     refused(run("export", "--db", shop, "--month", "2026-10", "--out", under))
-    before = rows(county)
+    before = books_rows(county)
     refused(run("county", "update", "--db", county, "--station", MOBILE, "--out", under / "u"))
     refused(
         run(
@@ -130,26 +131,26 @@ def test_outputs_under_a_regular_file_are_refused(shop, county, blocker):
         )  # fmt: skip
     )
     refused(run("county", "report", "--db", county, "--month", "2026-10", "--xlsx", under / "r"))
-    assert rows(county) == before  # nothing enrolled, no update number used
+    assert books_rows(county) == before  # nothing enrolled, no update number used
     assert blocker.read_text() == "a regular file"
 
 
 def test_an_update_twice_says_so_and_an_older_one_is_refused(county, shop, tmp_path):
     connect(county)
     clock = FixedClock(datetime(2027, 1, 5, 9))
-    office.write_update(SHOP, tmp_path / "u1.sqlite", clock)
-    office.write_update(SHOP, tmp_path / "u2.sqlite", clock)
+    office.write_update(COUNTY_OFFICER, SHOP, tmp_path / "u1.sqlite", clock)
+    office.write_update(COUNTY_OFFICER, SHOP, tmp_path / "u2.sqlite", clock)
     close()
     first = run("update", "--db", shop, tmp_path / "u1.sqlite")
     assert first.exit_code == 0 and "第 1 号更新已导入" in first.output
     again = run("update", "--db", shop, tmp_path / "u1.sqlite")
     assert again.exit_code == 0 and "已经导入过" in again.output
     assert run("update", "--db", shop, tmp_path / "u2.sqlite").exit_code == 0
-    before = rows(shop)
+    before = books_rows(shop)
     refused(run("update", "--db", shop, tmp_path / "u1.sqlite"), "更新顺序不通过")
     line = refused(run("update", "--db", shop, tmp_path / "u1.sqlite", lang="en"))
     assert "older" in line or "sequence" in line
-    assert rows(shop) == before
+    assert books_rows(shop) == before
 
 
 def test_a_merge_of_files_that_are_no_files_merges_the_good_ones(county_world, county, tmp_path):
@@ -218,7 +219,7 @@ def test_a_full_disk_is_said_so_and_the_award_goes_once_there_is_room(shop, tmp_
 def test_outputs_on_a_full_disk_leave_nothing_behind(shop, county, tmp_path, leave):
     with small_disk(tmp_path / "disk", 1024) as disk:
         filler = fill(disk, leave)
-        before = rows(county)
+        before = books_rows(county)
         outcomes = [
             _outcome(run("export", "--db", shop, "--month", "2026-10", "--out", disk / "x")),
             _outcome(run("backup", "--db", shop, "--out", disk / "b" / "backup.sqlite")),
@@ -230,7 +231,7 @@ def test_outputs_on_a_full_disk_leave_nothing_behind(shop, county, tmp_path, lea
         assert left == [], left
         filler.unlink()
     if outcomes[2] == "refused":
-        assert rows(county) == before  # the update's number was not used up
+        assert books_rows(county) == before  # the update's number was not used up
 
 
 @needs_mount
@@ -239,7 +240,7 @@ def test_a_merge_on_a_full_disk_refuses_and_changes_nothing(county_world, county
     files = [county_world.files[(SHOP, m)] for m in ("2026-09", "2026-10")]
     with small_disk(tmp_path / "disk", 3072) as disk:
         books = Path(shutil.copy(county, disk / "county.sqlite"))
-        before = rows(books)
+        before = books_rows(books)
         filler = fill(disk, leave)
         result = run("county", "merge", "--db", books, *files)
         assert "Traceback" not in result.output and result.exit_code in (0, 1), result.output
@@ -248,7 +249,7 @@ def test_a_merge_on_a_full_disk_refuses_and_changes_nothing(county_world, county
             merged = rows(books)["monthly_file"]
             assert len(merged) < 2
             if not merged:
-                assert rows(books) == before
+                assert books_rows(books) == before
         assert not (disk / ".county.sqlite.incoming").exists()
         assert run("verify", "--db", books).exit_code == 0
 
