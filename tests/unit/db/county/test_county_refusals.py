@@ -181,6 +181,7 @@ def test_a_truncated_file(setting):
 @pytest.mark.parametrize(
     "content",
     [os.urandom(20_000), b"", "户号,积分\n1,2\n".encode(), b"PK\x03\x04" + os.urandom(300)],
+    ids=["random", "empty", "csv", "zip"],  # ids that every test process collects alike
 )
 def test_random_bytes_and_other_files(setting, content):
     county_path, path = setting
