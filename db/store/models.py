@@ -222,7 +222,11 @@ class Entry(BaseModel):
 
     class Meta:
         table_name = "ledger_entry"
-        indexes = ((("household", "id"), False), (("time",), False))
+        indexes = (
+            (("household", "id"), False),
+            (("time",), False),
+            (("household", "task", "time"), False),
+        )
 
 
 class Donor(BaseModel):
@@ -230,6 +234,9 @@ class Donor(BaseModel):
     name = TextField()
     kind = CharField(default="person")  # person | company
     phone = TextField(default="")
+
+    class Meta:
+        indexes = ((("name", "kind"), False),)
 
 
 class Donation(BaseModel):
@@ -339,6 +346,21 @@ class HouseholdVersion(BaseModel):
         primary_key = CompositeKey("number", "updated", "updated_by")
 
 
+class VerifiedPoint(BaseModel):
+    """How far `aixin verify` got, per kind of record (entries, moves, redemptions) and the
+    station whose ids they carry (migration 0003)."""
+
+    records = CharField()
+    station = CharField()
+    last_id = BigIntegerField()  # the greatest id checked; the range's floor when none
+    rows = IntegerField()  # the station's rows of this kind up to `last_id`
+    link = TextField(null=True)  # a chain checked whole: the link of entry `last_id`
+    time = TextField()
+
+    class Meta:
+        primary_key = CompositeKey("records", "station")
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Setting,
     County,
@@ -365,4 +387,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     Audit,
     StationTownship,
     HouseholdVersion,
+    VerifiedPoint,
 )

@@ -50,8 +50,8 @@ def household_in(path, village_index=0, status="active"):
     return rows[village_index][0]
 
 
-def test_demo_builds_a_station_that_verifies(built_demo):
-    result = run("verify", "--db", built_demo)
+def test_demo_builds_a_station_that_verifies(demo_db):
+    result = run("verify", "--db", demo_db)
     assert result.exit_code == 0, result.output
     assert "账本无误" in result.stdout
 
@@ -187,6 +187,32 @@ def test_verify_fails_on_a_tampered_file(demo_db):
     raw.close()
     result = run("verify", "--db", demo_db)
     assert result.exit_code == 1 and "账目链" in result.stderr
+
+
+def test_verify_since_last_checks_what_came_after_the_last_check(demo_db):
+    first = run("verify", "--db", demo_db, "--since-last")
+    assert first.exit_code == 0, first.output
+    assert "还没有核对过" in first.stdout and "账本无误" in first.stdout
+    award = ("award", "--db", demo_db, "--operator", "manager", "--task", "GY02", "--household")
+    assert run(*award, household_in(demo_db)).exit_code == 0
+    again = run("verify", "--db", demo_db, "--since-last")
+    assert again.exit_code == 0, again.output
+    assert "以来的账目无误：新记 1 条积分、0 条出入库，核对了 1 户的余额" in again.stdout
+    english = run("--lang", "en", "verify", "--db", demo_db, "--since-last")
+    assert "0 new point entries" in english.stdout
+
+
+def test_verify_integrity_checks_the_file_too(demo_db):
+    result = run("verify", "--db", demo_db, "--integrity")
+    assert result.exit_code == 0 and "账本无误" in result.stdout, result.output
+    raw = sqlite3.connect(demo_db)
+    raw.execute("PRAGMA foreign_keys = OFF")
+    raw.execute("DELETE FROM village_group WHERE code = (SELECT MIN(group_id) FROM household)")
+    raw.commit()
+    raw.close()
+    assert run("verify", "--db", demo_db).exit_code == 0  # a reference: the file's check
+    result = run("verify", "--db", demo_db, "--integrity")
+    assert result.exit_code == 1 and "village_group" in result.stderr
 
 
 def test_missing_or_foreign_database(tmp_path):
