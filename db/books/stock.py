@@ -23,7 +23,7 @@ from db.books.views import CountLine, ItemView, Receipt, ReceiptLine
 from db.store import audit
 from db.store.clock import Clock, stamp
 from db.store.connection import database
-from db.store.ids import next_id, next_ids
+from db.store.ids import id_range, next_id, next_ids
 from db.store.models import (
     Barcode,
     Donation,
@@ -299,9 +299,15 @@ def start_count(actor: Actor, clock: Clock) -> int:
 
 def open_count(station: str) -> int | None:
     """The newest count at `station` no manager has finalized yet."""
+    low, high = id_range(station)
     count = (
         StockCount.select(StockCount.id)
-        .where(StockCount.station == station, StockCount.finalized.is_null())
+        .where(
+            StockCount.id >= low,
+            StockCount.id < high,
+            StockCount.station == station,
+            StockCount.finalized.is_null(),
+        )
         .order_by(StockCount.id.desc())
         .first()
     )

@@ -109,6 +109,9 @@ class Household(BaseModel):
     updated = TextField()  # when and where the record last changed: merge keeps the newest
     updated_by = TextField()
 
+    class Meta:
+        indexes = ((("id_number",), False),)
+
 
 class Card(BaseModel):
     household_id: str
