@@ -3,6 +3,13 @@
 A sheet is all-or-nothing: every line is checked against the books as they would stand after
 the lines before it (balances, monthly caps), every bad line is named, and only a sheet with
 no bad line is written, in one transaction.
+
+What the checks read — the sheet's households, its tasks, what each household already has of
+each capped task this month — is read for all lines at once (`_Books`). A sheet is checked
+first in a read transaction, outside the write lock, so a till goes on selling while a
+village's sheet is checked and a refused sheet never takes the lock; then checked again
+under the lock, against the books as they are then (another award, a redemption or a roster
+change may have come in between), which takes a few reads and the lines' arithmetic.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from catalog.pinyin import initials
 from catalog.tabular import read_rows
 from db.books import ledger, views
 from db.books.auth import ROLE_NAMES, Actor, require
-from db.books.households import require_active
+from db.books.households import refuse_inactive
 from db.books.views import TaskView
 from db.store import audit
 from db.store.clock import Clock, month_bounds, stamp
@@ -59,6 +66,38 @@ class _Pending:
     task_points: dict[tuple[str, str], int]
 
 
+@dataclass
+class _Books:
+    """What the lines' checks read from the books, read for all lines at once."""
+
+    households: dict[str, Household]
+    tasks: dict[str, Task]
+    used: dict[tuple[str, str], int]  # (household, task): this month's points, as the cap counts
+
+    @classmethod
+    def read(cls, lines: list[AwardLine], month: tuple[str, str]) -> _Books:
+        numbers = sorted({_text(line.household).upper() for line in lines} - {""})
+        codes = sorted({_text(line.task).upper() for line in lines} - {""})
+        households = {
+            h.number: h
+            for chunk in _chunks(numbers)
+            for h in Household.select().where(Household.number.in_(chunk))
+        }
+        tasks = {
+            t.code: t for chunk in _chunks(codes) for t in Task.select().where(Task.code.in_(chunk))
+        }
+        capped = [code for code, task in tasks.items() if task.cap is not None]
+        return cls(households, tasks, ledger.task_points(households, capped, *month))
+
+
+def _text(cell: object) -> str:
+    return str(cell).strip() if cell is not None else ""
+
+
+def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
+    return [values[at : at + size] for at in range(0, len(values), size)]
+
+
 def award(
     actor: Actor, clock: Clock, household: str, task: str, qty: int | str = 1, note: str = ""
 ) -> int:
@@ -74,7 +113,11 @@ def apply_sheet(actor: Actor, clock: Clock, lines: list[AwardLine]) -> list[int]
     require(actor, "award")
     if not lines:
         raise Refused("表格中没有记分行")
-    with database.atomic():
+    if len(lines) > 1:  # one line is checked as quickly as it is re-checked: under the lock
+        problems = check_sheet(actor, clock, lines)
+        if problems:
+            raise SheetRefused(problems)
+    with database.atomic():  # BEGIN IMMEDIATE: the books cannot move between check and write
         now = clock.now()
         entries, problems = _check_all(actor, stamp(now)[:7], lines)
         if problems:
@@ -93,34 +136,38 @@ def apply_sheet(actor: Actor, clock: Clock, lines: list[AwardLine]) -> list[int]
 
 def check_sheet(actor: Actor, clock: Clock, lines: list[AwardLine]) -> list[tuple[int, Refused]]:
     """What `apply_sheet` would refuse, line by line, without writing: for a screen to show
-    before the cadre confirms."""
+    before the cadre confirms. A read transaction: it takes no write lock."""
     require(actor, "award")
-    return _check_all(actor, stamp(clock.now())[:7], lines)[1]
+    with database.atomic("DEFERRED"):
+        return _check_all(actor, stamp(clock.now())[:7], lines)[1]
 
 
 def _check_all(
     actor: Actor, month: str, lines: list[AwardLine]
 ) -> tuple[list[ledger.NewEntry], list[tuple[int, Refused]]]:
-    bounds = month_bounds(month)
+    books = _Books.read(lines, month_bounds(month))
     pending = _Pending(defaultdict(int), defaultdict(int))
     entries, problems = [], []
     for line in lines:
         try:
-            entries.append(_check(actor, line, bounds, pending))
+            entries.append(_check(actor, line, books, pending))
         except Refused as refusal:
             problems.append((line.line, refusal))
     return entries, problems
 
 
-def _check(actor: Actor, line: AwardLine, month: tuple[str, str], pending: _Pending):
-    if not str(line.household).strip():  # a sheet's empty cell: "户号  不存在" would puzzle
+def _check(actor: Actor, line: AwardLine, books: _Books, pending: _Pending):
+    if not _text(line.household):  # a sheet's empty cell: "户号  不存在" would puzzle
         raise Refused("户号一栏是空的，请填上户号")
-    if not str(line.task).strip():
+    if not _text(line.task):
         raise Refused("项目编码一栏是空的，请填上积分项目编码")
     qty = _quantity(line.qty)
-    household = require_active(line.household)
+    household = books.households.get(_text(line.household).upper())
+    if household is None:
+        raise Refused("户号 {number} 不存在", number=line.household)
+    refuse_inactive(household.status, household.head_name, household.number)
     _check_scope(actor, household)
-    task = Task.get_or_none(Task.code == str(line.task).strip().upper())
+    task = books.tasks.get(_text(line.task).upper())
     if task is None:
         raise Refused("积分项目 {code} 不存在", code=line.task)
     if not task.active:
@@ -128,8 +175,7 @@ def _check(actor: Actor, line: AwardLine, month: tuple[str, str], pending: _Pend
     points = task.points * qty
     key = (household.number, task.code)
     if task.cap is not None:
-        used = ledger.task_points_in_month(household.number, task.code, *month)
-        used += pending.task_points[key]
+        used = books.used.get(key, 0) + pending.task_points[key]
         if abs(used + points) > task.cap:
             raise Refused(
                 "“{task}”每户每月最多 {cap} 分，{name} 本月已有 {used} 分，不能再记 {points} 分",

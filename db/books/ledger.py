@@ -8,8 +8,10 @@ transaction, so a business operation is written whole or not at all.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from peewee import JOIN, SQL, ColumnBase, Field, NodeList, fn
 
@@ -118,25 +120,53 @@ def task_points_in_month(household: str, task: str, start: str, end: str) -> int
     """Points a household got from one task by entries written in [start, end), each netted
     by its reversal whenever that was written: what counts against the task's monthly cap.
 
-    A reversal written in this month of last month's award frees nothing in this month.
+    A reversal written in this month of last month's award frees nothing in this month."""
+    return task_points([household], [task], start, end).get((household, task), 0)
 
-    Read from the household's entries of that task in that month (the index on household,
-    task and time); `+reverses_id` keeps SQLite off the index on reverses, where nearly every
-    entry is NULL, whatever its statistics say."""
+
+def task_points(
+    households: Iterable[str], tasks: Iterable[str], start: str, end: str
+) -> dict[tuple[str, str], int]:
+    """`task_points_in_month` for every pair of `households` and `tasks` at once (pairs with
+    no entries are left out): what a sheet's monthly caps are checked against.
+
+    Read from those households' entries of those tasks in that month (the index on
+    household, task and time); `+reverses_id` keeps SQLite off the index on reverses, where
+    nearly every entry is NULL, whatever its statistics say."""
+    codes = sorted(set(tasks))
+    found: dict[tuple[str, str], int] = {}
+    if not codes:
+        return found
     reversal = Entry.alias()
-    total = (
-        Entry.select(fn.COALESCE(fn.SUM(Entry.points + fn.COALESCE(reversal.points, 0)), 0))
-        .join(reversal, JOIN.LEFT_OUTER, on=(reversal.reverses == Entry.id))
-        .where(
-            Entry.household == household,
-            Entry.task == task,
-            unindexed(Entry.reverses).is_null(),
-            Entry.time >= start,
-            Entry.time < end,
+    for chunk in _chunks(sorted(set(households)), IN_CHUNK - len(codes)):
+        query = (
+            Entry.select(
+                Entry.household,
+                Entry.task,
+                fn.SUM(Entry.points + fn.COALESCE(reversal.points, 0)),
+            )
+            .join(reversal, JOIN.LEFT_OUTER, on=(reversal.reverses == Entry.id))
+            .where(
+                Entry.household.in_(chunk),
+                Entry.task.in_(codes),
+                unindexed(Entry.reverses).is_null(),
+                Entry.time >= start,
+                Entry.time < end,
+            )
+            .group_by(Entry.household, Entry.task)
+            .tuples()
         )
-        .scalar()
-    )
-    return int(total)
+        rows = cast(Iterable[tuple[str, str, int]], query)
+        found.update({(h, t): int(total) for h, t, total in rows})
+    return found
+
+
+IN_CHUNK = 900  # values in one IN (...): SQLite before 3.32 takes at most 999 parameters
+
+
+def _chunks(values: list[str], size: int) -> Iterator[list[str]]:
+    for at in range(0, len(values), max(1, size)):
+        yield values[at : at + max(1, size)]
 
 
 def unindexed(column: Field) -> ColumnBase:
