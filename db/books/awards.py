@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from catalog.messages import Message, Refused, SheetRefused
 from catalog.pinyin import initials
@@ -30,7 +31,7 @@ from db.store import audit
 from db.store.clock import Clock, month_bounds, stamp
 from db.store.connection import database
 from db.store.ids import human
-from db.store.models import Household, Task
+from db.store.models import Task, Village
 
 MAX_QTY = 1000
 
@@ -66,26 +67,36 @@ class _Pending:
     task_points: dict[tuple[str, str], int]
 
 
+class _Household(NamedTuple):
+    number: str
+    head_name: str
+    status: str
+    village_id: str
+    balance: int
+
+
+class _Task(NamedTuple):
+    code: str
+    name: str
+    points: int
+    cap: int | None
+    active: bool
+
+
 @dataclass
 class _Books:
     """What the lines' checks read from the books, read for all lines at once."""
 
-    households: dict[str, Household]
-    tasks: dict[str, Task]
+    households: dict[str, _Household]
+    tasks: dict[str, _Task]
     used: dict[tuple[str, str], int]  # (household, task): this month's points, as the cap counts
 
     @classmethod
     def read(cls, lines: list[AwardLine], month: tuple[str, str]) -> _Books:
         numbers = sorted({_text(line.household).upper() for line in lines} - {""})
         codes = sorted({_text(line.task).upper() for line in lines} - {""})
-        households = {
-            h.number: h
-            for chunk in _chunks(numbers)
-            for h in Household.select().where(Household.number.in_(chunk))
-        }
-        tasks = {
-            t.code: t for chunk in _chunks(codes) for t in Task.select().where(Task.code.in_(chunk))
-        }
+        households = {h.number: h for h in _rows(_Household, "household", "number", numbers)}
+        tasks = {t.code: t for t in _rows(_Task, "task", "code", codes)}
         capped = [code for code, task in tasks.items() if task.cap is not None]
         return cls(households, tasks, ledger.task_points(households, capped, *month))
 
@@ -94,8 +105,17 @@ def _text(cell: object) -> str:
     return str(cell).strip() if cell is not None else ""
 
 
-def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
-    return [values[at : at + size] for at in range(0, len(values), size)]
+def _rows(row: type, table: str, key: str, values: list[str], size: int = 500) -> list:
+    """The rows of `table` whose `key` is one of `values`, as `row`s. SQL written here, not
+    built by peewee: on every award that would cost more than the lookups themselves."""
+    columns = ", ".join(row._fields)  # type: ignore[attr-defined]
+    found = []
+    for at in range(0, len(values), size):
+        chunk = values[at : at + size]
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT {columns} FROM {table} WHERE {key} IN ({marks})"  # noqa: S608 - names
+        found += [row._make(r) for r in database.execute_sql(sql, chunk)]  # type: ignore[attr-defined]
+    return found
 
 
 def award(
@@ -216,7 +236,7 @@ def _quantity(qty: int | str) -> int:
     return value
 
 
-def _check_scope(actor: Actor, household: Household) -> None:
+def _check_scope(actor: Actor, household: _Household) -> None:
     if actor.household and actor.household == household.number:
         raise Refused(
             "不能给自己家记分或扣分（{name}，{number}）",
@@ -228,7 +248,7 @@ def _check_scope(actor: Actor, household: Household) -> None:
             "{role} {who} 不负责 {village}，不能给 {name} 记分",
             role=Message(ROLE_NAMES[actor.role]),
             who=actor.name,
-            village=household.village.name,
+            village=Village.get_by_id(household.village_id).name,
             name=household.head_name,
         )
 

@@ -11,17 +11,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
 
-from peewee import JOIN, SQL, ColumnBase, Field, NodeList, fn
+from peewee import SQL, ColumnBase, Field, NodeList
 
 from catalog.messages import Refused
 from db.books import views
 from db.books.views import EntryView
 from db.store import chain
 from db.store.clock import stamp
+from db.store.connection import database
 from db.store.ids import human, next_ids
-from db.store.models import Entry, Household, Station
+from db.store.models import Entry, Household
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,21 @@ class NewEntry:
     note: str = ""
 
 
+# The hot path of every award, sheet and redemption, as SQL written once: building these with
+# peewee cost several times what SQLite takes to run them (tests/bench/README.md).
+HEAD = "SELECT chain_head FROM station WHERE code = ?"
+INSERT = f"INSERT INTO ledger_entry ({chain.COLUMNS}) VALUES "  # noqa: S608 - constant columns
+ROW = f"({', '.join('?' * len(chain.FIELDS))})"
+ROWS_A_STATEMENT = 999 // len(chain.FIELDS)  # old SQLite takes at most 999 parameters
+MOVE_HEAD = "UPDATE station SET chain_head = ? WHERE code = ?"
+MOVE_BALANCE = "UPDATE household SET balance = balance + ? WHERE number = ?"
+
+
 def append(operator: str, station: str, when: datetime, entries: list[NewEntry]) -> list[int]:
     """Write `entries` for `station`; returns their ids. Call inside `database.atomic()`."""
     if not entries:
         return []
-    head = Station.get_by_id(station).chain_head
+    head = database.execute_sql(HEAD, (station,)).fetchone()[0]
     ids = next_ids(Entry, station, len(entries))
     time = stamp(when)
     rows = []
@@ -60,17 +70,17 @@ def append(operator: str, station: str, when: datetime, entries: list[NewEntry])
             time,
             head,
         )
-        rows.append(dict(zip(chain.FIELDS, row, strict=True)))
+        rows.append(row)
         head = chain.link(row)
-    Entry.insert_many(rows).execute()
-    Station.update(chain_head=head).where(Station.code == station).execute()
+    for at in range(0, len(rows), ROWS_A_STATEMENT):
+        part = rows[at : at + ROWS_A_STATEMENT]
+        database.execute_sql(INSERT + ", ".join([ROW] * len(part)), [v for r in part for v in r])
+    database.execute_sql(MOVE_HEAD, (head, station))
     moved: dict[str, int] = defaultdict(int)
     for e in entries:
         moved[e.household] += e.points
     for household, points in moved.items():
-        Household.update(balance=Household.balance + points).where(
-            Household.number == household
-        ).execute()
+        database.execute_sql(MOVE_BALANCE, (points, household))
     return ids
 
 
@@ -137,30 +147,22 @@ def task_points(
     found: dict[tuple[str, str], int] = {}
     if not codes:
         return found
-    reversal = Entry.alias()
     for chunk in _chunks(sorted(set(households)), IN_CHUNK - len(codes)):
-        query = (
-            Entry.select(
-                Entry.household,
-                Entry.task,
-                fn.SUM(Entry.points + fn.COALESCE(reversal.points, 0)),
-            )
-            .join(reversal, JOIN.LEFT_OUTER, on=(reversal.reverses == Entry.id))
-            .where(
-                Entry.household.in_(chunk),
-                Entry.task.in_(codes),
-                unindexed(Entry.reverses).is_null(),
-                Entry.time >= start,
-                Entry.time < end,
-            )
-            .group_by(Entry.household, Entry.task)
-            .tuples()
+        sql = TASK_POINTS.format(
+            households=", ".join("?" * len(chunk)), tasks=", ".join("?" * len(codes))
         )
-        rows = cast(Iterable[tuple[str, str, int]], query)
+        rows = database.execute_sql(sql, (*chunk, *codes, start, end))
         found.update({(h, t): int(total) for h, t, total in rows})
     return found
 
 
+TASK_POINTS = (
+    "SELECT e.household_id, e.task_id, SUM(e.points + COALESCE(r.points, 0)) "
+    "FROM ledger_entry e LEFT JOIN ledger_entry r ON r.reverses_id = e.id "
+    "WHERE e.household_id IN ({households}) AND e.task_id IN ({tasks}) "
+    "AND +e.reverses_id IS NULL AND e.time >= ? AND e.time < ? "
+    "GROUP BY e.household_id, e.task_id"
+)
 IN_CHUNK = 900  # values in one IN (...): SQLite before 3.32 takes at most 999 parameters
 
 
