@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.books.auth import Actor
+from db.books.views import Receipt, Slip
 from db.store.clock import Clock
 
 
@@ -20,6 +21,9 @@ class Shop:
     slips_dir: Path = field(default_factory=Path)
     #: on a demo station, a card payload to type where a scanner would send it
     demo_card: str = ""
+    #: the newest slip and receipt this till made, to print again as they were
+    last_slip: Slip | None = None
+    last_receipt: Receipt | None = None
 
     @property
     def signed_in(self) -> Actor:

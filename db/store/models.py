@@ -183,6 +183,7 @@ class Barcode(BaseModel):
 
 
 class Redemption(BaseModel):
+    household_id: str
     id = BigIntegerField(primary_key=True)
     household = ForeignKeyField(Household, backref="redemptions")
     total = IntegerField()

@@ -267,3 +267,35 @@ def test_backup_takes_what_is_still_in_the_wal_file(demo_db, tmp_path):
     again = run("backup", "--db", demo_db, "--out", out)
     assert again.exit_code == 1 and "已经存在" in again.stderr
     till.close()
+
+
+def newest(path, table):
+    raw = sqlite3.connect(path)
+    number = raw.execute(f"SELECT MAX(id) FROM {table}").fetchone()[0]
+    raw.close()
+    return f"{number // 10**10 // 100:06d}-{number // 10**10 % 100:02d}-{number % 10**10:06d}"
+
+
+def test_slip_prints_a_redemption_or_donation_again(demo_db, tmp_path):
+    number = newest(demo_db, "redemption")
+    result = run("slip", "--db", demo_db, number)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("爱心超市兑换单") and number in result.stdout
+    assert "补打时间" in result.stdout and "兑换后余额" in result.stdout
+    gift = run("slip", "--db", demo_db, newest(demo_db, "donation"), "--donation")
+    assert gift.exit_code == 0 and gift.stdout.startswith("爱心捐赠收据"), gift.output
+    out = tmp_path / "again.txt"
+    saved = run("slip", "--db", demo_db, number, "--out", out)
+    assert saved.exit_code == 0 and out.read_text(encoding="utf-8") == result.stdout
+
+
+def test_slip_refusals(demo_db, tmp_path):
+    unknown = run("slip", "--db", demo_db, "451425-03-999999")
+    assert unknown.exit_code == 1 and "不存在" in unknown.stderr
+    garbled = run("slip", "--db", demo_db, "12345")
+    assert garbled.exit_code == 1 and "单号格式不对" in garbled.stderr
+    nowhere = run(
+        "slip", "--db", demo_db, newest(demo_db, "redemption"), "--out", tmp_path / "no" / "x.txt"
+    )
+    assert nowhere.exit_code == 1 and "单据没能保存" in nowhere.stderr
+    assert not (tmp_path / "no").exists()
