@@ -114,15 +114,18 @@ def _keep(report: Report, spans: list[Span], clock: Clock) -> None:
 def _whole(report: Report, spans: list[Span], path: str | None, workers: int | None) -> None:
     chains = [s for s in spans if s.chained]
     scan = _start(chains, path, workers)
-    _balances(report)  # while the chains are checked on the other cores
-    local = verified.local()
-    if local is not None:
-        _stock(report, local)
-    _redemptions(report)
-    _reversals(report)
-    if verified.at_county():
-        report.problems.extend(month_totals.problems())
-    _chains(report, chains, scan.results())
+    try:
+        _balances(report)  # while the chains are checked on the other cores
+        local = verified.local()
+        if local is not None:
+            _stock(report, local)
+        _redemptions(report)
+        _reversals(report)
+        if verified.at_county():
+            report.problems.extend(month_totals.problems())
+        _chains(report, chains, scan.results())
+    finally:
+        scan.stop()
     report.counted["households"] = _rows("SELECT COUNT(*) FROM household")[0][0]
     report.counted["entries"] = _rows("SELECT COUNT(*) FROM ledger_entry")[0][0]
     report.counted["moves"] = _rows("SELECT COUNT(*) FROM stock_move")[0][0]
@@ -149,7 +152,7 @@ class _Here(chain_scan.Scan):
     """Pieces walked on the books' own connection (books in memory)."""
 
     def __init__(self, todo: list[chain_scan.Piece], quick: bool) -> None:
-        self.todo, self.quick = todo, quick
+        self.todo, self.quick, self.pool, self.futures = todo, quick, None, []
 
     def results(self) -> list[chain_scan.Walked]:
         return [chain_scan.walk(database.connection(), p, self.quick) for p in self.todo]
@@ -339,18 +342,25 @@ def _redemptions(report: Report, new: Span | None = None) -> None:
 
 
 REVERSALS = (
-    "SELECT r.id, o.id, o.kind FROM ledger_entry r JOIN ledger_entry o ON o.id = r.reverses_id "
-    "WHERE ({where}) AND (r.kind <> 'reversal' OR o.kind = 'reversal' OR r.points <> -o.points "
-    "OR r.household_id <> o.household_id)"
+    "SELECT r.id, o.id, o.kind FROM ledger_entry r {by} "
+    "JOIN ledger_entry o ON o.id = r.reverses_id "
+    "WHERE ({where}) AND (r.kind <> 'reversal' OR o.kind = 'reversal' "
+    "OR r.points <> -o.points OR r.household_id <> o.household_id)"
 )
 
 
 def _reversals(report: Report, new: Span | None = None) -> None:
-    """Every reversal (or those among the entries of `new`) against the entry it reverses."""
+    """Every reversal (or those among the entries of `new`) against the entry it reverses.
+    All of them are found through the index on what they reverse: SQLite would rather read
+    every entry."""
     if new is None:
-        rows = _rows(REVERSALS.format(where="true"))
+        sql = REVERSALS.format(
+            by="INDEXED BY ledger_entry_reverses_id", where="r.reverses_id IS NOT NULL"
+        )
+        rows = _rows(sql)
     else:
-        rows = _rows(REVERSALS.format(where="r.id > ? AND r.id <= ?"), new.after, new.last)
+        sql = REVERSALS.format(by="", where="r.id > ? AND r.id <= ?")
+        rows = _rows(sql, new.after, new.last)
     for reversal, original, _kind in rows:
         message = Message(
             N_("冲正条目 {reversal} 与原条目 {original} 不相符"),

@@ -30,8 +30,12 @@ PARALLEL_FROM = 400_000
 QUICK_FROM = 20_000
 
 ROWS = f"SELECT {chain.COLUMNS} FROM ledger_entry WHERE id >= ? AND id <= ? ORDER BY id"  # noqa: S608 - constant columns
-# Each row's hashed text alone: it ends in its own link, `,"<link>"]`.
-TEXTS = f"SELECT {chain.SQL_TEXT} FROM ledger_entry WHERE id >= ? AND id <= ? ORDER BY id"  # noqa: S608
+# The hashed texts of a run of entries, in id order, in one value: JSON escapes every byte
+# below 0x20, so 0x01 parts them. (Each ends in its own link, `,"<link>"]`.)
+TEXTS = (
+    "SELECT CAST(group_concat(t, char(1)) AS BLOB) FROM "  # noqa: S608 - constant columns
+    f"(SELECT {chain.SQL_TEXT} AS t FROM ledger_entry WHERE id >= ? AND id <= ? ORDER BY id)"
+)
 BEFORE = (
     f"SELECT {chain.COLUMNS} FROM ledger_entry "  # noqa: S608 - constant columns
     "WHERE id >= ? AND id < ? ORDER BY id DESC LIMIT 1"
@@ -108,22 +112,25 @@ def _whole(conn: sqlite3.Connection, piece: Piece, after: int | None, start: str
     ).fetchone()
     if (lowest, highest) != (first_id, piece.last):
         return None
-    sha256, expected, count = hashlib.sha256, start.encode(), 0
-    try:
-        cursor = conn.execute(TEXTS, (piece.first, piece.last))
-        while batch := cursor.fetchmany(BATCH):
-            texts = [text for (text,) in batch]
-            # `,"` before the last 32 bytes: the link needed no escaping, so those bytes are it
-            opened = b"".join([text[-36:-34] for text in texts])
-            links = [text[-34:-2] for text in texts]
-            made = [sha256(text).hexdigest()[:32].encode() for text in texts]
-            if opened != b',"' * len(texts) or links[0] != expected or made[:-1] != links[1:]:
-                return None
-            expected, count = made[-1], count + len(batch)
-    except sqlite3.Error:  # a BLOB: JSON cannot hold it
-        return None
+    sha256, expected = hashlib.sha256, start.encode()
+    for low in range(first_id, piece.last + 1, BATCH):
+        high = min(low + BATCH - 1, piece.last)
+        try:
+            run = conn.execute(TEXTS, (low, high)).fetchone()[0]
+        except sqlite3.Error:  # a BLOB: JSON cannot hold it
+            return None
+        texts = run.split(b"\x01") if run else []
+        if len(texts) != high - low + 1:
+            return None  # a gap
+        # `,"` before the last 32 bytes: the link needed no escaping, so those bytes are it
+        opened = b"".join([text[-36:-34] for text in texts])
+        links = [text[-34:-2] for text in texts]
+        made = [sha256(text).hexdigest()[:32].encode() for text in texts]
+        if opened != b',"' * len(texts) or links[0] != expected or made[:-1] != links[1:]:
+            return None
+        expected = made[-1]
     end = expected.decode()
-    if count != piece.last - first_id + 1 or (piece.head is not None and end != piece.head):
+    if piece.head is not None and end != piece.head:
         return None
     return end
 
@@ -146,7 +153,7 @@ class Scan:
                 )
                 self.futures = [self.pool.submit(_walk_here, p, quick) for p in self.todo]
             except (OSError, RuntimeError):  # no processes to be had: walk them here
-                self._stop()
+                self.stop()
 
     def results(self) -> list[Walked]:
         """Every piece's result, in the order given."""
@@ -156,14 +163,15 @@ class Scan:
             except (OSError, RuntimeError):  # a worker died (BrokenProcessPool): do it here
                 pass
             finally:
-                self._stop()
+                self.stop()
         conn = sqlite3.connect(self.path)
         try:
             return [walk(conn, p, self.quick) for p in self.todo]
         finally:
             conn.close()
 
-    def _stop(self) -> None:
+    def stop(self) -> None:
+        """Let the processes go (whatever they were doing is not wanted any more)."""
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
             self.pool = None

@@ -90,6 +90,7 @@ def test_since_last_without_a_point_checks_everything(station):
         ),
         ("UPDATE household SET balance = balance + 1 WHERE number = '1012020002'", "balance"),
         ("UPDATE item SET stock = stock + 1 WHERE code = 'G019'", "stock"),
+        ("UPDATE ledger_entry SET points = 1 WHERE kind = 'reversal'", "reversal"),
         (
             "UPDATE redemption SET total = total + 1 WHERE id = (SELECT MAX(id) FROM redemption)",
             "redemption",
@@ -106,6 +107,8 @@ def test_since_last_finds_what_is_wrong_with_the_new_records(station, tampering,
     day_of_work(station)
     assert verify(clock=station.clock).ok
     awards.award(station.manager, station.clock, "1012020002", "GY02")
+    slip = redemptions.redeem(station.clerk, station.clock, "1012010002", [("G019", 1)])
+    corrections.reverse_redemption(station.manager, station.clock, slip.id, "拿错了")
     redemptions.redeem(station.clerk, station.clock, "1012010002", [("G019", 1)])
     raw(station, tampering)
     assert found in codes(verify(since_last=True, clock=station.clock))
