@@ -13,6 +13,7 @@ is used only where `chain.sqlite_agrees` found SQLite's text to be `chain.link`'
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import multiprocessing
 import sqlite3
@@ -112,7 +113,11 @@ def _whole(conn: sqlite3.Connection, piece: Piece, after: int | None, start: str
     ).fetchone()
     if (lowest, highest) != (first_id, piece.last):
         return None
-    sha256, expected = hashlib.sha256, start.encode()
+    sha256 = hashlib.sha256
+    try:
+        expected = bytes.fromhex(start)
+    except ValueError:  # the link before is not one aixin writes
+        return None
     for low in range(first_id, piece.last + 1, BATCH):
         high = min(low + BATCH - 1, piece.last)
         try:
@@ -124,12 +129,18 @@ def _whole(conn: sqlite3.Connection, piece: Piece, after: int | None, start: str
             return None  # a gap
         # `,"` before the last 32 bytes: the link needed no escaping, so those bytes are it
         opened = b"".join([text[-36:-34] for text in texts])
-        links = [text[-34:-2] for text in texts]
-        made = [sha256(text).hexdigest()[:32].encode() for text in texts]
-        if opened != b',"' * len(texts) or links[0] != expected or made[:-1] != links[1:]:
+        written = b"".join([text[-34:-2] for text in texts])
+        if written != written.lower():  # links are written in small letters
             return None
-        expected = made[-1]
-    end = expected.decode()
+        try:
+            links = binascii.unhexlify(written)
+        except binascii.Error:  # a link that is not hex
+            return None
+        made = b"".join([sha256(text).digest()[:16] for text in texts])
+        if opened != b',"' * len(texts) or links[:16] != expected or made[:-16] != links[16:]:
+            return None
+        expected = made[-16:]
+    end = expected.hex()
     if piece.head is not None and end != piece.head:
         return None
     return end

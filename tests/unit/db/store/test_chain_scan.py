@@ -125,6 +125,8 @@ TAMPERING = st.sampled_from(
         "UPDATE ledger_entry SET prev_hash = 'x' || prev_hash WHERE id = :id",
         "UPDATE ledger_entry SET prev_hash = char(31) || substr(prev_hash, 2) WHERE id = :id",
         "UPDATE ledger_entry SET prev_hash = substr(prev_hash, 1, 31) WHERE id = :id",
+        "UPDATE ledger_entry SET prev_hash = upper(prev_hash) WHERE id = :id",
+        "UPDATE ledger_entry SET prev_hash = substr(prev_hash, 1, 30) || 'zz' WHERE id = :id",
         "DELETE FROM ledger_entry WHERE id = :id",
         "UPDATE ledger_entry SET id = id + 1000 WHERE id = :id",
         "UPDATE ledger_entry SET id = 45142503" + "0" * 10 + " WHERE id = :id",  # id == low
@@ -133,7 +135,7 @@ TAMPERING = st.sampled_from(
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     changes=st.lists(st.tuples(TAMPERING, st.integers(0, 29)), max_size=4),
@@ -173,3 +175,23 @@ def test_a_damaged_file_is_an_error_not_a_crash(tmp_path):
     conn = sqlite3.connect(tmp_path / "chain.sqlite")
     conn.execute("DROP TABLE ledger_entry")
     assert chain_scan.walk(conn, piece, True).error is not None
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "upper(prev_hash)",  # the same bytes as hex, but not as aixin writes them
+        "'x' || substr(prev_hash, 2)",
+        "char(8) || substr(prev_hash, 2)",  # escaped as \b: "b" and 31 digits in the text
+        "substr(prev_hash, 1, 31) || char(34)",
+    ],
+)
+def test_a_link_that_only_looks_right_is_a_break_both_ways(tmp_path, link):
+    rows = linked(12)
+    conn = books(tmp_path, rows)
+    conn.execute(f"UPDATE ledger_entry SET prev_hash = {link} WHERE id = ?", (LOW + 6,))
+    conn.commit()
+    head = chain.link(rows[-1])
+    expected = whole_walk(conn, head)
+    assert expected[0] != []
+    assert in_pieces(conn, head, 4, quick=True) == expected == in_pieces(conn, head, 4, False)
