@@ -9,8 +9,6 @@ from __future__ import annotations
 import itertools
 import re
 
-from pypinyin import Style, pinyin
-
 MAX_VARIANTS = 4
 #: a size or pack in brackets after a goods name: 大米（10 公斤）
 _PACK = re.compile(r"[（(][^）)]*[）)]")
@@ -18,6 +16,10 @@ _PACK = re.compile(r"[（(][^）)]*[）)]")
 
 def initials(text: str) -> str:
     """' zs' for 张三; ' zl cl' style variants when a character has several readings."""
+    # Loaded when first needed: its dictionaries take half a second, which every command
+    # paid at start, `aixin verify --since-last` too, though few of them look a name up.
+    from pypinyin import Style, pinyin
+
     letters = pinyin(text, style=Style.FIRST_LETTER, heteronym=True, errors="default")
     # pypinyin lists the most common reading first: keep that order
     choices = [

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.books.auth import Actor
+from db.books.views import Receipt, Slip
 from db.store.clock import Clock
 
 
@@ -22,6 +23,9 @@ class Shop:
     demo_card: str = ""
     #: AIXIN_CLOCK is set, but these are not books made for trying: the PC's clock is used
     clock_ignored: bool = False
+    #: the newest slip and receipt this till made, to print again as they were
+    last_slip: Slip | None = None
+    last_receipt: Receipt | None = None
 
     @property
     def signed_in(self) -> Actor:

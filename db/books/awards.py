@@ -3,6 +3,13 @@
 A sheet is all-or-nothing: every line is checked against the books as they would stand after
 the lines before it (balances, monthly caps), every bad line is named, and only a sheet with
 no bad line is written, in one transaction.
+
+What the checks read — the sheet's households, its tasks, what each household already has of
+each capped task this month — is read for all lines at once (`_Books`). A sheet is checked
+first in a read transaction, outside the write lock, so a till goes on selling while a
+village's sheet is checked and a refused sheet never takes the lock; then checked again
+under the lock, against the books as they are then (another award, a redemption or a roster
+change may have come in between), which takes a few reads and the lines' arithmetic.
 """
 
 from __future__ import annotations
@@ -11,19 +18,20 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from catalog.messages import Message, Refused, SheetRefused
 from catalog.pinyin import initials
 from catalog.tabular import read_rows
 from db.books import ledger, views
 from db.books.auth import ROLE_NAMES, Actor, require
-from db.books.households import require_active
+from db.books.households import refuse_inactive
 from db.books.views import TaskView
 from db.store import audit
 from db.store.clock import Clock, month_bounds, stamp
 from db.store.connection import database
 from db.store.ids import human
-from db.store.models import Household, Task
+from db.store.models import Task, Village
 
 MAX_QTY = 1000
 
@@ -59,6 +67,57 @@ class _Pending:
     task_points: dict[tuple[str, str], int]
 
 
+class _Household(NamedTuple):
+    number: str
+    head_name: str
+    status: str
+    village_id: str
+    balance: int
+
+
+class _Task(NamedTuple):
+    code: str
+    name: str
+    points: int
+    cap: int | None
+    active: bool
+
+
+@dataclass
+class _Books:
+    """What the lines' checks read from the books, read for all lines at once."""
+
+    households: dict[str, _Household]
+    tasks: dict[str, _Task]
+    used: dict[tuple[str, str], int]  # (household, task): this month's points, as the cap counts
+
+    @classmethod
+    def read(cls, lines: list[AwardLine], month: tuple[str, str]) -> _Books:
+        numbers = sorted({_text(line.household).upper() for line in lines} - {""})
+        codes = sorted({_text(line.task).upper() for line in lines} - {""})
+        households = {h.number: h for h in _rows(_Household, "household", "number", numbers)}
+        tasks = {t.code: t for t in _rows(_Task, "task", "code", codes)}
+        capped = [code for code, task in tasks.items() if task.cap is not None]
+        return cls(households, tasks, ledger.task_points(households, capped, *month))
+
+
+def _text(cell: object) -> str:
+    return str(cell).strip() if cell is not None else ""
+
+
+def _rows(row: type, table: str, key: str, values: list[str], size: int = 500) -> list:
+    """The rows of `table` whose `key` is one of `values`, as `row`s. SQL written here, not
+    built by peewee: on every award that would cost more than the lookups themselves."""
+    columns = ", ".join(row._fields)  # type: ignore[attr-defined]
+    found = []
+    for at in range(0, len(values), size):
+        chunk = values[at : at + size]
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT {columns} FROM {table} WHERE {key} IN ({marks})"  # noqa: S608 - names
+        found += [row._make(r) for r in database.execute_sql(sql, chunk)]  # type: ignore[attr-defined]
+    return found
+
+
 def award(
     actor: Actor, clock: Clock, household: str, task: str, qty: int | str = 1, note: str = ""
 ) -> int:
@@ -74,7 +133,11 @@ def apply_sheet(actor: Actor, clock: Clock, lines: list[AwardLine]) -> list[int]
     require(actor, "award")
     if not lines:
         raise Refused("表格中没有记分行")
-    with database.atomic():
+    if len(lines) > 1:  # one line is checked as quickly as it is re-checked: under the lock
+        problems = check_sheet(actor, clock, lines)
+        if problems:
+            raise SheetRefused(problems)
+    with database.atomic():  # BEGIN IMMEDIATE: the books cannot move between check and write
         now = clock.now()
         entries, problems = _check_all(actor, stamp(now)[:7], lines)
         if problems:
@@ -93,34 +156,38 @@ def apply_sheet(actor: Actor, clock: Clock, lines: list[AwardLine]) -> list[int]
 
 def check_sheet(actor: Actor, clock: Clock, lines: list[AwardLine]) -> list[tuple[int, Refused]]:
     """What `apply_sheet` would refuse, line by line, without writing: for a screen to show
-    before the cadre confirms."""
+    before the cadre confirms. A read transaction: it takes no write lock."""
     require(actor, "award")
-    return _check_all(actor, stamp(clock.now())[:7], lines)[1]
+    with database.atomic("DEFERRED"):
+        return _check_all(actor, stamp(clock.now())[:7], lines)[1]
 
 
 def _check_all(
     actor: Actor, month: str, lines: list[AwardLine]
 ) -> tuple[list[ledger.NewEntry], list[tuple[int, Refused]]]:
-    bounds = month_bounds(month)
+    books = _Books.read(lines, month_bounds(month))
     pending = _Pending(defaultdict(int), defaultdict(int))
     entries, problems = [], []
     for line in lines:
         try:
-            entries.append(_check(actor, line, bounds, pending))
+            entries.append(_check(actor, line, books, pending))
         except Refused as refusal:
             problems.append((line.line, refusal))
     return entries, problems
 
 
-def _check(actor: Actor, line: AwardLine, month: tuple[str, str], pending: _Pending):
-    if not str(line.household).strip():  # a sheet's empty cell: "户号  不存在" would puzzle
+def _check(actor: Actor, line: AwardLine, books: _Books, pending: _Pending):
+    if not _text(line.household):  # a sheet's empty cell: "户号  不存在" would puzzle
         raise Refused("户号一栏是空的，请填上户号")
-    if not str(line.task).strip():
+    if not _text(line.task):
         raise Refused("项目编码一栏是空的，请填上积分项目编码")
     qty = _quantity(line.qty)
-    household = require_active(line.household)
+    household = books.households.get(_text(line.household).upper())
+    if household is None:
+        raise Refused("户号 {number} 不存在", number=line.household)
+    refuse_inactive(household.status, household.head_name, household.number)
     _check_scope(actor, household)
-    task = Task.get_or_none(Task.code == str(line.task).strip().upper())
+    task = books.tasks.get(_text(line.task).upper())
     if task is None:
         raise Refused("积分项目 {code} 不存在", code=line.task)
     if not task.active:
@@ -128,8 +195,7 @@ def _check(actor: Actor, line: AwardLine, month: tuple[str, str], pending: _Pend
     points = task.points * qty
     key = (household.number, task.code)
     if task.cap is not None:
-        used = ledger.task_points_in_month(household.number, task.code, *month)
-        used += pending.task_points[key]
+        used = books.used.get(key, 0) + pending.task_points[key]
         if abs(used + points) > task.cap:
             raise Refused(
                 "“{task}”每户每月最多 {cap} 分，{name} 本月已有 {used} 分，不能再记 {points} 分",
@@ -170,7 +236,7 @@ def _quantity(qty: int | str) -> int:
     return value
 
 
-def _check_scope(actor: Actor, household: Household) -> None:
+def _check_scope(actor: Actor, household: _Household) -> None:
     if actor.household and actor.household == household.number:
         raise Refused(
             "不能给自己家记分或扣分（{name}，{number}）",
@@ -182,7 +248,7 @@ def _check_scope(actor: Actor, household: Household) -> None:
             "{role} {who} 不负责 {village}，不能给 {name} 记分",
             role=Message(ROLE_NAMES[actor.role]),
             who=actor.name,
-            village=household.village.name,
+            village=Village.get_by_id(household.village_id).name,
             name=household.head_name,
         )
 

@@ -114,12 +114,17 @@ def reverse_redemption(actor: Actor, clock: Clock, redemption_id: int, reason: s
                 slip=human(redemption.id),
                 station=redemption.station,
             )
-        entry = Entry.get(Entry.redemption == redemption.id, Entry.kind == "redemption")
+        entry = Entry.get_or_none(Entry.redemption == redemption.id, Entry.kind == "redemption")
+        if entry is None:  # written together, so only a damaged file lacks it
+            raise Refused(
+                "兑换单 {slip} 的扣分条目不见了，不能冲正：请运行 aixin verify",
+                slip=human(redemption.id),
+            )
         _not_reversed(entry)
         now = clock.now()
         [reversal] = ledger.append(actor.name, actor.station, now, [_opposite(entry, note)])
         moves = StockMove.select().where(
-            StockMove.redemption == redemption.id, StockMove.reverses.is_null()
+            StockMove.redemption == redemption.id, ledger.unindexed(StockMove.reverses).is_null()
         )
         stock.append(
             actor.name,

@@ -98,11 +98,12 @@ def require_active(number: str) -> Household:
     household = Household.get_or_none(Household.number == number.strip().upper())
     if household is None:
         raise Refused("户号 {number} 不存在", number=number)
-    _refuse_inactive(household.status, household.head_name, household.number)
+    refuse_inactive(household.status, household.head_name, household.number)
     return household
 
 
-def _refuse_inactive(status: str, name: str, number: str) -> None:
+def refuse_inactive(status: str, name: str, number: str) -> None:
+    """Refuse a household that may not earn or redeem."""
     if status != "active":
         raise Refused(
             "{name}（{number}）的状态是“{status}”，不能积分或兑换",
@@ -118,7 +119,7 @@ def shown(number: str, *, active: bool = False) -> HouseholdView:
     if household is None:
         raise Refused("户号 {number} 不存在", number=number)
     if active:
-        _refuse_inactive(household.status, household.head_name, household.number)
+        refuse_inactive(household.status, household.head_name, household.number)
     return household
 
 

@@ -8,18 +8,20 @@ transaction, so a business operation is written whole or not at all.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import JOIN, fn
+from peewee import SQL, ColumnBase, Field, NodeList
 
 from catalog.messages import Refused
 from db.books import views
 from db.books.views import EntryView
 from db.store import chain
 from db.store.clock import stamp
+from db.store.connection import database
 from db.store.ids import human, next_ids
-from db.store.models import Entry, Household, Station
+from db.store.models import Entry, Household
 
 
 @dataclass(frozen=True)
@@ -34,11 +36,21 @@ class NewEntry:
     note: str = ""
 
 
+# The hot path of every award, sheet and redemption, as SQL written once: building these with
+# peewee cost several times what SQLite takes to run them (tests/bench/README.md).
+HEAD = "SELECT chain_head FROM station WHERE code = ?"
+INSERT = f"INSERT INTO ledger_entry ({chain.COLUMNS}) VALUES "  # noqa: S608 - constant columns
+ROW = f"({', '.join('?' * len(chain.FIELDS))})"
+ROWS_A_STATEMENT = 999 // len(chain.FIELDS)  # old SQLite takes at most 999 parameters
+MOVE_HEAD = "UPDATE station SET chain_head = ? WHERE code = ?"
+MOVE_BALANCE = "UPDATE household SET balance = balance + ? WHERE number = ?"
+
+
 def append(operator: str, station: str, when: datetime, entries: list[NewEntry]) -> list[int]:
     """Write `entries` for `station`; returns their ids. Call inside `database.atomic()`."""
     if not entries:
         return []
-    head = Station.get_by_id(station).chain_head
+    head = database.execute_sql(HEAD, (station,)).fetchone()[0]
     ids = next_ids(Entry, station, len(entries))
     time = stamp(when)
     rows = []
@@ -58,17 +70,17 @@ def append(operator: str, station: str, when: datetime, entries: list[NewEntry])
             time,
             head,
         )
-        rows.append(dict(zip(chain.FIELDS, row, strict=True)))
+        rows.append(row)
         head = chain.link(row)
-    Entry.insert_many(rows).execute()
-    Station.update(chain_head=head).where(Station.code == station).execute()
+    for at in range(0, len(rows), ROWS_A_STATEMENT):
+        part = rows[at : at + ROWS_A_STATEMENT]
+        database.execute_sql(INSERT + ", ".join([ROW] * len(part)), [v for r in part for v in r])
+    database.execute_sql(MOVE_HEAD, (head, station))
     moved: dict[str, int] = defaultdict(int)
     for e in entries:
         moved[e.household] += e.points
     for household, points in moved.items():
-        Household.update(balance=Household.balance + points).where(
-            Household.number == household
-        ).execute()
+        database.execute_sql(MOVE_BALANCE, (points, household))
     return ids
 
 
@@ -119,17 +131,46 @@ def task_points_in_month(household: str, task: str, start: str, end: str) -> int
     by its reversal whenever that was written: what counts against the task's monthly cap.
 
     A reversal written in this month of last month's award frees nothing in this month."""
-    reversal = Entry.alias()
-    total = (
-        Entry.select(fn.COALESCE(fn.SUM(Entry.points + fn.COALESCE(reversal.points, 0)), 0))
-        .join(reversal, JOIN.LEFT_OUTER, on=(reversal.reverses == Entry.id))
-        .where(
-            Entry.household == household,
-            Entry.task == task,
-            Entry.reverses.is_null(),
-            Entry.time >= start,
-            Entry.time < end,
+    return task_points([household], [task], start, end).get((household, task), 0)
+
+
+def task_points(
+    households: Iterable[str], tasks: Iterable[str], start: str, end: str
+) -> dict[tuple[str, str], int]:
+    """`task_points_in_month` for every pair of `households` and `tasks` at once (pairs with
+    no entries are left out): what a sheet's monthly caps are checked against.
+
+    Read from those households' entries of those tasks in that month (the index on
+    household, task and time); `+reverses_id` keeps SQLite off the index on reverses, where
+    nearly every entry is NULL, whatever its statistics say."""
+    codes = sorted(set(tasks))
+    found: dict[tuple[str, str], int] = {}
+    if not codes:
+        return found
+    for chunk in _chunks(sorted(set(households)), IN_CHUNK - len(codes)):
+        sql = TASK_POINTS.format(
+            households=", ".join("?" * len(chunk)), tasks=", ".join("?" * len(codes))
         )
-        .scalar()
-    )
-    return int(total)
+        rows = database.execute_sql(sql, (*chunk, *codes, start, end))
+        found.update({(h, t): int(total) for h, t, total in rows})
+    return found
+
+
+TASK_POINTS = (
+    "SELECT e.household_id, e.task_id, SUM(e.points + COALESCE(r.points, 0)) "
+    "FROM ledger_entry e LEFT JOIN ledger_entry r ON r.reverses_id = e.id "
+    "WHERE e.household_id IN ({households}) AND e.task_id IN ({tasks}) "
+    "AND +e.reverses_id IS NULL AND e.time >= ? AND e.time < ? "
+    "GROUP BY e.household_id, e.task_id"
+)
+IN_CHUNK = 900  # values in one IN (...): SQLite before 3.32 takes at most 999 parameters
+
+
+def _chunks(values: list[str], size: int) -> Iterator[list[str]]:
+    for at in range(0, len(values), max(1, size)):
+        yield values[at : at + max(1, size)]
+
+
+def unindexed(column: Field) -> ColumnBase:
+    """`+column`: the same value, which SQLite will not look up through an index on it."""
+    return NodeList((SQL("+"), column), glue="")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 from catalog.messages import N_, Finding, Message
+from db.store.clock import month_bounds
 from db.store.connection import database
 
 HOUSEHOLD_COLUMNS = (
@@ -117,18 +118,28 @@ EXTRA = N_("多出")  # a cached row the entries do not give
 MISSING = N_("缺少")  # a row the entries give that the cache lacks
 
 
-def problems() -> list[Finding]:
+def problems(months: list[str] | None = None) -> list[Finding]:
     """Where a cached total disagrees with the rows it sums (empty when all agree): one
-    `month_totals` finding per table and direction, naming the first row that differs."""
+    `month_totals` finding per table and direction, naming the first row that differs.
+    With `months`, only the totals of those months."""
     found = []
     for table, key, sums, query, _ in TOTALS:
         columns = ", ".join(key + sums)
         fresh = query.format(src="main", new="true")
-        for label, sql in (
-            (EXTRA, f"SELECT {columns} FROM {table} EXCEPT {fresh}"),  # noqa: S608 - constants
-            (MISSING, f"{fresh} EXCEPT SELECT {columns} FROM {table}"),  # noqa: S608
+        cached = f"SELECT {columns} FROM {table}"  # noqa: S608 - constants
+        params: list[str] = []
+        if months is not None:
+            if not months:
+                return []
+            ranges = " OR ".join("(s.time >= ? AND s.time < ?)" for _ in months)
+            fresh = query.format(src="main", new=f"({ranges})")
+            cached += f" WHERE month IN ({', '.join('?' * len(months))})"
+            params = [bound for month in months for bound in month_bounds(month)]
+        for label, sql, order in (
+            (EXTRA, f"{cached} EXCEPT {fresh}", [*(months or ()), *params]),
+            (MISSING, f"{fresh} EXCEPT {cached}", [*params, *(months or ())]),
         ):
-            row = database.execute_sql(f"SELECT * FROM ({sql}) LIMIT 1").fetchone()  # noqa: S608
+            row = database.execute_sql(f"SELECT * FROM ({sql}) LIMIT 1", order).fetchone()  # noqa: S608
             if row is not None:
                 message = Message(
                     N_("月度汇总 {table} 与明细不符（{label}）：{row}"),

@@ -18,8 +18,8 @@ from db.books.views import Slip, SlipLine
 from db.store import audit
 from db.store.clock import Clock, stamp
 from db.store.connection import database
-from db.store.ids import next_id, next_ids
-from db.store.models import Redemption, RedemptionLine, Station
+from db.store.ids import human, id_range, next_id, next_ids
+from db.store.models import Entry, Household, Item, Redemption, RedemptionLine, Station
 
 MAX_LINES = 50
 
@@ -125,3 +125,52 @@ def redeem(actor: Actor, clock: Clock, household: str, basket: list[tuple[str, i
         balance_after=person.balance - total,
         operator=actor.name,
     )
+
+
+def slip(number: int) -> Slip:
+    """Redemption `number`'s slip, read back from the books (to print it again).
+
+    The balances are the household's sum of entries up to the redemption's own, in the order
+    of their times (then ids): what the books now say it had then. An entry of another
+    station dated before the sale but taken in after it counts, though the slip printed at
+    the till did not know of it."""
+    redemption = Redemption.get_or_none(Redemption.id == number)
+    if redemption is None:
+        raise Refused("兑换单 {slip} 不存在", slip=human(number))
+    lines = (
+        RedemptionLine.select(RedemptionLine, Item)
+        .join(Item)
+        .where(RedemptionLine.redemption == number)
+        .order_by(RedemptionLine.id)
+    )
+    entry = Entry.get_or_none(Entry.redemption == number, Entry.kind == "redemption")
+    last = entry.id if entry is not None else 0
+    after = database.execute_sql(
+        "SELECT COALESCE(SUM(points), 0) FROM ledger_entry WHERE household_id = ? "
+        "AND (time < ? OR (time = ? AND id <= ?))",
+        (redemption.household_id, redemption.time, redemption.time, last),
+    ).fetchone()[0]
+    station = Station.get_or_none(Station.code == redemption.station)
+    return Slip(
+        id=redemption.id,
+        station=station.name if station else redemption.station,
+        time=redemption.time,
+        household=redemption.household_id,
+        head_name=Household.get_by_id(redemption.household_id).head_name,
+        lines=tuple(
+            SlipLine(ln.item.code, ln.item.name, ln.item.unit, ln.price, ln.qty, ln.points)
+            for ln in lines
+        ),
+        total=redemption.total,
+        balance_before=after + redemption.total,
+        balance_after=after,
+        operator=redemption.operator,
+    )
+
+
+def latest(station: str) -> int | None:
+    """The newest redemption `station` made (the slip a till prints again)."""
+    low, high = id_range(station)
+    return database.execute_sql(
+        "SELECT MAX(id) FROM redemption WHERE id >= ? AND id < ?", (low, high)
+    ).fetchone()[0]

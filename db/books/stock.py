@@ -23,7 +23,7 @@ from db.books.views import CountLine, ItemView, Receipt, ReceiptLine
 from db.store import audit
 from db.store.clock import Clock, stamp
 from db.store.connection import database
-from db.store.ids import next_id, next_ids
+from db.store.ids import human, id_range, next_id, next_ids
 from db.store.models import (
     Barcode,
     Donation,
@@ -299,9 +299,15 @@ def start_count(actor: Actor, clock: Clock) -> int:
 
 def open_count(station: str) -> int | None:
     """The newest count at `station` no manager has finalized yet."""
+    low, high = id_range(station)
     count = (
         StockCount.select(StockCount.id)
-        .where(StockCount.station == station, StockCount.finalized.is_null())
+        .where(
+            StockCount.id >= low,
+            StockCount.id < high,
+            StockCount.station == station,
+            StockCount.finalized.is_null(),
+        )
         .order_by(StockCount.id.desc())
         .first()
     )
@@ -384,3 +390,37 @@ def _open_count(count_id: int) -> StockCount:
     if count.finalized:
         raise Refused("盘点单已于 {time} 确认，不能再改", time=count.finalized)
     return count
+
+
+def receipt(number: int) -> Receipt:
+    """Donation `number`'s receipt, read back from the books (to print it again)."""
+    donation = Donation.get_or_none(Donation.id == number)
+    if donation is None:
+        raise Refused("捐赠收据 {receipt} 不存在", receipt=human(number))
+    lines = (
+        DonationLine.select(DonationLine, Item)
+        .join(Item)
+        .where(DonationLine.donation == number)
+        .order_by(DonationLine.id)
+    )
+    station = Station.get_or_none(Station.code == donation.station)
+    return Receipt(
+        id=donation.id,
+        station=station.name if station else donation.station,
+        time=donation.time,
+        donor=donation.donor.name,
+        lines=tuple(
+            ReceiptLine(ln.item.code, ln.item.name, ln.item.unit, ln.qty, ln.value_fen)
+            for ln in lines
+        ),
+        cash_fen=donation.cash_fen,
+        operator=donation.operator,
+    )
+
+
+def latest_donation(station: str) -> int | None:
+    """The newest donation `station` took in (the receipt a till prints again)."""
+    low, high = id_range(station)
+    return database.execute_sql(
+        "SELECT MAX(id) FROM donation WHERE id >= ? AND id < ?", (low, high)
+    ).fetchone()[0]

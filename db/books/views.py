@@ -124,6 +124,7 @@ class Slip:
     balance_before: int
     balance_after: int
     operator: str
+    reprinted: str = ""  # a slip printed again: when
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ class Receipt:
     lines: tuple[ReceiptLine, ...]
     cash_fen: int
     operator: str
+    reprinted: str = ""  # a receipt printed again: when
 
 
 def households_query():

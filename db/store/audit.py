@@ -20,14 +20,10 @@ IGNORED_CLOCK = Message(N_("AIXIN_CLOCK 只用于演示和测试的账本，这�
 
 def record(operator: str, station: str, when: datetime, action: str, detail: str = "") -> None:
     """Append one line. Call inside the transaction of the write it describes."""
-    Audit.insert(
-        id=next_id(Audit, station),
-        time=stamp(when),
-        operator=operator,
-        station=station,
-        action=action,
-        detail=detail,
-    ).execute()
+    database.execute_sql(
+        "INSERT INTO audit (id, time, operator, station, action, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        (next_id(Audit, station), stamp(when), operator, station, action, detail),
+    )
 
 
 def last_time(station: str) -> str | None:

@@ -7,8 +7,10 @@ export and the county merge all check with `check`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -45,6 +47,44 @@ def link(row: Sequence[object]) -> str:
     """The link of one entry: its columns in FIELDS order, hashed (128 bits, hex)."""
     text = _ENCODE(row if isinstance(row, list | tuple) else list(row))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+# No entry written by aixin links to this: what a row that cannot be hashed "links" to (a
+# BLOB or text that is not UTF-8, put there behind the books' back).
+UNLINKABLE = "-"
+
+
+def link_or_not(row: Sequence[object]) -> str:
+    try:
+        return link(row)
+    except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
+        return UNLINKABLE
+
+
+# The text `link` hashes, built by SQLite itself: json_array writes every text and integer
+# byte for byte as `_ENCODE` does (`sqlite_agrees` makes sure on the SQLite at hand), NULL
+# as null. A value of another type (a REAL, a BLOB: never written by aixin) gives other text
+# or an error, so the row does not link; whoever reads it then checks it with `check`.
+SQL_TEXT = f"CAST(json_array({COLUMNS}) AS BLOB)"
+
+
+def sqlite_agrees(conn: sqlite3.Connection) -> bool:
+    """Whether SQLite's JSON text is byte for byte `link`'s on this connection's database, for
+    every character there is and integers of every size (a database kept in UTF-16 is not)."""
+    values, text = _probe()
+    marks = ", ".join("?" * len(values))
+    try:
+        made = conn.execute(f"SELECT CAST(json_array({marks}) AS BLOB)", values).fetchone()  # noqa: S608
+    except sqlite3.Error:
+        return False
+    return made[0] == text
+
+
+@functools.cache
+def _probe() -> tuple[tuple[object, ...], bytes]:
+    every = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
+    values = (every, 0, -1, 2**63 - 1, -(2**63), 451425030000000001, None)
+    return values, _ENCODE(list(values)).encode("utf-8")
 
 
 # What a break in the chain means, by its code; the entries are named by their slip form.
@@ -103,6 +143,7 @@ def check(
     start: str = GENESIS,
     head: str | None = None,
     first: int | None = None,
+    after: int | None = None,
 ) -> tuple[list[Break], str]:
     """Walk one station's entries in id order; return the breaks found and the last link.
 
@@ -110,10 +151,13 @@ def check(
     `head`, when given, is the link the station says its newest entry has; `first`, when
     given, is the id the first row must have. A station numbers its entries without gaps,
     so a gap is a deletion even where someone recomputed the links after it.
+
+    `after`, when given, is the entry whose link `start` is: the walk goes on from there,
+    as if the entries up to it had just been walked (a piece of a longer chain).
     """
     breaks: list[Break] = []
     expected = start
-    previous = None if first is None else first - 1
+    previous = after if after is not None else None if first is None else first - 1
     for row in rows:
         entry, prev_hash = row[0], row[-1]
         assert isinstance(entry, int)
@@ -124,7 +168,7 @@ def check(
                 breaks.append(Break("start", entry))
             else:
                 breaks.append(Break("changed", entry, previous=previous))
-        expected, previous = link(row), entry
+        expected, previous = link_or_not(row), entry
     if head is not None and expected != head:
         if first is not None and previous is not None and previous < first:
             previous = None  # no entry was checked

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 
-from peewee import fn
-
 from catalog.messages import Refused
+from db.store.connection import database
 
 SEQUENCE_SPAN = 10**10
 STATION_CODE = re.compile(r"^(\d{6})-(\d{2})$")
@@ -37,8 +36,11 @@ def next_ids(model, station: str, count: int = 1) -> list[int]:
     from taking the same numbers.
     """
     low, high = id_range(station)
-    pk = model._meta.primary_key
-    top = model.select(fn.MAX(pk)).where(pk >= low, pk < high).scalar()
+    table, pk = model._meta.table_name, model._meta.primary_key.column_name
+    top = database.execute_sql(
+        f"SELECT MAX({pk}) FROM {table} WHERE {pk} >= ? AND {pk} < ?",  # noqa: S608 - names
+        (low, high),
+    ).fetchone()[0]
     start = (top or low) + 1
     if start + count > high:
         raise Refused("站点 {station} 的编号已用尽", station=station)

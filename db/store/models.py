@@ -113,6 +113,9 @@ class Household(BaseModel):
     updated = TextField()  # when and where the record last changed: merge keeps the newest
     updated_by = TextField()
 
+    class Meta:
+        indexes = ((("id_number",), False),)
+
 
 class Card(BaseModel):
     household_id: str
@@ -184,6 +187,7 @@ class Barcode(BaseModel):
 
 
 class Redemption(BaseModel):
+    household_id: str
     id = BigIntegerField(primary_key=True)
     household = ForeignKeyField(Household, backref="redemptions")
     total = IntegerField()
@@ -226,7 +230,11 @@ class Entry(BaseModel):
 
     class Meta:
         table_name = "ledger_entry"
-        indexes = ((("household", "id"), False), (("time",), False))
+        indexes = (
+            (("household", "id"), False),
+            (("time",), False),
+            (("household", "task", "time"), False),
+        )
 
 
 class Donor(BaseModel):
@@ -234,6 +242,9 @@ class Donor(BaseModel):
     name = TextField()
     kind = CharField(default="person")  # person | company
     phone = TextField(default="")
+
+    class Meta:
+        indexes = ((("name", "kind"), False),)
 
 
 class Donation(BaseModel):
@@ -343,6 +354,21 @@ class HouseholdVersion(BaseModel):
         primary_key = CompositeKey("number", "updated", "updated_by")
 
 
+class VerifiedPoint(BaseModel):
+    """How far `aixin verify` got, per kind of record (entries, moves, redemptions) and the
+    station whose ids they carry (migration 0003)."""
+
+    records = CharField()
+    station = CharField()
+    last_id = BigIntegerField()  # the greatest id checked; the range's floor when none
+    rows = IntegerField()  # the station's rows of this kind up to `last_id`
+    link = TextField(null=True)  # a chain checked whole: the link of entry `last_id`
+    time = TextField()
+
+    class Meta:
+        primary_key = CompositeKey("records", "station")
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Setting,
     County,
@@ -369,4 +395,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     Audit,
     StationTownship,
     HouseholdVersion,
+    VerifiedPoint,
 )

@@ -2,13 +2,18 @@
 
 A slip is a list of rows, each a left and a right part. As text it is 32 columns wide
 (Chinese characters count two), for a 58 mm receipt printer; as a PDF it is an 80 mm wide
-page at 300 dpi, the right parts flush right. Both are saved beside the database in slips/.
-They are drawn from what the books returned (`views.Slip`, `views.Receipt`), never re-read.
+page at 300 dpi, the right parts flush right. Both are saved beside the database in slips/,
+each written under a temporary name and renamed when whole. They are drawn from what the
+books returned (`views.Slip`, `views.Receipt`); a slip printed again says so and when.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -40,18 +45,15 @@ def as_text(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def _header(title: str, station: str, number: int, time: str) -> list[Row]:
-    return [
-        (title, ""),
-        (station, ""),
-        (_("单号"), human(number)),
-        (_("时间"), time),
-        RULE,
-    ]
+def _header(title: str, station: str, number: int, when: str, reprinted: str) -> list[Row]:
+    rows = [(title, ""), (station, ""), (_("单号"), human(number)), (_("时间"), when)]
+    if reprinted:
+        rows.append((_("补打时间"), reprinted))
+    return [*rows, RULE]
 
 
 def redemption_rows(slip: Slip) -> list[Row]:
-    rows = _header(_("爱心超市兑换单"), slip.station, slip.id, slip.time)
+    rows = _header(_("爱心超市兑换单"), slip.station, slip.id, slip.time, slip.reprinted)
     rows += [(_("户号"), slip.household), (_("户主"), slip.head_name), RULE]
     for line in slip.lines:
         rows.append((line.name, ""))
@@ -69,7 +71,7 @@ def redemption_rows(slip: Slip) -> list[Row]:
 
 
 def donation_rows(gift: Receipt) -> list[Row]:
-    rows = _header(_("爱心捐赠收据"), gift.station, gift.id, gift.time)
+    rows = _header(_("爱心捐赠收据"), gift.station, gift.id, gift.time, gift.reprinted)
     rows += [(_("捐赠方"), gift.donor), RULE]
     total = 0
     for line in gift.lines:
@@ -128,18 +130,59 @@ def as_image(rows: list[Row], fonts: CardFonts) -> Image.Image:
 
 
 def save(rows: list[Row], folder: Path, number: int) -> str:
-    """Write the slip as .txt and, when a Chinese font is found, .pdf; says where."""
-    folder.mkdir(parents=True, exist_ok=True)
-    base = folder / human(number)
-    text = base.with_suffix(".txt")
-    text.write_text(as_text(rows) + "\n", encoding="utf-8")
+    """Write the slip as .txt and, when a Chinese font is found, .pdf; says where.
+
+    Refused, with the reason, when the folder cannot be written (then no part of a file is
+    left behind): the sale or donation stands, and the slip can be printed again."""
     try:
-        fonts = find_fonts()
-    except Refused:  # no Chinese font: the text slip is still there to print
-        return _("已保存：{path}").format(path=text)
-    if fonts.missing("".join(left + right for left, right in rows)):
-        return _("已保存：{path}").format(path=text)  # a PDF with boxes helps nobody
-    pdf = base.with_suffix(".pdf")
-    with PdfWriter(pdf, dpi=DPI, title=rows[0][0]) as writer:
-        writer.add(as_image(rows, fonts))
+        folder.mkdir(parents=True, exist_ok=True)
+        _sweep(folder)
+        base = folder / human(number)
+        text = base.with_suffix(".txt")
+        _whole(text, lambda part: part.write_text(as_text(rows) + "\n", encoding="utf-8"))
+        try:
+            fonts = find_fonts()
+        except Refused:  # no Chinese font: the text slip is there to print
+            return _("已保存：{path}").format(path=text)
+        if fonts.missing("".join(left + right for left, right in rows)):
+            return _("已保存：{path}").format(path=text)  # a PDF with boxes helps nobody
+        pdf = base.with_suffix(".pdf")
+        _whole(pdf, lambda part: _draw(part, rows, fonts))
+    except OSError as exc:
+        raise Refused(
+            "单据没能保存到 {folder}：{reason}", folder=folder, reason=exc.strerror or str(exc)
+        ) from exc
     return _("已保存：{text} 和 {pdf}").format(text=text, pdf=pdf.name)
+
+
+PARTIAL = ".partial"
+
+
+def _whole(path: Path, write: Callable[[Path], object]) -> None:
+    """Write `path` under a temporary name and rename it when whole: a full disk or a kill
+    leaves no half a slip under its real name."""
+    part = path.with_name(path.name + PARTIAL)
+    try:
+        write(part)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def write_whole(path: Path, text: str) -> None:
+    """A text slip written to `path` whole or not at all (OSError says why not)."""
+    _whole(path, lambda part: part.write_text(text, encoding="utf-8"))
+
+
+def _draw(path: Path, rows: list[Row], fonts: CardFonts) -> None:
+    with PdfWriter(path, dpi=DPI, title=rows[0][0]) as writer:
+        writer.add(as_image(rows, fonts))
+
+
+def _sweep(folder: Path) -> None:
+    """Clear what a till killed while writing left behind (not what another is writing)."""
+    stale = time.time() - 600
+    for part in folder.glob("*" + PARTIAL):
+        with contextlib.suppress(OSError):
+            if part.stat().st_mtime < stale:
+                part.unlink()

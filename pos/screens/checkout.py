@@ -20,6 +20,7 @@ from db.books import cards, households, redemptions, stock
 from db.books.views import HouseholdView, ItemView
 from pos.i18n import _
 from pos.paper import slips
+from pos.screens import reprint
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import AskScreen, PickerScreen, TextScreen, goods_quantity
 from pos.widgets.household_panel import HouseholdPanel
@@ -44,6 +45,7 @@ class CheckoutScreen(ShopScreen):
         Binding("f7", "change_qty", "改数量"),
         Binding("f8", "remove_line", "删除行"),
         Binding("f10", "complete", "完成兑换"),
+        Binding("f12", "reprint", "补打"),
         Binding("escape", "clear", "清空"),
     ]
 
@@ -254,9 +256,25 @@ class CheckoutScreen(ShopScreen):
             return
         name = self.household.head_name
         self.household, self.basket = None, {}
+        self.shop.last_slip = done
         self.refresh_basket()
-        self.say(_("{name} 兑换完成，兑换单已保存").format(name=name))
         rows = slips.redemption_rows(done)
-        saved = slips.save(rows, self.shop.slips_dir, done.id)
-        slip = TextScreen(_("兑换单"), slips.as_text(rows), saved)
-        self.app.push_screen(slip)
+        try:
+            saved = slips.save(rows, self.shop.slips_dir, done.id)
+        except Refused as refusal:  # the sale is booked all the same: print it again later
+            saved = _(
+                "{name} 兑换完成，已记账；但兑换单没能保存（{reason}），修好后按 F12 补打"
+            ).format(name=name, reason=refusal.render(_))
+            self.say(saved, error=True)
+        else:
+            self.say(_("{name} 兑换完成，兑换单已保存").format(name=name))
+        self.app.push_screen(TextScreen(_("兑换单"), slips.as_text(rows), saved))
+
+    def action_reprint(self) -> None:
+        """Print the newest slip again: this till's as it was, else the station's newest."""
+        try:
+            slip = reprint.last_slip(self.shop)
+        except Refused as refusal:
+            self.refused(refusal)
+            return
+        reprint.show(self, _("兑换单"), slips.redemption_rows(slip), slip.id)

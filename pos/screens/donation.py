@@ -179,7 +179,13 @@ class DonationScreen(ShopScreen):
         except Refused as refusal:
             self.refused(refusal)
             return
+        self.shop.last_receipt = gift
         rows = slips.donation_rows(gift)
-        saved = slips.save(rows, self.shop.slips_dir, gift.id)
+        try:
+            saved = slips.save(rows, self.shop.slips_dir, gift.id)
+        except Refused as refusal:  # the donation is booked all the same: print it again later
+            saved = _("捐赠已登记；但收据没能保存（{reason}），修好后在库存页按 F12 补打").format(
+                reason=refusal.render(_)
+            )
         self.app.pop_screen()
         self.app.push_screen(TextScreen(_("捐赠收据"), slips.as_text(rows), saved))

@@ -11,6 +11,8 @@ from textual.widgets import Input
 from catalog.messages import Refused
 from db.books import stock
 from pos.i18n import _
+from pos.paper import slips
+from pos.screens import reprint
 from pos.screens.adjust import AdjustScreen
 from pos.screens.base import ShopScreen
 from pos.screens.count import CountScreen
@@ -25,6 +27,7 @@ class StockScreen(ShopScreen):
         Binding("f6", "donation", "捐赠登记"),
         Binding("f7", "count", "盘点"),
         Binding("f8", "adjust", "库存调整"),
+        Binding("f12", "reprint", "补打收据"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -45,7 +48,12 @@ class StockScreen(ShopScreen):
         self.fill(self.query_one("#find", Input).value, hint=False)
 
     def allowed(self, action: str) -> bool:
-        needs = {"donation": "donate", "count": "count", "adjust": "adjust_stock"}
+        needs = {
+            "donation": "donate",
+            "count": "count",
+            "adjust": "adjust_stock",
+            "reprint": "donate",
+        }
         return self.actor.may(needs[action]) if action in needs else True
 
     @on(Input.Changed, "#find")
@@ -85,6 +93,15 @@ class StockScreen(ShopScreen):
 
     def action_donation(self) -> None:
         self.app.push_screen(DonationScreen())
+
+    def action_reprint(self) -> None:
+        """Print the newest donation receipt again."""
+        try:
+            receipt = reprint.last_receipt(self.shop)
+        except Refused as refusal:
+            self.refused(refusal)
+            return
+        reprint.show(self, _("捐赠收据"), slips.donation_rows(receipt), receipt.id)
 
     def action_count(self) -> None:
         try:

@@ -97,6 +97,25 @@ class Bare:
             self._entry(household, points, "award", task, None, 1, "manager", now)
             self._audit(now, "manager", "award", f"1 行，合计 {points:+d} 分")
 
+    def sheet(self, job: tuple[list[str], str, int]) -> None:
+        """A sheet's entries (one per household, chained), head, balances, one audit line."""
+        households, task, points = job
+        now = stamp(self.clock.now())
+        with self._transaction():
+            for household in households:
+                self._entry(household, points, "award", task, None, 1, "manager", now)
+            self._audit(now, "manager", "award", f"{len(households)} 行")
+
+    def new_rows(self, after: dict[str, int]) -> None:
+        """What verify --since-last reads after a day's work: the entries and moves above
+        `after` (the last ids verified), every column."""
+        high = id_range(self.station)[1]
+        for table in ("ledger_entry", "stock_move"):
+            self.conn.execute(
+                f"SELECT * FROM {table} WHERE id > ? AND id < ?",  # noqa: S608 - names above
+                (after[table], high),
+            ).fetchall()
+
     def redeem(self, job: tuple[str, list[tuple[str, int, int]]]) -> None:
         """Slip, lines, entry, chain head, balance, stock moves and stock, audit, committed."""
         household, lines = job

@@ -163,3 +163,37 @@ async def test_a_refused_checkout_shows_the_balance_as_the_books_have_it(app):
         assert "积分不足" in message(app)
         panel = str(app.screen.query_one("#household").render())
         assert "2 分" in panel and "30 分" not in panel
+
+
+async def test_a_sale_whose_slip_cannot_be_saved_stays_booked_and_is_printed_again(app, shop_file):
+    blocked = shop_file.with_name("slips")
+    blocked.write_text("a file where the slips folder should be")
+    give_points("1012010001", 60)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "clerk")
+        await scan(pilot, payload("1012010001"))
+        await scan(pilot, "G007")
+        await pilot.press("f10")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TextScreen"  # the slip, to read out at least
+        assert "兑换单没能保存" in app.screen.note and "F12" in app.screen.note
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "已记账" in message(app)
+        assert Household.get_by_id("1012010001").balance == 58  # booked, once
+        blocked.unlink()
+        await pilot.press("f12")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TextScreen"
+        assert "补打时间" in str(app.screen.text) and "已保存" in app.screen.note
+    [slip] = Redemption.select()
+    assert sorted(p.suffix for p in blocked.iterdir())[-1] == ".txt"
+    assert Redemption.select().count() == 1 and slip.total == 2
+
+
+async def test_reprint_with_no_sale_yet_says_so(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "clerk")
+        await pilot.press("f12")
+        await pilot.pause()
+        assert "还没有兑换单" in message(app)

@@ -129,3 +129,28 @@ async def test_reports_show_today_and_this_month(app):
         today, month = app.screen.summaries
         assert (today.redeemed, today.redemptions, today.goods_out) == (0, 0, 0)  # all net
         assert month.goods_in == 35
+
+
+async def test_a_donation_receipt_that_cannot_be_saved_is_printed_again_from_f5(app, shop_file):
+    blocked = shop_file.with_name("slips")
+    blocked.write_text("a file where the slips folder should be")
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "clerk")
+        await pilot.press("f5", "f6")
+        await pilot.pause()
+        app.screen.query_one("#donor").value = "韦小红"
+        await pilot.press("enter")
+        await scan(pilot, "G001")
+        await pilot.press("f10")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TextScreen"
+        assert "收据没能保存" in app.screen.note and "韦小红" in app.screen.text
+        await pilot.press("enter")
+        await pilot.pause()
+        blocked.unlink()
+        await pilot.press("f12")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TextScreen"
+        assert "韦小红" in app.screen.text and "补打时间" in app.screen.text
+        assert "已保存" in app.screen.note
+    assert Donation.select().count() == 2  # the station's first, and this one: booked once

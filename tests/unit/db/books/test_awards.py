@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from catalog.messages import Refused, SheetRefused
 from db.books import awards
 from db.books.awards import AwardLine
 from db.books.households import set_status
+from db.store.connection import database
 from db.store.models import Entry
 from tests.helpers import snapshot
 
@@ -177,3 +180,58 @@ def test_read_sheet_takes_chinese_or_english_headers(tmp_path):
     english = tmp_path / "e.csv"
     english.write_text("household,task,qty,note\n1012010001,HJ02,1,x\n", encoding="utf-8")
     assert awards.read_sheet(english)[0].task == "HJ02"
+
+
+def another_till(statement: str):
+    """A write by another process while the sheet is read: it must get the lock at once."""
+    conn = sqlite3.connect(database.obj.database, timeout=0)
+    conn.execute("BEGIN IMMEDIATE")  # "database is locked" if the sheet's check held the lock
+    conn.execute(statement)
+    conn.execute("COMMIT")
+    conn.close()
+
+
+@pytest.fixture
+def meanwhile(monkeypatch):
+    """Run a statement on another connection right after the sheet's first read."""
+    done: list[str] = []
+    read = awards._Books.read.__func__  # type: ignore[attr-defined]
+
+    def reading(cls, lines, month):
+        books = read(cls, lines, month)
+        if done:  # the first read: the check outside the lock
+            assert database.in_transaction()  # its read transaction, still open
+            another_till(done.pop())
+        return books
+
+    monkeypatch.setattr(awards._Books, "read", classmethod(reading))
+    return done
+
+
+def test_a_sheet_is_checked_outside_the_write_lock_and_again_under_it(station, meanwhile):
+    """Another till moves a household away while the sheet is checked: the check under the
+    lock sees it, and the sheet is refused whole."""
+    lines = [AwardLine("1012010001", "GY02", 1, line=2), AwardLine("1012010002", "GY02", 1, line=3)]
+    meanwhile.append("UPDATE household SET status = 'moved' WHERE number = '1012010002'")
+    with pytest.raises(SheetRefused) as refused:
+        awards.apply_sheet(station.manager, station.clock, lines)
+    assert [line for line, _ in refused.value.problems] == [3]
+    assert Entry.select().count() == 0
+
+
+def test_a_cap_used_up_meanwhile_is_seen_under_the_lock(station, meanwhile):
+    lines = [AwardLine("1012010001", "HJ02", 4, line=2), AwardLine("1012010002", "GY02", 1, line=3)]
+    awards.award(station.manager, station.clock, "1012010001", "HJ02", 1)  # 2 of the cap of 8
+    meanwhile.append(
+        "INSERT INTO ledger_entry SELECT id + 1, household_id, 6, kind, task_id, redemption_id, "
+        "reverses_id, 3, note, operator, station, time, prev_hash FROM ledger_entry"
+    )
+    with pytest.raises(SheetRefused) as refused:
+        awards.apply_sheet(station.manager, station.clock, lines)
+    assert [line for line, _ in refused.value.problems] == [2]
+
+
+def test_a_sheet_goes_in_when_what_changed_meanwhile_does_not_matter(station, meanwhile):
+    lines = [AwardLine("1012010001", "GY02", 1, line=2), AwardLine("1012010002", "GY02", 1, line=3)]
+    meanwhile.append("UPDATE household SET phone = '1' WHERE number = '1012020003'")
+    assert len(awards.apply_sheet(station.manager, station.clock, lines)) == 2

@@ -124,3 +124,14 @@ def test_entries_and_redemptions_are_reversed_only_where_written(station):
     with pytest.raises(Refused, match="只能在那里冲正"):
         reverse_redemption(elsewhere, station.clock, slip.id, "扫错了")
     assert snapshot() == before
+
+
+def test_a_redemption_whose_entry_is_gone_is_refused_not_a_crash(station):
+    awards.award(station.manager, station.clock, "1012010001", "GY02")
+    slip = redemptions.redeem(station.clerk, station.clock, "1012010001", [("G007", 1)])
+    database.execute_sql("DROP TRIGGER ledger_entry_no_delete")
+    database.execute_sql("DELETE FROM ledger_entry WHERE redemption_id = ?", (slip.id,))
+    before = snapshot()
+    with pytest.raises(Refused, match="扣分条目不见了"):
+        reverse_redemption(station.manager, station.clock, slip.id, "拿错了")
+    assert snapshot() == before

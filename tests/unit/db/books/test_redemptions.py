@@ -96,3 +96,18 @@ def test_failure_midway_leaves_no_half_redemption(rich, monkeypatch):
         redemptions.redeem(rich.clerk, rich.clock, "1012010001", [("G007", 1)])
     assert snapshot() == before
     assert Redemption.select().count() == 0 and RedemptionLine.select().count() == 0
+
+
+def test_a_slip_read_back_from_the_books_is_the_slip_printed(rich):
+    first = redemptions.redeem(rich.clerk, rich.clock, "1012010001", [("G007", 2), ("G019", 1)])
+    awards.award(rich.manager, rich.clock, "1012010001", "PX01")  # later: not on the slip
+    second = redemptions.redeem(rich.clerk, rich.clock, "1012010001", [("G007", 1)])
+    assert redemptions.slip(first.id) == first
+    assert redemptions.slip(second.id) == second
+    assert redemptions.latest("451425-03") == second.id
+    assert redemptions.latest("451425-04") is None
+
+
+def test_an_unknown_slip_is_refused(station):
+    with pytest.raises(Refused, match="兑换单 451425-03-000009 不存在"):
+        redemptions.slip(45142503_0000000009)

@@ -127,3 +127,13 @@ def test_goods_quantities_up_to_the_bound_are_taken(station):
     with pytest.raises(Refused, match="盘点数量应为 0 到 99999 的整数，而不是“100000”"):
         stock.record_count(station.clerk, station.clock, count, "G002", 100_000)
     assert station.stock("G002") == 99_999
+
+
+def test_a_receipt_read_back_from_the_books_is_the_receipt_printed(station):
+    gift = stock.take_donation(
+        station.clerk, station.clock, "韦小红", [("G007", 3, 150), ("G019", 1, 0)], cash_fen=500
+    )
+    assert stock.receipt(gift.id) == gift
+    assert stock.latest_donation("451425-03") == gift.id
+    with pytest.raises(Refused, match="捐赠收据 451425-03-000099 不存在"):
+        stock.receipt(45142503_0000000099)

@@ -50,8 +50,8 @@ def household_in(path, village_index=0, status="active"):
     return rows[village_index][0]
 
 
-def test_demo_builds_a_station_that_verifies(built_demo):
-    result = run("verify", "--db", built_demo)
+def test_demo_builds_a_station_that_verifies(demo_db):
+    result = run("verify", "--db", demo_db)
     assert result.exit_code == 0, result.output
     assert "账本无误" in result.stdout
 
@@ -189,6 +189,32 @@ def test_verify_fails_on_a_tampered_file(demo_db):
     assert result.exit_code == 1 and "账目链" in result.stderr
 
 
+def test_verify_since_last_checks_what_came_after_the_last_check(demo_db):
+    first = run("verify", "--db", demo_db, "--since-last")
+    assert first.exit_code == 0, first.output
+    assert "还没有核对过" in first.stdout and "账本无误" in first.stdout
+    award = ("award", "--db", demo_db, "--operator", "manager", "--task", "GY02", "--household")
+    assert run(*award, household_in(demo_db)).exit_code == 0
+    again = run("verify", "--db", demo_db, "--since-last")
+    assert again.exit_code == 0, again.output
+    assert "以来的账目无误：新记 1 条积分、0 条出入库，核对了 1 户的余额" in again.stdout
+    english = run("--lang", "en", "verify", "--db", demo_db, "--since-last")
+    assert "0 new point entries" in english.stdout
+
+
+def test_verify_integrity_checks_the_file_too(demo_db):
+    result = run("verify", "--db", demo_db, "--integrity")
+    assert result.exit_code == 0 and "账本无误" in result.stdout, result.output
+    raw = sqlite3.connect(demo_db)
+    raw.execute("PRAGMA foreign_keys = OFF")
+    raw.execute("DELETE FROM village_group WHERE code = (SELECT MIN(group_id) FROM household)")
+    raw.commit()
+    raw.close()
+    assert run("verify", "--db", demo_db).exit_code == 0  # a reference: the file's check
+    result = run("verify", "--db", demo_db, "--integrity")
+    assert result.exit_code == 1 and "village_group" in result.stderr
+
+
 def test_missing_or_foreign_database(tmp_path):
     result = run("verify", "--db", tmp_path / "none.sqlite")
     assert result.exit_code == 1 and "数据库文件不存在" in result.stderr
@@ -241,3 +267,35 @@ def test_backup_takes_what_is_still_in_the_wal_file(demo_db, tmp_path):
     again = run("backup", "--db", demo_db, "--out", out, "--operator", "manager")
     assert again.exit_code == 1 and "已经存在" in again.stderr
     till.close()
+
+
+def newest(path, table):
+    raw = sqlite3.connect(path)
+    number = raw.execute(f"SELECT MAX(id) FROM {table}").fetchone()[0]
+    raw.close()
+    return f"{number // 10**10 // 100:06d}-{number // 10**10 % 100:02d}-{number % 10**10:06d}"
+
+
+def test_slip_prints_a_redemption_or_donation_again(demo_db, tmp_path):
+    number = newest(demo_db, "redemption")
+    result = run("slip", "--db", demo_db, number)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("爱心超市兑换单") and number in result.stdout
+    assert "补打时间" in result.stdout and "兑换后余额" in result.stdout
+    gift = run("slip", "--db", demo_db, newest(demo_db, "donation"), "--donation")
+    assert gift.exit_code == 0 and gift.stdout.startswith("爱心捐赠收据"), gift.output
+    out = tmp_path / "again.txt"
+    saved = run("slip", "--db", demo_db, number, "--out", out)
+    assert saved.exit_code == 0 and out.read_text(encoding="utf-8") == result.stdout
+
+
+def test_slip_refusals(demo_db, tmp_path):
+    unknown = run("slip", "--db", demo_db, "451425-03-999999")
+    assert unknown.exit_code == 1 and "不存在" in unknown.stderr
+    garbled = run("slip", "--db", demo_db, "12345")
+    assert garbled.exit_code == 1 and "单号格式不对" in garbled.stderr
+    nowhere = run(
+        "slip", "--db", demo_db, newest(demo_db, "redemption"), "--out", tmp_path / "no" / "x.txt"
+    )
+    assert nowhere.exit_code == 1 and "单据没能保存" in nowhere.stderr
+    assert not (tmp_path / "no").exists()

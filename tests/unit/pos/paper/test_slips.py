@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from catalog.messages import Refused
 from db.books.views import Receipt, ReceiptLine, Slip, SlipLine
 from db.store.ids import human
 from pos.i18n import use
@@ -57,3 +65,50 @@ def test_a_donation_receipt_shows_values_only_where_given():
     text = slips.as_text(slips.donation_rows(gift))
     assert "天等县供销合作社" in text and "512.50 元" in text and "12.50 元" in text
     assert [line for line in text.splitlines() if "× 20 包" in line] == ["  × 20 包"]
+
+
+def test_a_slip_printed_again_says_so_and_when():
+    use("zh")
+    again = dataclasses.replace(SLIP, reprinted="2026-11-24 08:00:00")
+    text = slips.as_text(slips.redemption_rows(again)).splitlines()
+    assert text[4].startswith("补打时间") and text[4].endswith("2026-11-24 08:00:00")
+    assert "补打" not in slips.as_text(slips.redemption_rows(SLIP))
+
+
+def test_slips_are_saved_whole(tmp_path):
+    use("zh")
+    said = slips.save(slips.redemption_rows(SLIP), tmp_path / "slips", SLIP.id)
+    saved = sorted(p.name for p in (tmp_path / "slips").iterdir())
+    assert human(SLIP.id) + ".txt" in saved and not [n for n in saved if "partial" in n]
+    assert "已保存" in said
+    text = (tmp_path / "slips" / (human(SLIP.id) + ".txt")).read_text(encoding="utf-8")
+    assert text == slips.as_text(slips.redemption_rows(SLIP)) + "\n"
+
+
+def test_a_folder_that_cannot_be_written_is_a_refusal(tmp_path):
+    (tmp_path / "slips").write_text("a file where the folder should be")
+    with pytest.raises(Refused) as refused:
+        slips.save(slips.redemption_rows(SLIP), tmp_path / "slips", SLIP.id)
+    assert refused.value.message.template == "单据没能保存到 {folder}：{reason}"
+    assert refused.value.message.fields["folder"] == tmp_path / "slips"
+
+
+def test_a_write_that_fails_leaves_no_part_of_a_slip(tmp_path, monkeypatch):
+    def full(self, *args, **kwargs):
+        self.with_name(self.name).open("w").write("half a sl")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full)
+    with pytest.raises(Refused, match="No space left"):
+        slips.save(slips.redemption_rows(SLIP), tmp_path, SLIP.id)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_what_a_killed_till_left_is_swept_later(tmp_path):
+    old = tmp_path / "451425-03-000001.txt.partial"
+    old.write_text("half")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    fresh = tmp_path / "451425-03-000002.txt.partial"
+    fresh.write_text("being written by another till")
+    slips.save(slips.redemption_rows(SLIP), tmp_path, SLIP.id)
+    assert not old.exists() and fresh.exists()
