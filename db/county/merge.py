@@ -26,6 +26,7 @@ from db.books.setup import local_station
 from db.county import merge_rows
 from db.county.merge_rows import Plan
 from db.exchange.month_check import Checked, Keys, check_file
+from db.exchange.month_content import RowsRefused
 from db.exchange.sealed import FileRefused
 from db.store import audit
 from db.store.clock import Clock, next_month
@@ -171,7 +172,9 @@ def _merge_checked(path: Path, copy: Path, checked: Checked, clock: Clock) -> Ou
 
 
 def _against_county(checked: Checked, notices: list[Finding]) -> Plan | None:
-    """The checks that need the county's books; None when the file is already merged."""
+    """The checks that need the county's books; None when the file is already merged.
+
+    A file whose rows break a rule is refused with every reason at once."""
     earlier = MonthlyFile.get_or_none(
         (MonthlyFile.station == checked.station) & (MonthlyFile.month == checked.month)
     )
@@ -185,6 +188,9 @@ def _against_county(checked: Checked, notices: list[Finding]) -> Plan | None:
             station=checked.station,
             month=checked.month,
         )
+    problems = checked.problems
+    if problems:
+        raise RowsRefused(checked.station, checked.month, problems)
     plan = merge_rows.plan(checked, notices)  # same id, other content: say so first
     merge_rows.check_continuity(checked, notices)
     return plan
