@@ -26,12 +26,17 @@ SPAN = 10**10
 KINDS = (  # k % 20: 16 awards, 3 redemptions, 1 deduction
     "CASE WHEN n.k % 20 < 16 THEN 'award' WHEN n.k % 20 < 19 THEN 'redemption' ELSE 'deduction' END"
 )
+# A household's awards in one month go to different tasks (its n-th entry of the month to the
+# task after its (n-1)-th), so every task's monthly cap holds, as the county's merge checks.
 ENTRIES = f"""
-WITH RECURSIVE n(k) AS (SELECT :first UNION ALL SELECT k + 1 FROM n WHERE k < :last)
+WITH RECURSIVE n(k) AS (SELECT :first UNION ALL SELECT k + 1 FROM n WHERE k < :last),
+d AS (SELECT k, (k * 2654435761 % 4294967291) % :hh_count AS hh, (k - :first) / :per_month AS mi
+    FROM n),
+r AS (SELECT k, hh, mi, ROW_NUMBER() OVER (PARTITION BY hh, mi ORDER BY k) AS nth FROM d)
 INSERT INTO {{schema}}ledger_entry (id, household_id, points, kind, task_id, redemption_id,
     reverses_id, qty, note, operator, station, time, prev_hash)
 SELECT :number * {SPAN} + n.k,
-    printf('%010d', :hh_first + (n.k * 2654435761 % 4294967291) % :hh_count),
+    printf('%010d', :hh_first + n.hh),
     CASE WHEN n.k % 20 < 16 THEN t.points WHEN n.k % 20 < 19 THEN -(1 + n.k % 3) * i.price
         ELSE -3 END,
     {KINDS},
@@ -40,9 +45,10 @@ SELECT :number * {SPAN} + n.k,
     NULL, CASE WHEN n.k % 20 BETWEEN 16 AND 18 THEN 1 + n.k % 3 ELSE 1 END, '', 'clerk',
     :station, datetime(m.start, '+' || (((n.k - :first) % :per_month) * :step) || ' seconds'),
     :link
-FROM n JOIN temp.g_month AS m ON m.idx = (n.k - :first) / :per_month
-JOIN temp.g_task AS t ON t.idx = n.k % (SELECT COUNT(*) FROM temp.g_task)
+FROM r AS n JOIN temp.g_month AS m ON m.idx = n.mi
+JOIN temp.g_task AS t ON t.idx = (n.hh + n.nth) % (SELECT COUNT(*) FROM temp.g_task)
 JOIN temp.g_item AS i ON i.idx = n.k % (SELECT COUNT(*) FROM temp.g_item)
+ORDER BY n.k
 """
 GOODS = f"""
 INSERT INTO {{schema}}redemption (id, household_id, total, operator, station, time)
