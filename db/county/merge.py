@@ -23,13 +23,13 @@ from peewee import DatabaseError
 
 from catalog.messages import N_, Finding, Message, Refused, Translate
 from db.books.setup import local_station
-from db.county import merge_rows
+from db.county import merge_rows, row_checks
 from db.county.merge_rows import Plan
 from db.exchange.month_check import Checked, Keys, check_file
 from db.exchange.month_content import RowsRefused
 from db.exchange.sealed import FileRefused
 from db.store import audit
-from db.store.clock import Clock, next_month
+from db.store.clock import Clock, next_month, stamp
 from db.store.connection import database
 from db.store.county_models import MonthlyFile
 from db.store.models import Station
@@ -129,7 +129,7 @@ def _merge_checked(path: Path, copy: Path, checked: Checked, clock: Clock) -> Ou
     database.execute_sql("ATTACH DATABASE ? AS f", (str(copy),))
     try:
         with database.atomic():
-            plan = _against_county(checked, notices)
+            plan = _against_county(checked, stamp(clock.now()), notices)
             if plan is None:
                 same = Message(
                     N_("站点 {station} {month} 的月报已经并入过，没有变化"),
@@ -171,10 +171,11 @@ def _merge_checked(path: Path, copy: Path, checked: Checked, clock: Clock) -> Ou
     return Outcome(path, "merged", merged, station, month, notices)
 
 
-def _against_county(checked: Checked, notices: list[Finding]) -> Plan | None:
+def _against_county(checked: Checked, now: str, notices: list[Finding]) -> Plan | None:
     """The checks that need the county's books; None when the file is already merged.
 
-    A file whose rows break a rule is refused with every reason at once."""
+    Every row is held against the county's books (db.county.row_checks) before anything
+    else: a file whose rows break a rule is refused with every reason at once."""
     earlier = MonthlyFile.get_or_none(
         (MonthlyFile.station == checked.station) & (MonthlyFile.month == checked.month)
     )
@@ -188,7 +189,7 @@ def _against_county(checked: Checked, notices: list[Finding]) -> Plan | None:
             station=checked.station,
             month=checked.month,
         )
-    problems = checked.problems
+    problems = row_checks.check(checked, now, notices)
     if problems:
         raise RowsRefused(checked.station, checked.month, problems)
     plan = merge_rows.plan(checked, notices)  # same id, other content: say so first

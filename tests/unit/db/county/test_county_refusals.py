@@ -226,11 +226,19 @@ def test_a_file_from_another_county(setting, tmp_path, clock):
 
 def test_same_id_with_other_content_is_tampering(setting):
     county_path, path = setting
-    sql(path, ("UPDATE card SET issued = '2026-09-01 00:00:00' WHERE revoked IS NOT NULL", ()))
-    reseal(path, station_key(county_path))
     raw = sqlite3.connect(path)
-    [(card,)] = raw.execute("SELECT id FROM card WHERE revoked IS NOT NULL").fetchall()
+    [(card, household, serial, issued)] = raw.execute(
+        "SELECT id, household_id, serial, issued FROM card WHERE revoked IS NULL"
+    ).fetchall()
     raw.close()
+    sql(  # the county holds the shop's new card already, issued at another time
+        county_path,
+        (
+            "INSERT INTO card (id, household_id, serial, issued, operator, station) "
+            "VALUES (?, ?, ?, ?, 'manager', ?)",
+            (card, household, serial, issued.replace("10:", "11:"), SHOP),
+        ),
+    )
     refusal = refused(county_path, path, "同号不同内容（篡改）", record=human(card))
     assert refusal.template == "积分卡 {record} 与县里已有的同号记录内容不同"
 
