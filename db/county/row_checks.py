@@ -119,6 +119,8 @@ def check(checked: Checked, now: str, notices: list[Finding]) -> Problems:
     _catalog(found, params)
     _caps(found, params, checked, scope)
     _reversals(found, params)
+    if scope.later_end is not None and scope.complete:
+        _later_reversals(params, checked, notices)
     _households(found, params, checked, scope, notices)
     _roster(found, params)
     _cards(found, params)
@@ -311,6 +313,26 @@ def _reversals(found: _Found, p: dict) -> None:
         )
 
 
+def _later_reversals(p: dict, checked: Checked, notices: list[Finding]) -> None:
+    """Reversals in the station's later months, merged before this file, of this file's
+    entries: they could not be checked then."""
+    name, matches, _ = REVERSALS[0]
+    rows = database.execute_sql(
+        f"SELECT v.id, v.reverses_id FROM main.{name} AS v JOIN f.{name} AS t "  # noqa: S608
+        "ON t.id = v.reverses_id WHERE v.id > :last AND v.id <= :later_end "
+        f"AND NOT ({matches}) ORDER BY v.id LIMIT {SHOWN}",
+        p,
+    ).fetchall()
+    for record, target in rows:
+        message = Message(
+            N_("站点 {station} 之后月份的冲正条目 {record} 与本月的条目 {target} 对不上"),
+            station=checked.station,
+            record=human(record),
+            target=human(target),
+        )
+        notices.append(Finding("reversal_mismatch_later", message, "notice", record))
+
+
 def _reversal_finding(name: str, template: str, row: tuple) -> Finding:
     record, target, missing, twice = row
     if missing:
@@ -336,12 +358,20 @@ def _reversal_finding(name: str, template: str, row: tuple) -> Finding:
     )
 
 
+UNKNOWN = (
+    "SELECT household_id FROM temp.named WHERE household_id NOT IN "
+    "(SELECT number FROM main.household) AND household_id NOT IN "
+    "(SELECT number FROM f.household_version) ORDER BY household_id"
+)
+
+
 def _households(
     found: _Found, p: dict, checked: Checked, scope: Scope, notices: list[Finding]
 ) -> None:
     """Entries and cards name households the county has, or that the file brings. A file
     that arrives before an earlier month of its station may name a household that month
-    created: then it is a notice, and that month's merge checks again."""
+    created: then it is a notice, and that month's merge checks again (the households its
+    later months name that it does not bring are a notice then)."""
     database.execute_sql("CREATE TEMP TABLE named (household_id TEXT PRIMARY KEY)")
     try:
         if checked.totals is not None:
@@ -354,26 +384,19 @@ def _households(
                 "INSERT OR IGNORE INTO temp.named SELECT household_id FROM f.ledger_entry"
             )
         database.execute_sql("INSERT OR IGNORE INTO temp.named SELECT household_id FROM f.card")
+        unknown = [r[0] for r in database.execute_sql(UNKNOWN)]
+        later: list[str] = []
         if scope.later_end is not None and scope.complete:
+            database.execute_sql("DELETE FROM temp.named")
             database.execute_sql(
                 "INSERT OR IGNORE INTO temp.named SELECT household_id FROM main.ledger_entry "
                 "WHERE id > :last AND id <= :later_end",
                 p,
             )
-        unknown = [
-            r[0]
-            for r in database.execute_sql(
-                "SELECT household_id FROM temp.named "
-                "WHERE household_id NOT IN (SELECT number FROM main.household) "
-                "AND household_id NOT IN (SELECT number FROM f.household_version) "
-                "ORDER BY household_id"
-            )
-        ]
+            later = [r[0] for r in database.execute_sql(UNKNOWN)]
     finally:
         database.execute_sql("DROP TABLE temp.named")
-    if not unknown:
-        return
-    if scope.complete:
+    if unknown and scope.complete:
         found.add(
             problem(
                 "unknown_household",
@@ -383,11 +406,19 @@ def _households(
                 count=len(unknown),
             )
         )
-    else:
+    elif unknown:
         message = Message(
             N_("有 {count} 户的条目在县里还没有档案（建档那个月的月报未到）"), count=len(unknown)
         )
         notices.append(Finding("unknown_households", message, "notice"))
+    if later:
+        message = Message(
+            N_("站点 {station} 之后月份的条目用到县里没有档案的户 {numbers}（共 {count} 户）"),
+            station=checked.station,
+            numbers=tuple(later[:10]),
+            count=len(later),
+        )
+        notices.append(Finding("unknown_households_later", message, "notice", tuple(later)))
 
 
 # The township of a household version of the file: its village's at the county, or, for a
