@@ -29,8 +29,7 @@ SPAN = 10**10
 # their entries, no household is ever spent below zero and no task's monthly cap is broken,
 # as the county's merge checks.
 KINDS = (
-    "CASE WHEN n.nth % 4 = 0 THEN 'redemption' WHEN n.nth % 8 = 6 THEN 'deduction' "
-    "ELSE 'award' END"
+    "CASE WHEN n.nth % 4 = 0 THEN 'redemption' WHEN n.nth % 8 = 6 THEN 'deduction' ELSE 'award' END"
 )
 ENTRIES = f"""
 WITH RECURSIVE n(k) AS (SELECT :first UNION ALL SELECT k + 1 FROM n WHERE k < :last),
