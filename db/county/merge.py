@@ -23,7 +23,8 @@ from peewee import DatabaseError
 
 from catalog.messages import N_, Finding, Message, Refused, Translate
 from db.books.setup import local_station
-from db.county import merge_rows, row_checks
+from db.county import catalog_checks, merge_rows, row_checks
+from db.county.catalog_checks import Catalog, Prepared
 from db.county.merge_rows import Plan
 from db.exchange.month_check import Checked, Keys, check_file
 from db.exchange.month_content import RowsRefused
@@ -81,7 +82,7 @@ def merge_files(paths: Sequence[Path], clock: Clock) -> Batch:
     the GIL while it works, so checking the next file costs little time beside writing this
     one. A file is written only after its own checks have all passed.
     """
-    keys = county_keys()
+    keys, catalog = county_keys(), catalog_checks.county_catalog()
     outcomes = []
     with (
         tempfile.TemporaryDirectory(prefix="aixin-merge-") as tmp,
@@ -89,16 +90,17 @@ def merge_files(paths: Sequence[Path], clock: Clock) -> Batch:
     ):
         copies = [Path(tmp) / f"{number}.sqlite" for number in range(len(paths))]
         checks = [
-            checker.submit(read_and_check, path, copy, keys)
+            checker.submit(read_and_check, path, copy, keys, catalog)
             for path, copy in zip(paths, copies, strict=True)
         ]
         for path, copy, check in zip(paths, copies, checks, strict=True):
-            checked = check.result()
-            if isinstance(checked, FileRefused):
-                outcomes.append(Outcome(path, "refused", checked))
+            ready = check.result()
+            if isinstance(ready, FileRefused):
+                outcomes.append(Outcome(path, "refused", ready))
                 continue
+            checked, prepared = ready
             try:
-                outcomes.append(_merge_checked(path, copy, checked, clock))
+                outcomes.append(_merge_checked(path, copy, checked, prepared, clock))
             except FileRefused as refused:
                 kept = refused.with_traceback(None)  # the outcome keeps the reason, not the frames
                 outcomes.append(Outcome(path, "refused", kept, checked.station, checked.month))
@@ -108,12 +110,18 @@ def merge_files(paths: Sequence[Path], clock: Clock) -> Batch:
     return Batch(outcomes, missing_months(touched))
 
 
-def read_and_check(path: Path, copy: Path, keys: Keys) -> Checked | FileRefused:
-    """Copy `path` (read once: what is checked is what is merged) and check the copy whole;
-    the checked file, or why it is refused."""
+def read_and_check(
+    path: Path, copy: Path, keys: Keys, catalog: Catalog
+) -> tuple[Checked, Prepared] | FileRefused:
+    """Copy `path` (read once: what is checked is what is merged), check the copy whole and
+    its rows against the county's catalog; the checked file, or why it is refused."""
     try:
         shutil.copyfile(path, copy)
-        return check_file(copy, keys)
+        checked = check_file(copy, keys)
+        return checked, catalog_checks.prepare(copy, catalog, checked.month)
+    except sqlite3.Error as exc:
+        copy.unlink(missing_ok=True)
+        return FileRefused("SQLite 完整性", "文件读不出来（{error}）", error=exc)
     except FileRefused as refused:
         copy.unlink(missing_ok=True)
         return refused.with_traceback(None)
@@ -122,14 +130,16 @@ def read_and_check(path: Path, copy: Path, keys: Keys) -> Checked | FileRefused:
         return FileRefused("读取文件", "{error}", error=exc.strerror or str(exc))
 
 
-def _merge_checked(path: Path, copy: Path, checked: Checked, clock: Clock) -> Outcome:
+def _merge_checked(
+    path: Path, copy: Path, checked: Checked, prepared: Prepared, clock: Clock
+) -> Outcome:
     station, month = checked.station, checked.month
     notices: list[Finding] = []
     database.execute_sql("PRAGMA foreign_keys = OFF")  # months may arrive in any order
     database.execute_sql("ATTACH DATABASE ? AS f", (str(copy),))
     try:
         with database.atomic():
-            plan = _against_county(checked, stamp(clock.now()), notices)
+            plan = _against_county(checked, prepared, stamp(clock.now()), notices)
             if plan is None:
                 same = Message(
                     N_("站点 {station} {month} 的月报已经并入过，没有变化"),
@@ -171,7 +181,9 @@ def _merge_checked(path: Path, copy: Path, checked: Checked, clock: Clock) -> Ou
     return Outcome(path, "merged", merged, station, month, notices)
 
 
-def _against_county(checked: Checked, now: str, notices: list[Finding]) -> Plan | None:
+def _against_county(
+    checked: Checked, prepared: Prepared, now: str, notices: list[Finding]
+) -> Plan | None:
     """The checks that need the county's books; None when the file is already merged.
 
     Every row is held against the county's books (db.county.row_checks) before anything
@@ -189,7 +201,7 @@ def _against_county(checked: Checked, now: str, notices: list[Finding]) -> Plan 
             station=checked.station,
             month=checked.month,
         )
-    problems = row_checks.check(checked, now, notices)
+    problems = row_checks.check(checked, prepared, now, notices)
     if problems:
         raise RowsRefused(checked.station, checked.month, problems)
     plan = merge_rows.plan(checked, notices)  # same id, other content: say so first

@@ -1,12 +1,14 @@
 """What the county checks of a month file's rows against its own books (docs/design.md §14).
 
 The file is attached as schema `f`, inside the merge's write transaction, after its own checks
-(db.exchange.month_check) have passed. A station's key proves only which station sent a file,
-not that its rows keep the rules, so every row is held against what the county itself knows:
-its catalog (a task's value and sign, an item's price, the monthly caps), its roster (which
-townships the station serves, which households and places exist, the cards it has), its
-clock, and the balances its books hold. Every check is set-based SQL over the attached file,
-shaped to look up the county's rows by their keys and indexes, never to scan them.
+(db.exchange.month_check) and those against the catalog (db.county.catalog_checks, in the
+checker thread) have run. A station's key proves only which station sent a file, not that its
+rows keep the rules, so every row is held against what the county itself knows: its catalog,
+the monthly caps across its households, its roster (which townships the station serves,
+which households and places exist, the cards it has), its clock, and the balances its books
+hold. Every check is set-based SQL over the attached file, shaped to look up the county's rows
+by their keys and indexes, never to scan them; what the checker thread worked out per
+household (`Prepared`) is staged in temp tables and joined to the county's rows.
 
 `check` returns every problem (the first SHOWN and a count) and adds notices for what can only
 be checked later: a file that arrives before an earlier month of its station cannot be held
@@ -16,13 +18,13 @@ checked when the earlier month arrives — and then that month's later months ar
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
 from catalog.messages import N_, Finding, Message
-from db.books.catalog_at import item_price_at, task_points_at
-from db.books.corrections import KIND_NAMES
+from db.county.catalog_checks import Found, Prepared, check_caps, problem
 from db.exchange.month_check import Checked
 from db.exchange.month_content import SHOWN, Problems
 from db.exchange.sealed import TABLES
@@ -31,9 +33,6 @@ from db.store.clock import month_bounds
 from db.store.connection import database
 from db.store.county_models import MonthlyFile
 from db.store.ids import human, id_range
-
-UNKNOWN_TASK = N_("县目录里没有积分项目 {code}（{count} 条条目用到；站点自己加的？请先补进县目录）")
-UNKNOWN_ITEM = N_("县目录里没有商品 {code}（{count} 行用到；站点自己加的？请先补进县目录）")
 
 
 @dataclass(frozen=True)
@@ -44,47 +43,15 @@ class Scope:
     later_end: int | None  # the last of the station's later entries that join this file's
 
 
-class _Found:
-    """Findings gathered up to SHOWN, and a count of the rest."""
-
-    def __init__(self, room: int) -> None:
-        self.room = room
-        self.shown: list[Finding] = []
-        self.more = 0
-
-    def gather(self, sql: str, params: dict, make: Callable[[tuple], Finding]) -> None:
-        room = max(self.room - len(self.shown), 0)
-        rows = database.execute_sql(f"{sql} LIMIT {room}", params).fetchall()
-        self.shown.extend(make(row) for row in rows)
-        if len(rows) == room:  # perhaps more than there is room for: count them
-            total = scalar_of(f"SELECT COUNT(*) FROM ({sql})", params)  # noqa: S608
-            self.more += total - room
-
-    def add(self, finding: Finding) -> None:
-        if len(self.shown) < self.room:
-            self.shown.append(finding)
-        else:
-            self.more += 1
-
-    def problems(self) -> Problems:
-        return Problems(tuple(self.shown), self.more)
-
-
-def scalar_of(sql: str, params: dict) -> int:
-    return int(database.execute_sql(sql, params).fetchone()[0] or 0)
-
-
-def problem(code: str, template: str, subject: object = None, /, **fields: object) -> Finding:
-    return Finding(code, Message(template, **fields), "problem", subject)
-
-
-def check(checked: Checked, now: str, notices: list[Finding]) -> Problems:
+def check(checked: Checked, prepared: Prepared, now: str, notices: list[Finding]) -> Problems:
     """Every row of attached `f` against the county's books: the problems, after the file's
-    own (`checked.problems`), up to SHOWN in all."""
+    own (`checked.problems`) and the catalog's (`prepared`), the first SHOWN of them all."""
     station, month = checked.station, checked.month
     low, high = id_range(station)
     start, end = month_bounds(month)
     scope = _scope(checked)
+    later = scope.later_end is not None or _has_later(checked)
+    served = "SELECT EXISTS (SELECT 1 FROM main.station_township WHERE station_id = ?)"
     params = {
         "me": station,
         "low": low,
@@ -96,16 +63,9 @@ def check(checked: Checked, now: str, notices: list[Finding]) -> Problems:
         "last": checked.last if checked.last is not None else low,
         "later_end": scope.later_end or low,
         "complete": int(scope.complete),
-        "scoped": int(
-            bool(
-                scalar(
-                    "SELECT EXISTS (SELECT 1 FROM main.station_township WHERE station_id = ?)",
-                    station,
-                )
-            )
-        ),
+        "scoped": int(bool(scalar(served, station))),
     }
-    found = _Found(SHOWN - len(checked.problems.shown))
+    found = Found(SHOWN, database.execute_sql)
     if end > now:
         found.add(
             problem(
@@ -116,16 +76,56 @@ def check(checked: Checked, now: str, notices: list[Finding]) -> Problems:
                 month=month,
             )
         )
-    _catalog(found, params)
-    _caps(found, params, checked, scope)
-    _reversals(found, params)
-    if scope.later_end is not None and scope.complete:
-        _later_reversals(params, checked, notices)
-    _households(found, params, checked, scope, notices)
-    _roster(found, params)
-    _cards(found, params)
-    _balances(found, params, checked, scope, notices)
-    return checked.problems + found.problems()
+    earlier = checked.problems + prepared.problems
+    if not later:
+        earlier = earlier + prepared.over_cap
+    with _staged(checked, prepared, params):
+        if later:  # its later entries may reverse the file's: count every cap afresh
+            check_caps(found, params, county=True, later=True)
+        elif scalar("SELECT EXISTS (SELECT 1 FROM temp.shared)"):
+            check_caps(found, params, county=True, later=False, households=SHARED, fresh=True)
+        _reversals(found, params)
+        if scope.later_end is not None and scope.complete:
+            _later_reversals(params, checked, notices)
+        _households(found, params, checked, scope, notices)
+        _roster(found, params)
+        _cards(found, params)
+        _balances(found, params, checked, scope, later, notices)
+    return earlier + found.problems()
+
+
+SHARED = "(SELECT household_id FROM temp.shared)"
+
+
+@contextmanager
+def _staged(checked: Checked, prepared: Prepared, p: dict) -> Iterator[None]:
+    """Temp tables of the file's households: every one its entries and cards name (`named`),
+    those the county has other entries of in the month (`shared`), and each one's lowest
+    running sum (`lows`). Dropped after, kept in the transaction's temp schema meanwhile."""
+    database.execute_sql("CREATE TEMP TABLE named (household_id TEXT PRIMARY KEY)")
+    database.execute_sql("CREATE TEMP TABLE lows (h TEXT PRIMARY KEY, low INTEGER)")
+    try:
+        if checked.totals is not None:
+            database.connection().executemany(
+                "INSERT OR IGNORE INTO temp.named VALUES (?)",
+                [(row[1],) for row in checked.totals["month_household"]],
+            )
+        else:
+            database.execute_sql(
+                "INSERT OR IGNORE INTO temp.named SELECT household_id FROM f.ledger_entry"
+            )
+        database.execute_sql("INSERT OR IGNORE INTO temp.named SELECT household_id FROM f.card")
+        database.execute_sql(
+            "CREATE TEMP TABLE shared AS SELECT household_id FROM temp.named AS n "
+            "WHERE EXISTS (SELECT 1 FROM main.month_household AS mh WHERE mh.month = :month "
+            "AND mh.household_id = n.household_id)",
+            p,
+        )
+        database.connection().executemany("INSERT INTO temp.lows VALUES (?, ?)", prepared.lows)
+        yield
+    finally:
+        for table in ("named", "lows", "shared"):
+            database.execute_sql(f"DROP TABLE IF EXISTS temp.{table}")
 
 
 def _scope(checked: Checked) -> Scope:
@@ -152,117 +152,6 @@ def _scope(checked: Checked) -> Scope:
             at = by_start[at]
         later_end = at if at != checked.last else None
     return Scope(complete, later_end)
-
-
-def _catalog(found: _Found, p: dict) -> None:
-    """Awards and deductions name a task of the county's rules sheet, of their sign, and are
-    worth its points × quantity at the time; goods are the county's, at its price."""
-    found.gather(
-        "SELECT task_id, COUNT(*) FROM f.ledger_entry WHERE kind IN ('award', 'deduction') "
-        "AND task_id NOT IN (SELECT code FROM main.task) GROUP BY task_id ORDER BY task_id",
-        p,
-        lambda r: problem("unknown_task", UNKNOWN_TASK, r[0], code=r[0], count=r[1]),
-    )
-    value = task_points_at("e.task_id", "e.time")
-    found.gather(
-        "SELECT id, kind, task_id, points, qty, value FROM (SELECT e.id, e.kind, e.task_id, "  # noqa: S608
-        f"e.points, e.qty, {value} AS value FROM f.ledger_entry AS e "
-        "WHERE e.kind IN ('award', 'deduction')) WHERE value IS NOT NULL "
-        "AND (points IS NOT value * qty OR (kind = 'award') <> (value > 0)) ORDER BY id",
-        p,
-        _task_finding,
-    )
-    found.gather(
-        "SELECT item_id, COUNT(*) FROM (SELECT item_id FROM f.redemption_line "
-        "UNION ALL SELECT item_id FROM f.stock_move UNION ALL SELECT item_id FROM f.donation_line "
-        "UNION ALL SELECT item_id FROM f.stock_count_line) "
-        "WHERE item_id NOT IN (SELECT code FROM main.item) GROUP BY item_id ORDER BY item_id",
-        p,
-        lambda r: problem("unknown_item", UNKNOWN_ITEM, r[0], code=r[0], count=r[1]),
-    )
-    price = item_price_at("l.item_id", "r.time")
-    found.gather(
-        "SELECT id, item_id, price, listed FROM (SELECT l.id, l.item_id, l.price, "  # noqa: S608
-        f"{price} AS listed FROM f.redemption_line AS l JOIN f.redemption AS r "
-        "ON r.id = l.redemption_id) WHERE listed IS NOT NULL AND price <> listed ORDER BY id",
-        p,
-        lambda r: problem(
-            "wrong_price",
-            N_("兑换明细 {line}：商品 {item} 按 {price} 分兑换，县目录的积分价是 {listed} 分"),
-            r[0],
-            line=human(r[0]),
-            item=r[1],
-            price=r[2],
-            listed=r[3],
-        ),
-    )
-
-
-def _task_finding(row: tuple) -> Finding:
-    entry, kind, task, points, qty, value = row
-    if (kind == "award") != (value > 0):
-        return problem(
-            "task_kind",
-            N_("条目 {entry} 记为{kind}，但积分项目 {task} 的分值是 {value}"),
-            entry,
-            entry=human(entry),
-            kind=Message(KIND_NAMES[kind]),
-            task=task,
-            value=value,
-        )
-    return problem(
-        "task_points",
-        N_("条目 {entry}：积分 {points} 不等于项目 {task} 的分值 {value} × 数量 {qty}"),
-        entry,
-        entry=human(entry),
-        points=points,
-        task=task,
-        value=value,
-        qty=qty,
-    )
-
-
-def _caps(found: _Found, p: dict, checked: Checked, scope: Scope) -> None:
-    """A task's monthly cap holds per household across the county: the file's entries and
-    the county's for that household, task and month, each netted by its reversal whenever
-    written (as `db.books.ledger.task_points_in_month` counts them at a station)."""
-    later = (
-        " + COALESCE((SELECT c.points FROM main.ledger_entry AS c WHERE c.reverses_id = e.id), 0)"
-        if scope.later_end is not None or _has_later(checked)
-        else ""
-    )
-    county = (
-        "COALESCE(CASE WHEN EXISTS (SELECT 1 FROM main.month_household AS mh "
-        "WHERE mh.month = :month AND mh.household_id = u.household) THEN "
-        "(SELECT SUM(m.points + COALESCE((SELECT x.points FROM main.ledger_entry AS x "
-        "WHERE x.reverses_id = m.id), 0)) FROM main.ledger_entry AS m "
-        "WHERE m.household_id = u.household AND m.task_id = u.task AND +m.reverses_id IS NULL "
-        "AND +m.time >= :start AND +m.time < :end) END, 0)"
-    )
-    found.gather(
-        "WITH rev AS (SELECT reverses_id, points FROM f.ledger_entry WHERE kind = 'reversal'), "  # noqa: S608
-        "used AS (SELECT e.household_id AS household, e.task_id AS task, "
-        f"SUM(e.points + COALESCE(r.points, 0){later}) AS points FROM f.ledger_entry AS e "
-        "LEFT JOIN rev AS r ON r.reverses_id = e.id "
-        "WHERE e.task_id IS NOT NULL AND e.reverses_id IS NULL GROUP BY 1, 2) "
-        f"SELECT u.household, u.task, t.cap, u.points + {county} AS total FROM used AS u "
-        "JOIN main.task AS t ON t.code = u.task "
-        "WHERE t.cap IS NOT NULL AND ABS(total) > t.cap ORDER BY 1, 2",
-        p,
-        lambda r: problem(
-            "over_cap",
-            N_(
-                "户 {household} 的积分项目 {task} 在 {month} 合计 {points} 分，"
-                "超过每户每月上限 {cap} 分"
-            ),
-            (r[0], r[1]),
-            household=r[0],
-            task=r[1],
-            month=p["month"],
-            points=r[3],
-            cap=r[2],
-        ),
-    )
 
 
 def _has_later(checked: Checked) -> bool:
@@ -293,7 +182,7 @@ REVERSALS = (
 )
 
 
-def _reversals(found: _Found, p: dict) -> None:
+def _reversals(found: Found, p: dict) -> None:
     for name, matches, template in REVERSALS:
         columns = TABLES[name].column_list
         found.gather(
@@ -359,43 +248,31 @@ def _reversal_finding(name: str, template: str, row: tuple) -> Finding:
 
 
 UNKNOWN = (
-    "SELECT household_id FROM temp.named WHERE household_id NOT IN "
+    "SELECT household_id FROM temp.{table} WHERE household_id NOT IN "
     "(SELECT number FROM main.household) AND household_id NOT IN "
     "(SELECT number FROM f.household_version) ORDER BY household_id"
 )
 
 
 def _households(
-    found: _Found, p: dict, checked: Checked, scope: Scope, notices: list[Finding]
+    found: Found, p: dict, checked: Checked, scope: Scope, notices: list[Finding]
 ) -> None:
     """Entries and cards name households the county has, or that the file brings. A file
     that arrives before an earlier month of its station may name a household that month
     created: then it is a notice, and that month's merge checks again (the households its
     later months name that it does not bring are a notice then)."""
-    database.execute_sql("CREATE TEMP TABLE named (household_id TEXT PRIMARY KEY)")
-    try:
-        if checked.totals is not None:
-            database.connection().executemany(
-                "INSERT OR IGNORE INTO temp.named VALUES (?)",
-                [(row[1],) for row in checked.totals["month_household"]],
-            )
-        else:
-            database.execute_sql(
-                "INSERT OR IGNORE INTO temp.named SELECT household_id FROM f.ledger_entry"
-            )
-        database.execute_sql("INSERT OR IGNORE INTO temp.named SELECT household_id FROM f.card")
-        unknown = [r[0] for r in database.execute_sql(UNKNOWN)]
-        later: list[str] = []
-        if scope.later_end is not None and scope.complete:
-            database.execute_sql("DELETE FROM temp.named")
-            database.execute_sql(
-                "INSERT OR IGNORE INTO temp.named SELECT household_id FROM main.ledger_entry "
-                "WHERE id > :last AND id <= :later_end",
-                p,
-            )
-            later = [r[0] for r in database.execute_sql(UNKNOWN)]
-    finally:
-        database.execute_sql("DROP TABLE temp.named")
+    unknown = [r[0] for r in database.execute_sql(UNKNOWN.format(table="named"))]
+    later: list[str] = []
+    if scope.later_end is not None and scope.complete:
+        database.execute_sql(
+            "CREATE TEMP TABLE later_named AS SELECT DISTINCT household_id "
+            "FROM main.ledger_entry WHERE id > :last AND id <= :later_end",
+            p,
+        )
+        try:
+            later = [r[0] for r in database.execute_sql(UNKNOWN.format(table="later_named"))]
+        finally:
+            database.execute_sql("DROP TABLE temp.later_named")
     if unknown and scope.complete:
         found.add(
             problem(
@@ -438,7 +315,7 @@ BEFORE = (  # the village of the household's version just before this one, as th
 )
 
 
-def _roster(found: _Found, p: dict) -> None:
+def _roster(found: Found, p: dict) -> None:
     """A station changes only households of the townships it serves (a station with none
     serves the whole county), never moves one into another's township, and names only
     villages of the county's roster or new villages of a township the county has."""
@@ -481,7 +358,7 @@ def _roster_finding(station: str, row: tuple) -> Finding:
     )
 
 
-def _cards(found: _Found, p: dict) -> None:
+def _cards(found: Found, p: dict) -> None:
     """A card another station issued is in the file only because this station revoked it:
     the county must have it, under this id or an older one (a newer id would displace the
     county's); and a station issues and revokes cards only of the households it serves."""
@@ -523,7 +400,7 @@ def _cards(found: _Found, p: dict) -> None:
 
 
 def _balances(
-    found: _Found, p: dict, checked: Checked, scope: Scope, notices: list[Finding]
+    found: Found, p: dict, checked: Checked, scope: Scope, later: bool, notices: list[Finding]
 ) -> None:
     """No household is spent below zero by the station's own rows (docs/design.md §14.3).
 
@@ -533,8 +410,9 @@ def _balances(
     one of the station's own debits. Whatever the station knew of other stations' entries
     came from the county, so an honest file never fails this. Quickly: the county's balance
     for the household (its earlier own entries and every other station's, debits included)
-    is at most that starting sum, so a household the file cannot take below zero from there
-    needs nothing more; the few that can are walked exactly."""
+    is at most that starting sum, so a household whose lowest running sum in the file
+    (`lows`, from the checker thread) keeps it at or above zero needs nothing more; the few
+    that do not are walked exactly."""
     if checked.first is None:
         return
     if not scope.complete:
@@ -547,13 +425,11 @@ def _balances(
         return
     database.execute_sql("CREATE TEMP TABLE suspects (h TEXT PRIMARY KEY)")
     try:
-        if scope.later_end is None and not _has_later(checked):
+        if not later:
             database.execute_sql(
-                "INSERT OR IGNORE INTO temp.suspects SELECT e.household_id FROM (SELECT "
-                "household_id, points, SUM(points) OVER (PARTITION BY household_id ORDER BY id "
-                "ROWS UNBOUNDED PRECEDING) AS run FROM f.ledger_entry) AS e "
-                "LEFT JOIN main.household AS h ON h.number = e.household_id "
-                "WHERE e.points < 0 AND (h.number IS NULL OR h.balance + e.run < 0)"
+                "INSERT INTO temp.suspects SELECT l.h FROM temp.lows AS l "
+                "LEFT JOIN main.household AS h ON h.number = l.h "
+                "WHERE h.number IS NULL OR h.balance + l.low < 0"
             )
         else:  # the station's later months are here too: walk every household exactly
             database.execute_sql(
@@ -588,7 +464,7 @@ WALK = (
 )
 
 
-def _walk(found: _Found, p: dict, checked: Checked, notices: list[Finding]) -> None:
+def _walk(found: Found, p: dict, checked: Checked, notices: list[Finding]) -> None:
     found.gather(
         WALK.format(side="<= :last"),
         p,
