@@ -24,12 +24,13 @@ from dataclasses import dataclass
 
 from catalog.messages import N_, Finding, Message, Translate
 from db.books.awards import MAX_QTY as MAX_AWARD_QTY
+from db.books.households import MAX_MEMBERS
 from db.books.redemptions import MAX_LINES
 from db.books.stock import MAX_QTY as MAX_GOODS_QTY
 from db.exchange.formats import TABLES
 from db.exchange.sealed import FileRefused
 from db.store.ids import human
-from db.store.models import ENTRY_KINDS, HOUSEHOLD_STATUSES, MOVE_KINDS
+from db.store.models import ENTRY_KINDS, HOUSEHOLD_CATEGORIES, HOUSEHOLD_STATUSES, MOVE_KINDS
 
 SHOWN = 20  # a refused file names this many problems, then says how many more
 
@@ -346,6 +347,11 @@ PARTS: tuple[Part, ...] = (
                 N_("档案里的村或组不在文件里，或组不属于该村"),
             ),
             Rule("household_status", f"status IN {_in(HOUSEHOLD_STATUSES)}", N_("状态不认识")),
+            Rule(
+                "household_fields",
+                f"category IN {_in(HOUSEHOLD_CATEGORIES)} AND members BETWEEN 1 AND {MAX_MEMBERS}",
+                N_("户类别或家庭人口不对"),
+            ),
         ),
     ),
     Part(

@@ -144,6 +144,15 @@ def version_of(number: str, village: str, status: str) -> tuple[str, tuple]:
     )
 
 
+@pytest.mark.parametrize(
+    "change",
+    ["members = 0", "category = '富裕户'", "status = 'gone'", "village_id = '451425101299'"],
+)
+def test_a_household_record_no_service_would_write(county, forge, change):
+    problems = refused(county, forge(f"UPDATE household_version SET {change}"))
+    assert problems[0][1]["table"] == "household_version", problems
+
+
 def test_striking_off_a_household_of_another_township(county_world, county, forge):
     forged = forge(
         version_of("1022010001", "451425102201", "removed"),
