@@ -132,11 +132,11 @@ def check_catalog(found: Found, p: dict) -> None:
         lambda r: problem("unknown_task", UNKNOWN_TASK, r[0], code=r[0], count=r[1]),
     )
     value = task_points_at("e.task_id", "e.time")
-    found.gather(
-        "SELECT id, kind, task_id, points, qty, value FROM (SELECT e.id, e.kind, e.task_id, "  # noqa: S608
-        f"e.points, e.qty, {value} AS value FROM f.ledger_entry AS e "
-        "WHERE e.kind IN ('award', 'deduction')) WHERE value IS NOT NULL "
-        "AND (points IS NOT value * qty OR (kind = 'award') <> (value > 0)) ORDER BY id",
+    found.gather(  # the value looked up once a row: a column of a one-row subquery
+        f"SELECT e.id, e.kind, e.task_id, e.points, e.qty, {value} FROM f.ledger_entry AS e "  # noqa: S608
+        "WHERE e.kind IN ('award', 'deduction') AND (SELECT v.value IS NOT NULL AND "
+        "(e.points IS NOT v.value * e.qty OR (e.kind = 'award') <> (v.value > 0)) "
+        f"FROM (SELECT {value} AS value) AS v) ORDER BY e.id",
         p,
         _task_finding,
     )

@@ -110,15 +110,21 @@ def in_month(column: str) -> Rule:
     return Rule("outside_month", f"{column} >= :start AND {column} < :end", N_("时间不在本月"))
 
 
-# Lines and the stock moves booked for them, compared per (parent, item): same quantity in
-# total and the same number of rows, so every line has its move and every move its line.
-REDEEMED = (
-    "SELECT l.redemption_id, l.item_id FROM (SELECT redemption_id, item_id, SUM(qty) AS qty, "
-    "COUNT(*) AS n FROM {f}redemption_line GROUP BY 1, 2) AS l JOIN (SELECT redemption_id, "
-    "item_id, -SUM(qty) AS qty, COUNT(*) AS n FROM {f}stock_move WHERE kind = 'redemption' "
-    "AND reverses_id IS NULL GROUP BY 1, 2) AS m ON m.redemption_id = l.redemption_id "
-    "AND m.item_id = l.item_id WHERE m.qty = l.qty AND m.n = l.n"
+# A redemption's lines and its stock moves: one move for each line, of the same item and the
+# quantity negated, and neither side names an item twice (the services book one line an item).
+LINE_MOVED = (
+    "(redemption_id, item_id, -qty) IN (SELECT redemption_id, item_id, qty FROM {f}stock_move "
+    "WHERE kind = 'redemption' AND reverses_id IS NULL) AND (redemption_id, item_id) NOT IN "
+    "(SELECT redemption_id, item_id FROM {f}redemption_line GROUP BY 1, 2 HAVING COUNT(*) > 1)"
 )
+MOVE_LINED = (
+    "(redemption_id, item_id, -qty) IN (SELECT redemption_id, item_id, qty FROM "
+    "{f}redemption_line) AND (redemption_id, item_id) NOT IN (SELECT redemption_id, item_id "
+    "FROM {f}stock_move WHERE kind = 'redemption' AND reverses_id IS NULL GROUP BY 1, 2 "
+    "HAVING COUNT(*) > 1)"
+)
+# A donation's lines and its moves, compared per (donation, item) — a donation may list an
+# item twice: same quantity in total and the same number of rows.
 DONATED = (
     "SELECT l.donation_id, l.item_id FROM (SELECT donation_id, item_id, SUM(qty) AS qty, "
     "COUNT(*) AS n FROM {f}donation_line GROUP BY 1, 2) AS l JOIN (SELECT donation_id, "
@@ -198,8 +204,8 @@ PARTS: tuple[Part, ...] = (
             Rule("bad_quantity", MOVE_QTY, N_("数量为 0、超出范围或方向与类型不符")),
             Rule(
                 "move_redemption",
-                "kind <> 'redemption' OR reverses_id IS NOT NULL OR ((redemption_id, item_id) "  # noqa: S608
-                f"IN ({REDEEMED}) AND (redemption_id, time) IN "
+                f"kind <> 'redemption' OR reverses_id IS NOT NULL OR (({MOVE_LINED}) "  # noqa: S608
+                "AND (redemption_id, time) IN "
                 "(SELECT id, time FROM {f}redemption))",
                 N_("兑换出库与兑换单的明细或时间不符"),
             ),
@@ -257,7 +263,7 @@ PARTS: tuple[Part, ...] = (
             Rule("line_points", "price > 0 AND points = qty * price", N_("积分不等于数量乘单价")),
             Rule(
                 "line_moves",
-                f"(redemption_id, item_id) IN ({REDEEMED})",
+                LINE_MOVED,
                 N_("与兑换出库记录不符"),
             ),
         ),
