@@ -24,30 +24,29 @@ from db.store.connection import close, connect
 
 SPAN = 10**10
 # A household's n-th entry of a month: every 4th a redemption of one item worth at most 5
-# points, every 8th (from the 6th) a deduction of 3, the others awards of at least 5 points,
-# each to the task after the one before it. So, whatever the order the hash gives households
-# their entries, no household is ever spent below zero and no task's monthly cap is broken,
-# as the county's merge checks.
-KINDS = (
-    "CASE WHEN n.nth % 4 = 0 THEN 'redemption' WHEN n.nth % 8 = 6 THEN 'deduction' ELSE 'award' END"
-)
+# points, one in three of the 6th, 14th, ... a deduction of 3, the others awards of at least 5
+# points, each to the task after the one before it. So, whatever the order the hash gives
+# households their entries, no household is ever spent below zero and no task's monthly cap
+# is broken, as the county's merge checks.
 ENTRIES = f"""
 WITH RECURSIVE n(k) AS (SELECT :first UNION ALL SELECT k + 1 FROM n WHERE k < :last),
 d AS (SELECT k, (k * 2654435761 % 4294967291) % :hh_count AS hh, (k - :first) / :per_month AS mi
     FROM n),
-r AS (SELECT k, hh, mi, ROW_NUMBER() OVER (PARTITION BY hh, mi ORDER BY k) AS nth FROM d)
+r AS (SELECT k, hh, mi, ROW_NUMBER() OVER (PARTITION BY hh, mi ORDER BY k) AS nth FROM d),
+e AS (SELECT k, hh, mi, nth, CASE WHEN nth % 4 = 0 THEN 'redemption'
+    WHEN nth % 8 = 6 AND k % 3 = 0 THEN 'deduction' ELSE 'award' END AS kind FROM r)
 INSERT INTO {{schema}}ledger_entry (id, household_id, points, kind, task_id, redemption_id,
     reverses_id, qty, note, operator, station, time, prev_hash)
 SELECT :number * {SPAN} + n.k,
     printf('%010d', :hh_first + n.hh),
-    CASE WHEN n.nth % 4 = 0 THEN -i.price WHEN n.nth % 8 = 6 THEN -3 ELSE t.points END,
-    {KINDS},
-    CASE WHEN n.nth % 4 = 0 THEN NULL WHEN n.nth % 8 = 6 THEN 'KF01' ELSE t.code END,
-    CASE WHEN n.nth % 4 = 0 THEN :number * {SPAN} + n.k END,
+    CASE n.kind WHEN 'redemption' THEN -i.price WHEN 'deduction' THEN -3 ELSE t.points END,
+    n.kind,
+    CASE n.kind WHEN 'redemption' THEN NULL WHEN 'deduction' THEN 'KF01' ELSE t.code END,
+    CASE n.kind WHEN 'redemption' THEN :number * {SPAN} + n.k END,
     NULL, 1, '', 'clerk',
     :station, datetime(m.start, '+' || (((n.k - :first) % :per_month) * :step) || ' seconds'),
     :link
-FROM r AS n JOIN temp.g_month AS m ON m.idx = n.mi
+FROM e AS n JOIN temp.g_month AS m ON m.idx = n.mi
 JOIN temp.g_task AS t ON t.idx = (n.hh + n.nth) % (SELECT COUNT(*) FROM temp.g_task)
 JOIN temp.g_item AS i ON i.idx = n.k % (SELECT COUNT(*) FROM temp.g_item)
 ORDER BY n.k
