@@ -24,6 +24,7 @@ from db.store.connection import database
 from db.store.models import HOUSEHOLD_CATEGORIES, Group, Household, Village
 
 NUMBER = re.compile(r"^[0-9A-Z]{4,12}$")
+MAX_MEMBERS = 30  # the most people of one household (the refusal below says so)
 # A head's name is printed on the member card in a CJK font, and shown on screens that read
 # markup: ideographs (with the extension blocks rare name characters live in), the middle dot
 # of minority names (阿卜杜·热合曼), Latin letters and single spaces; nothing else.
@@ -217,7 +218,7 @@ def validate(form: HouseholdForm, *, create_group: bool = False) -> dict:
     if status is None:
         raise Refused("状态“{status}”应为 正常、迁出、去世 或 注销", status=form.status)
     members = str(form.members).strip() or "1"
-    if not members.isdigit() or not 1 <= int(members) <= 30:
+    if not members.isdigit() or not 1 <= int(members) <= MAX_MEMBERS:
         raise Refused("家庭人口应为 1 到 30 的整数，而不是“{members}”", members=form.members)
     phone = form.phone.strip()
     if phone and not re.match(r"^[0-9+\- ]{5,20}$", phone):

@@ -23,13 +23,15 @@ from peewee import DatabaseError
 from catalog.messages import N_, Finding, Message, Refused, Translate
 from db.books.auth import Actor, require
 from db.books.setup import local_station
-from db.county import merge_rows
+from db.county import catalog_checks, merge_rows, row_checks
+from db.county.catalog_checks import Catalog, Prepared
 from db.county.merge_rows import Plan
 from db.exchange import sealed
 from db.exchange.month_check import Checked, Keys, check_file
+from db.exchange.month_content import RowsRefused
 from db.exchange.sealed import FileRefused
 from db.store import audit, files
-from db.store.clock import Clock, next_month
+from db.store.clock import Clock, next_month, stamp
 from db.store.connection import database
 from db.store.county_models import MonthlyFile
 from db.store.models import Station
@@ -86,7 +88,7 @@ def merge_files(actor: Actor, paths: Sequence[Path], clock: Clock) -> Batch:
     are cleared by the next merge.
     """
     require(actor, "county")
-    keys = county_keys()
+    keys, catalog = county_keys(), catalog_checks.county_catalog()
     outcomes = []
     with (
         files.scratch(Path(database.obj.database), "incoming") as tmp,
@@ -94,16 +96,17 @@ def merge_files(actor: Actor, paths: Sequence[Path], clock: Clock) -> Batch:
     ):
         copies = [tmp / f"{number}.sqlite" for number in range(len(paths))]
         checks = [
-            checker.submit(read_and_check, path, copy, keys)
+            checker.submit(read_and_check, path, copy, keys, catalog)
             for path, copy in zip(paths, copies, strict=True)
         ]
         for path, copy, check in zip(paths, copies, checks, strict=True):
-            checked = check.result()
-            if isinstance(checked, FileRefused):
-                outcomes.append(Outcome(path, "refused", checked))
+            ready = check.result()
+            if isinstance(ready, FileRefused):
+                outcomes.append(Outcome(path, "refused", ready))
                 continue
+            checked, prepared = ready
             try:
-                outcomes.append(_merge_checked(path, copy, checked, clock, actor))
+                outcomes.append(_merge_checked(path, copy, checked, prepared, clock, actor))
             except FileRefused as refused:
                 kept = refused.with_traceback(None)  # the outcome keeps the reason, not the frames
                 outcomes.append(Outcome(path, "refused", kept, checked.station, checked.month))
@@ -116,12 +119,19 @@ def merge_files(actor: Actor, paths: Sequence[Path], clock: Clock) -> Batch:
     return Batch(outcomes, missing_months(touched))
 
 
-def read_and_check(path: Path, copy: Path, keys: Keys) -> Checked | FileRefused:
-    """Copy `path` (read once: what is checked is what is merged) and check the copy whole;
-    the checked file, or why it is refused. Never raises: the file is someone's input."""
+def read_and_check(
+    path: Path, copy: Path, keys: Keys, catalog: Catalog
+) -> tuple[Checked, Prepared] | FileRefused:
+    """Copy `path` (read once: what is checked is what is merged), check the copy whole and
+    its rows against the county's catalog; the checked file, or why it is refused. Never
+    raises: the file is someone's input."""
     try:
         sealed.take(path, copy, "month")
-        return check_file(copy, keys)
+        checked = check_file(copy, keys)
+        return checked, catalog_checks.prepare(copy, catalog, checked.month)
+    except sqlite3.Error as exc:
+        copy.unlink(missing_ok=True)
+        return FileRefused("SQLite 完整性", "文件读不出来（{error}）", error=exc)
     except FileRefused as refused:
         copy.unlink(missing_ok=True)
         return refused.with_traceback(None)
@@ -136,7 +146,9 @@ def read_and_check(path: Path, copy: Path, keys: Keys) -> Checked | FileRefused:
         return FileRefused("读取文件", "读这份文件时出了意外的错误（{error}）", error=repr(exc))
 
 
-def _merge_checked(path: Path, copy: Path, checked: Checked, clock: Clock, actor: Actor) -> Outcome:
+def _merge_checked(
+    path: Path, copy: Path, checked: Checked, prepared: Prepared, clock: Clock, actor: Actor
+) -> Outcome:
     station, month = checked.station, checked.month
     notices: list[Finding] = []
     database.execute_sql("PRAGMA foreign_keys = OFF")  # months may arrive in any order
@@ -145,7 +157,7 @@ def _merge_checked(path: Path, copy: Path, checked: Checked, clock: Clock, actor
         database.execute_sql("ATTACH DATABASE ? AS f", (str(copy),))
         attached = True
         with database.atomic():
-            plan = _against_county(checked, notices)
+            plan = _against_county(checked, prepared, stamp(clock.now()), notices)
             if plan is None:
                 same = Message(
                     N_("站点 {station} {month} 的月报已经并入过，没有变化"),
@@ -190,8 +202,13 @@ def _merge_checked(path: Path, copy: Path, checked: Checked, clock: Clock, actor
     return Outcome(path, "merged", merged, station, month, notices)
 
 
-def _against_county(checked: Checked, notices: list[Finding]) -> Plan | None:
-    """The checks that need the county's books; None when the file is already merged."""
+def _against_county(
+    checked: Checked, prepared: Prepared, now: str, notices: list[Finding]
+) -> Plan | None:
+    """The checks that need the county's books; None when the file is already merged.
+
+    Every row is held against the county's books (db.county.row_checks) before anything
+    else: a file whose rows break a rule is refused with every reason at once."""
     earlier = MonthlyFile.get_or_none(
         (MonthlyFile.station == checked.station) & (MonthlyFile.month == checked.month)
     )
@@ -205,6 +222,9 @@ def _against_county(checked: Checked, notices: list[Finding]) -> Plan | None:
             station=checked.station,
             month=checked.month,
         )
+    problems = row_checks.check(checked, prepared, now, notices)
+    if problems:
+        raise RowsRefused(checked.station, checked.month, problems)
     plan = merge_rows.plan(checked, notices)  # same id, other content: say so first
     merge_rows.check_continuity(checked, notices)
     return plan

@@ -33,8 +33,6 @@ ID_TABLES = (
     "ledger_entry",
 )
 TAMPERED = "同号不同内容（篡改）"  # a check's name (sealed.CHECKS)
-UNKNOWN_GOODS = N_("县目录里没有商品 {codes}（站点自己加的？请补进县目录）")
-UNKNOWN_TASKS = N_("县目录里没有积分项目 {codes}（站点自己加的？请补进县目录）")
 
 
 @dataclass
@@ -126,11 +124,11 @@ def plan(checked: Checked, notices: list[Finding]) -> Plan:
         raise FileRefused(
             TAMPERED, "积分卡 {record} 与县里已有的同号记录内容不同", record=human(bad_card[0])
         )
-    _notices(checked, notices)
+    _notices(notices)
     return result
 
 
-def _notices(checked: Checked, notices: list[Finding]) -> None:
+def _notices(notices: list[Finding]) -> None:
     for name in ("township", "village", "village_group"):
         columns = TABLES[name].names
         for (code,) in database.execute_sql(
@@ -153,41 +151,6 @@ def _notices(checked: Checked, notices: list[Finding]) -> None:
             card=human(mine),
         )
         notices.append(Finding("card_twice", message, "notice", household))
-    unknown = _unknown_households(checked)
-    if unknown:
-        message = Message(
-            N_("有 {count} 户的条目在县里还没有档案（建档那个月的月报未到）"), count=unknown
-        )
-        notices.append(Finding("unknown_households", message, "notice"))
-    if checked.totals is not None:  # goods and tasks the county's catalog lacks
-        for table, source, code, template in (
-            ("month_stock", "item", "unknown_goods", UNKNOWN_GOODS),
-            ("month_station", "task", "unknown_tasks", UNKNOWN_TASKS),
-        ):
-            codes = {row[2] for row in checked.totals[table]} - {""}
-            known = {r[0] for r in database.execute_sql(f"SELECT code FROM main.{source}")}  # noqa: S608
-            if codes - known:
-                shown = tuple(sorted(codes - known)[:10])
-                notices.append(Finding(code, Message(template, codes=shown), "notice", shown))
-
-
-def _unknown_households(checked: Checked) -> int:
-    """Households the file's entries name that neither the county nor the file has."""
-    missing = (
-        "household_id NOT IN (SELECT number FROM main.household) "
-        "AND household_id NOT IN (SELECT number FROM f.household_version)"
-    )
-    if checked.totals is None:
-        sql = f"SELECT COUNT(DISTINCT household_id) FROM f.ledger_entry WHERE {missing}"  # noqa: S608
-        return union.scalar(sql)
-    database.execute_sql("CREATE TEMP TABLE named (household_id TEXT PRIMARY KEY)")
-    database.connection().executemany(
-        "INSERT OR IGNORE INTO temp.named VALUES (?)",
-        [(row[1],) for row in checked.totals["month_household"]],
-    )
-    count = union.scalar(f"SELECT COUNT(*) FROM temp.named WHERE {missing}")  # noqa: S608
-    database.execute_sql("DROP TABLE temp.named")
-    return count
 
 
 def write(plan: Plan) -> None:

@@ -4,8 +4,9 @@ The file holds everything the station recorded in the month: its ledger entries 
 its hash chain from the month's first entry to its last), stock moves, redemptions and their
 lines, donations with lines and donors, the stock counts its moves refer to, every version of a
 household record the station wrote in the month (with the places they name), and the cards it
-issued or revoked — each as it stood at the end of the month. Exporting a month again gives the
-same contents: nothing in it depends on when it was exported.
+issued or revoked — each as it stood at the end of the month; which rows exactly, and what
+each satisfies, `db.exchange.month_content` declares. Exporting a month again gives the same
+contents: nothing in it depends on when it was exported.
 """
 
 from __future__ import annotations
@@ -17,46 +18,13 @@ from pathlib import Path
 from catalog.messages import N_, Message, Refused
 from db.books.auth import Actor, require
 from db.books.setup import local_station
-from db.exchange import sealed
+from db.exchange import month_content, sealed
 from db.store import audit, chain, files
 from db.store.clock import Clock, month_bounds, stamp
 from db.store.connection import database, schema_version
 from db.store.ids import human, id_range
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-# (table, condition) filled in order: later conditions refer to rows already copied.
-# `:low`/`:high` are the station's id range, `:start`/`:end` the month, `:me` the station.
-OWN = "id >= :low AND id < :high"
-IN_MONTH = "time >= :start AND time < :end"
-COPIES = (
-    ("ledger_entry", "id > :before AND id <= :last"),
-    ("stock_move", f"{OWN} AND {IN_MONTH}"),
-    ("redemption", f"{OWN} AND {IN_MONTH}"),
-    ("redemption_line", "redemption_id IN (SELECT id FROM x.redemption)"),
-    ("donation", f"{OWN} AND {IN_MONTH}"),
-    ("donation_line", "donation_id IN (SELECT id FROM x.donation)"),
-    ("donor", "id IN (SELECT donor_id FROM x.donation)"),
-    ("stock_count", "id IN (SELECT count_id FROM x.stock_move)"),
-    ("stock_count_line", "count_id IN (SELECT id FROM x.stock_count)"),
-    ("household_version", "updated_by = :me AND updated >= :start AND updated < :end"),
-    ("village_group", "code IN (SELECT group_id FROM x.household_version)"),
-    (
-        "village",
-        "code IN (SELECT village_id FROM x.household_version "
-        "UNION SELECT village_id FROM x.village_group)",
-    ),
-    ("township", "code IN (SELECT township_id FROM x.village)"),
-)
-# A card as it stood at the end of the month, and only this station's revocation of it.
-CARD = (
-    "INSERT INTO x.card (id, household_id, serial, issued, revoked, operator, station, "
-    "revoked_by) SELECT id, household_id, serial, issued, "
-    "CASE WHEN revoked < :end AND revoked_by = :me THEN revoked END, operator, station, "
-    "CASE WHEN revoked < :end AND revoked_by = :me THEN revoked_by END FROM main.card "
-    "WHERE (id >= :low AND id < :high AND issued >= :start AND issued < :end) "
-    "OR (revoked_by = :me AND revoked >= :start AND revoked < :end) ORDER BY id"
-)
 
 
 @dataclass(frozen=True)
@@ -174,20 +142,13 @@ def _chain_piece(
 
 
 def _copy(partial: Path, params: dict) -> int:
-    """Fill the file set-based, table by table; returns the sum of its stock moves."""
+    """Fill the file set-based, table by table, as `month_content.PARTS` declares; returns
+    the sum of its stock moves."""
     database.execute_sql("ATTACH DATABASE ? AS x", (str(partial),))
     try:
         database.execute_sql("PRAGMA x.journal_mode = MEMORY")  # no -journal beside it
         with database.atomic():
-            for name, condition in COPIES:
-                table = sealed.TABLES[name]
-                database.execute_sql(
-                    f"INSERT INTO x.{name} ({table.column_list}) "  # noqa: S608 - constants
-                    f"SELECT {table.column_list} FROM main.{name} WHERE {condition} "
-                    f"ORDER BY {', '.join(table.key)}",
-                    params,
-                )
-            database.execute_sql(CARD, params)
+            month_content.copy_into(database.execute_sql, params)
             stock = database.execute_sql("SELECT COALESCE(SUM(qty), 0) FROM x.stock_move")
             return int(stock.fetchone()[0])
     finally:

@@ -2,8 +2,11 @@
 
 `check_file` runs every check that needs only the file and the station's key: SQLite
 integrity, the exact schema, the manifest and its MAC, every table against its digest, the
-piece of the hash chain, and that every row is one this station recorded in this month. It is
-a pure function of its arguments, so a batch of files can be checked side by side.
+piece of the hash chain, and every row against what a month file holds
+(`db.exchange.month_content`). A failed check of the file as a whole refuses it at once; rows
+that break a rule are all collected in `Checked.problems`, for the merge to refuse the file
+with them and with what the county's books show (`db.county.row_checks`). It is a pure
+function of its arguments, so a batch of files can be checked side by side.
 """
 
 from __future__ import annotations
@@ -15,93 +18,21 @@ from pathlib import Path
 
 from catalog.messages import N_, Message
 from db.books import month_totals
-from db.exchange import sealed
+from db.exchange import month_content, sealed
 from db.exchange.export import MONTH
+from db.exchange.month_content import Problems
 from db.exchange.sealed import FileRefused
 from db.store import chain
 from db.store.clock import month_bounds
 from db.store.ids import human, id_range
-
-# Rows a month file must not hold: (table, condition, what is wrong with such a row).
-# `:low`/`:high` are the station's ids, `:me` its code, `:start`/`:end` the month.
-PROBES = (
-    (
-        "ledger_entry",
-        "id < :low OR id >= :high OR station <> :me OR kind NOT IN ('award', "
-        "'deduction', 'redemption', 'reversal', 'adjustment', 'base')",
-        N_("不是本站的账目条目"),
-    ),
-    (
-        "ledger_entry",
-        "kind = 'redemption' AND redemption_id NOT IN (SELECT id FROM redemption)",
-        N_("兑换条目没有对应的兑换单"),
-    ),
-    (
-        "stock_move",
-        "id < :low OR id >= :high OR station <> :me OR time < :start "
-        "OR time >= :end OR qty = 0 OR kind NOT IN ('donation', 'purchase', 'redemption', "
-        "'adjustment', 'count', 'writeoff', 'transfer')",
-        N_("不是本站本月的出入库记录"),
-    ),
-    (
-        "stock_move",
-        "(kind = 'redemption' AND reverses_id IS NULL AND redemption_id NOT IN "
-        "(SELECT id FROM redemption)) OR (kind = 'donation' AND donation_id NOT IN "
-        "(SELECT id FROM donation)) OR (count_id IS NOT NULL AND count_id NOT IN "
-        "(SELECT id FROM stock_count))",
-        N_("出入库记录没有对应的兑换单、捐赠或盘点单"),
-    ),
-    (
-        "redemption",
-        "id < :low OR id >= :high OR station <> :me OR time < :start OR time >= :end",
-        N_("不是本站本月的兑换单"),
-    ),
-    (
-        "redemption_line",
-        "id < :low OR id >= :high OR redemption_id NOT IN (SELECT id FROM redemption)",
-        N_("兑换明细没有对应的兑换单"),
-    ),
-    (
-        "donation",
-        "id < :low OR id >= :high OR station <> :me OR time < :start "
-        "OR time >= :end OR donor_id NOT IN (SELECT id FROM donor)",
-        N_("不是本站本月的捐赠"),
-    ),
-    (
-        "donation_line",
-        "id < :low OR id >= :high OR donation_id NOT IN (SELECT id FROM donation)",
-        N_("捐赠明细没有对应的捐赠"),
-    ),
-    ("stock_count", "id < :low OR id >= :high OR station <> :me", N_("不是本站的盘点单")),
-    (
-        "stock_count_line",
-        "id < :low OR id >= :high OR count_id NOT IN (SELECT id FROM stock_count)",
-        N_("盘点明细没有对应的盘点单"),
-    ),
-    (
-        "household_version",
-        "updated_by <> :me OR updated < :start OR updated >= :end "
-        "OR village_id NOT IN (SELECT code FROM village) OR status NOT IN "
-        "('active', 'moved', 'deceased', 'removed')",
-        N_("不是本站本月的农户档案"),
-    ),
-    ("village", "township_id NOT IN (SELECT code FROM township)", N_("村没有对应的乡镇")),
-    (
-        "card",
-        "NOT ((id >= :low AND id < :high AND issued >= :start AND issued < :end) "
-        "OR (revoked_by = :me AND revoked >= :start AND revoked < :end)) "
-        "OR (revoked IS NOT NULL AND revoked_by IS NOT :me)",
-        N_("不是本站本月发放或作废的卡"),
-    ),
-)
-
 
 NONE = N_("（无）")
 
 
 @dataclass(frozen=True)
 class Checked:
-    """A month file that passed every check of its own."""
+    """A month file that passed every check of the file as a whole (its rows' problems, if
+    any, in `problems`)."""
 
     county: str
     station: str
@@ -114,6 +45,7 @@ class Checked:
     chain_end: str
     counts: dict[str, int]
     totals: dict[str, list[tuple]] | None = None  # its monthly totals (db.month_totals)
+    problems: Problems = Problems()  # rows that break month_content's rules
 
 
 @dataclass(frozen=True)
@@ -154,7 +86,7 @@ def check_file(path: Path, keys: Keys) -> Checked:
         entries = _entries_section(body)
         _check_chain(opened.conn, station, entries)
         sealed.check_tables(opened, "month")
-        _check_rows(opened.conn, station, month, body)
+        problems = _check_rows(opened.conn, station, month, body)
         totals = month_totals.compute(opened.conn)
     except (sqlite3.Error, UnicodeDecodeError) as exc:
         raise FileRefused("SQLite 完整性", "文件读不出来（{error}）", error=exc) from exc
@@ -172,6 +104,7 @@ def check_file(path: Path, keys: Keys) -> Checked:
         chain_end=entries["chain_end"],
         counts={name: info["rows"] for name, info in body["tables"].items()},
         totals=totals,
+        problems=problems,
     )
 
 
@@ -223,23 +156,22 @@ def _check_chain(conn: sqlite3.Connection, station: str, entries: dict) -> None:
         )
 
 
-def _check_rows(conn: sqlite3.Connection, station: str, month: str, body: dict) -> None:
-    """Every row is this station's, of this month, and refers to rows the file holds."""
+def _check_rows(conn: sqlite3.Connection, station: str, month: str, body: dict) -> Problems:
+    """Every row against the rules of its table (month_content.PARTS); the stock total
+    against the manifest. Bad rows are returned, not raised: the merge adds what the
+    county's books show and refuses the file with every reason at once."""
     low, high = id_range(station)
     start, end = month_bounds(month)
-    p = {"low": low, "high": high, "me": station, "start": start, "end": end}
-    for table, condition, what in PROBES:
-        key = ", ".join(sealed.TABLES[table].key)
-        sql = f"SELECT {key} FROM {table} WHERE {condition} LIMIT 1"  # noqa: S608 - constants
-        row = conn.execute(sql, p).fetchone()
-        if row is not None:
-            raise FileRefused(
-                "清单与内容",
-                "{table} 的 {key}：{what}",
-                table=table,
-                key=" ".join(map(str, row)),
-                what=Message(what),
-            )
+    entries = body["entries"]
+    params = {
+        "low": low,
+        "high": high,
+        "me": station,
+        "start": start,
+        "end": end,
+        "before": entries["before"] or low,
+        "last": entries["last"] or entries["before"] or low,
+    }
     stock = conn.execute("SELECT COALESCE(SUM(qty), 0) FROM stock_move").fetchone()[0]
     if stock != body["stock"]:
         raise FileRefused(
@@ -248,3 +180,4 @@ def _check_rows(conn: sqlite3.Connection, station: str, month: str, body: dict) 
             found=stock,
             listed=body["stock"],
         )
+    return month_content.check(conn, params)

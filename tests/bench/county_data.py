@@ -2,11 +2,11 @@
 
 The county database is a real aixin file (migrations applied, `county init`, 19 stations
 enrolled through `db.county.register`) holding `history` months of every station's books:
-awards, deductions and redemptions (with their lines and stock moves), a donation a month, the
-monthly totals the merge keeps, and balances. Its rows come from `INSERT … SELECT` over a
-recursive series, with the secondary indexes dropped first and rebuilt after. The history's
-hash links are placeholders — only each station's last entry is linked for real, because that
-is what the merge checks the next month against.
+awards, deductions and redemptions (with their lines and stock moves; see ENTRIES), a
+donation a month, the monthly totals the merge keeps, and balances. Its rows come from
+`INSERT … SELECT` over a recursive series, with the secondary indexes dropped first and
+rebuilt after. The history's hash links are placeholders — only each station's last entry is
+linked for real, because that is what the merge checks the next month against.
 """
 
 from __future__ import annotations
@@ -24,26 +24,33 @@ from db.store.connection import close, connect
 from tests.helpers import COUNTY_OFFICER
 
 SPAN = 10**10
-KINDS = (  # k % 20: 16 awards, 3 redemptions, 1 deduction
-    "CASE WHEN n.k % 20 < 16 THEN 'award' WHEN n.k % 20 < 19 THEN 'redemption' ELSE 'deduction' END"
-)
+# A household's n-th entry of a month: every 4th a redemption of one item worth at most 5
+# points, one in three of the 6th, 14th, ... a deduction of 3, the others awards of at least 5
+# points, each to the task after the one before it. So, whatever the order the hash gives
+# households their entries, no household is ever spent below zero and no task's monthly cap
+# is broken, as the county's merge checks.
 ENTRIES = f"""
-WITH RECURSIVE n(k) AS (SELECT :first UNION ALL SELECT k + 1 FROM n WHERE k < :last)
+WITH RECURSIVE n(k) AS (SELECT :first UNION ALL SELECT k + 1 FROM n WHERE k < :last),
+d AS (SELECT k, (k * 2654435761 % 4294967291) % :hh_count AS hh, (k - :first) / :per_month AS mi
+    FROM n),
+r AS (SELECT k, hh, mi, ROW_NUMBER() OVER (PARTITION BY hh, mi ORDER BY k) AS nth FROM d),
+e AS (SELECT k, hh, mi, nth, CASE WHEN nth % 4 = 0 THEN 'redemption'
+    WHEN nth % 8 = 6 AND k % 3 = 0 THEN 'deduction' ELSE 'award' END AS kind FROM r)
 INSERT INTO {{schema}}ledger_entry (id, household_id, points, kind, task_id, redemption_id,
     reverses_id, qty, note, operator, station, time, prev_hash)
 SELECT :number * {SPAN} + n.k,
-    printf('%010d', :hh_first + (n.k * 2654435761 % 4294967291) % :hh_count),
-    CASE WHEN n.k % 20 < 16 THEN t.points WHEN n.k % 20 < 19 THEN -(1 + n.k % 3) * i.price
-        ELSE -3 END,
-    {KINDS},
-    CASE WHEN n.k % 20 < 16 THEN t.code WHEN n.k % 20 = 19 THEN 'KF01' END,
-    CASE WHEN n.k % 20 BETWEEN 16 AND 18 THEN :number * {SPAN} + n.k END,
-    NULL, CASE WHEN n.k % 20 BETWEEN 16 AND 18 THEN 1 + n.k % 3 ELSE 1 END, '', 'clerk',
+    printf('%010d', :hh_first + n.hh),
+    CASE n.kind WHEN 'redemption' THEN -i.price WHEN 'deduction' THEN -3 ELSE t.points END,
+    n.kind,
+    CASE n.kind WHEN 'redemption' THEN NULL WHEN 'deduction' THEN 'KF01' ELSE t.code END,
+    CASE n.kind WHEN 'redemption' THEN :number * {SPAN} + n.k END,
+    NULL, 1, '', 'clerk',
     :station, datetime(m.start, '+' || (((n.k - :first) % :per_month) * :step) || ' seconds'),
     :link
-FROM n JOIN temp.g_month AS m ON m.idx = (n.k - :first) / :per_month
-JOIN temp.g_task AS t ON t.idx = n.k % (SELECT COUNT(*) FROM temp.g_task)
+FROM e AS n JOIN temp.g_month AS m ON m.idx = n.mi
+JOIN temp.g_task AS t ON t.idx = (n.hh + n.nth) % (SELECT COUNT(*) FROM temp.g_task)
 JOIN temp.g_item AS i ON i.idx = n.k % (SELECT COUNT(*) FROM temp.g_item)
+ORDER BY n.k
 """
 GOODS = f"""
 INSERT INTO {{schema}}redemption (id, household_id, total, operator, station, time)
@@ -102,12 +109,12 @@ def helpers(conn: sqlite3.Connection, months: list[str]) -> None:
     source = "main" if "task" in _tables(conn, "main") else "c"
     conn.execute(
         f"INSERT INTO g_task SELECT ROW_NUMBER() OVER (ORDER BY code) - 1, code, "
-        f"points FROM {source}.task WHERE points > 0"
+        f"points FROM {source}.task WHERE points >= 5"
     )
     conn.execute(
         f"INSERT INTO g_item SELECT ROW_NUMBER() OVER (ORDER BY code) - 1, code, "
-        f"price FROM {source}.item WHERE price <= 10"
-    )  # so balances stay positive
+        f"price FROM {source}.item WHERE price <= 5"
+    )  # so balances stay positive (ENTRIES)
 
 
 def _tables(conn: sqlite3.Connection, schema: str) -> set[str]:

@@ -104,11 +104,16 @@ def test_a_missing_month_is_reported_and_filled_later(county_world, tmp_path):
     assert [(f.code, f.subject, dict(f.fields)) for f in batch.missing] == [
         ("missing_months", SHOP, {"station": SHOP, "months": ("2026-10",), "last": "2026-12"})
     ]
-    [pending] = batch.outcomes[1].notices  # November: October's last entry is not there yet
+    # November: October's last entry is not there yet, nor October's rows to check it against
+    balances, pending = batch.outcomes[1].notices
     assert (pending.code, pending.fields["station"], pending.fields["month"]) == (
         "join_pending",
         SHOP,
         "2026-11",
+    )
+    assert (balances.code, dict(balances.fields)) == (
+        "balance_pending",
+        {"station": SHOP, "month": "2026-11"},
     )
     connect(county)
     assert not verify().ok  # the chain has a hole until October comes
@@ -170,27 +175,56 @@ def test_county_models_match_the_schema(county_world, tmp_path):
     close()
 
 
-def test_entries_of_a_household_the_county_lacks_are_merged_and_noted(county_world, tmp_path):
+def refused_rows(county, path) -> list[tuple[str, dict]]:
+    """Merge `path`: refused for its rows, the county unchanged; the problems' codes and fields."""
+    before = county.read_bytes()
+    [outcome] = merged(county, [path]).outcomes
+    assert outcome.status == "refused", outcome.render()
+    assert county.read_bytes() == before
+    return [(p.code, dict(p.fields)) for p in outcome.refusal.problems.shown]
+
+
+def test_entries_of_a_household_the_county_lacks_are_refused(county_world, tmp_path):
     county = county_world.copy_county(tmp_path)
     raw = sqlite3.connect(county)
     raw.execute("DELETE FROM card WHERE household_id = '1022010001'")
     raw.execute("DELETE FROM household WHERE number = '1022010001'")
+    raw.execute("DELETE FROM household_version WHERE number = '1022010001'")
     raw.commit()
     raw.close()
-    [outcome] = merged(county, [county_world.files[(MOBILE, "2026-10")]]).outcomes
-    assert outcome.status == "merged"
-    assert [(n.code, dict(n.fields)) for n in outcome.notices] == [
-        ("unknown_households", {"count": 1})
+    problems = refused_rows(county, county_world.files[(MOBILE, "2026-10")])
+    assert problems == [
+        ("unknown_household", {"numbers": ("1022010001",), "count": 1}),
     ]
 
 
-def test_goods_the_county_catalog_lacks_are_noted(county_world, tmp_path):
+def test_entries_of_a_household_created_in_a_month_not_yet_merged_wait_for_it(
+    county_world, tmp_path
+):
+    """While October is missing, a household November names that the county lacks may be
+    one October's file brings: November is merged with a notice, not refused."""
+    county = county_world.copy_county(tmp_path)
+    raw = sqlite3.connect(county)
+    raw.execute("DELETE FROM card WHERE household_id = '1012010002'")
+    raw.execute("DELETE FROM household WHERE number = '1012010002'")
+    raw.execute("DELETE FROM household_version WHERE number = '1012010002'")
+    raw.commit()
+    raw.close()
+    [outcome] = merged(county, [county_world.files[(SHOP, "2026-11")]]).outcomes
+    assert outcome.status == "merged"
+    assert {n.code for n in outcome.notices} == {
+        "join_pending",
+        "balance_pending",
+        "unknown_households",
+    }
+
+
+def test_goods_the_county_catalog_lacks_are_refused(county_world, tmp_path):
     county = county_world.copy_county(tmp_path)
     raw = sqlite3.connect(county)
     raw.execute("DELETE FROM barcode WHERE item_id = 'G019'")
     raw.execute("DELETE FROM item WHERE code = 'G019'")
     raw.commit()
     raw.close()
-    [outcome] = merged(county, [county_world.files[(SHOP, "2026-10")]]).outcomes
-    assert outcome.status == "merged"
-    assert [(n.code, n.fields["codes"]) for n in outcome.notices] == [("unknown_goods", ("G019",))]
+    problems = refused_rows(county, county_world.files[(SHOP, "2026-10")])
+    assert problems == [("unknown_item", {"code": "G019", "count": 2})]

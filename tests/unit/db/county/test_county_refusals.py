@@ -4,7 +4,6 @@ data: the check that failed (a msgid of sealed.CHECKS) and the fields naming the
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sqlite3
@@ -21,8 +20,10 @@ from db.store import chain
 from db.store.clock import FixedClock
 from db.store.connection import close, connect
 from db.store.ids import human
+from tests import crafted
 from tests.conftest import COUNTY_KEY
 from tests.county_world import SHOP
+from tests.crafted import reseal
 from tests.helpers import COUNTY_OFFICER
 
 JANUARY = FixedClock(datetime(2027, 1, 5, 9))
@@ -67,28 +68,7 @@ def entry_ids(path) -> list[int]:
 
 
 def station_key(county_path, code=SHOP) -> str:
-    raw = sqlite3.connect(county_path)
-    key = raw.execute("SELECT key FROM station WHERE code = ?", (code,)).fetchone()[0]
-    raw.close()
-    return key
-
-
-def reseal(path, key, edit=lambda fields: None, rechain=False):
-    """Rewrite the manifest the way someone holding the station key could."""
-    raw = sqlite3.connect(path)
-    body = json.loads(raw.execute("SELECT body FROM manifest").fetchone()[0])
-    fields = {k: v for k, v in body.items() if k not in ("tables", "format")}
-    edit(fields)
-    if rechain:
-        link = fields["entries"]["chain_start"]
-        for row in raw.execute(f"SELECT {chain.COLUMNS} FROM ledger_entry ORDER BY id").fetchall():
-            raw.execute("UPDATE ledger_entry SET prev_hash = ? WHERE id = ?", (link, row[0]))
-            link = chain.link((*row[:-1], link))
-        fields["entries"]["chain_end"] = link
-    raw.execute("DELETE FROM manifest")
-    raw.commit()
-    raw.close()
-    sealed.seal(path, fields, key)
+    return crafted.station_key(county_path, code)
 
 
 @pytest.fixture
@@ -228,11 +208,19 @@ def test_a_file_from_another_county(setting, tmp_path, clock):
 
 def test_same_id_with_other_content_is_tampering(setting):
     county_path, path = setting
-    sql(path, ("UPDATE card SET issued = '2026-09-01 00:00:00' WHERE revoked IS NOT NULL", ()))
-    reseal(path, station_key(county_path))
     raw = sqlite3.connect(path)
-    [(card,)] = raw.execute("SELECT id FROM card WHERE revoked IS NOT NULL").fetchall()
+    [(card, household, serial, issued)] = raw.execute(
+        "SELECT id, household_id, serial, issued FROM card WHERE revoked IS NULL"
+    ).fetchall()
     raw.close()
+    sql(  # the county holds the shop's new card already, issued at another time
+        county_path,
+        (
+            "INSERT INTO card (id, household_id, serial, issued, operator, station) "
+            "VALUES (?, ?, ?, ?, 'manager', ?)",
+            (card, household, serial, issued.replace("10:", "11:"), SHOP),
+        ),
+    )
     refusal = refused(county_path, path, "同号不同内容（篡改）", record=human(card))
     assert refusal.template == "积分卡 {record} 与县里已有的同号记录内容不同"
 

@@ -1,0 +1,235 @@
+"""A month file's rows against the county's catalog, in the merge's checker thread (§14.2).
+
+What needs only the file and the county's rules sheet and goods — which a merge never changes
+— is checked beside the writes, like the file's own checks: the catalog is copied once into an
+in-memory database (`Catalog`), the file is attached to it as `f`, and the same SQL as at the
+county runs there. `prepare` returns those problems, and what the write transaction then
+needs of each household to finish the job quickly (db.county.row_checks): the caps the file
+breaks on its own, and the lowest each household's running sum of the file's entries goes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.request import pathname2url
+
+from catalog.messages import N_, Finding, Message
+from db.books.catalog_at import item_price_at, task_points_at
+from db.books.corrections import KIND_NAMES
+from db.exchange.month_content import SHOWN, Problems
+from db.store.clock import month_bounds
+from db.store.connection import database
+from db.store.ids import human
+
+UNKNOWN_TASK = N_("县目录里没有积分项目 {code}（{count} 条条目用到；站点自己加的？请先补进县目录）")
+UNKNOWN_ITEM = N_("县目录里没有商品 {code}（{count} 行用到；站点自己加的？请先补进县目录）")
+OVER_CAP = N_(
+    "户 {household} 的积分项目 {task} 在 {month} 合计 {points} 分，超过每户每月上限 {cap} 分"
+)
+
+Execute = Callable[[str, dict], sqlite3.Cursor]
+
+
+class Found:
+    """Findings gathered up to `room`, and a count of the rest."""
+
+    def __init__(self, room: int, execute: Execute) -> None:
+        self.room = room
+        self.execute = execute
+        self.shown: list[Finding] = []
+        self.more = 0
+
+    def gather(self, sql: str, params: dict, make: Callable[[tuple], Finding]) -> None:
+        room = max(self.room - len(self.shown), 0)
+        rows = self.execute(f"{sql} LIMIT {room}", params).fetchall()
+        self.shown.extend(make(row) for row in rows)
+        if len(rows) == room:  # perhaps more than there is room for: count them
+            total = self.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0]  # noqa: S608
+            self.more += total - room
+
+    def add(self, finding: Finding) -> None:
+        if len(self.shown) < self.room:
+            self.shown.append(finding)
+        else:
+            self.more += 1
+
+    def problems(self) -> Problems:
+        return Problems(tuple(self.shown), self.more)
+
+
+def problem(code: str, template: str, subject: object = None, /, **fields: object) -> Finding:
+    return Finding(code, Message(template, **fields), "problem", subject)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The county's rules sheet and goods, as the checks need them (issue 10 adds their
+    history here, for db.books.catalog_at to read)."""
+
+    tasks: tuple[tuple[str, int, int | None], ...]  # code, points, cap
+    items: tuple[tuple[str, int], ...]  # code, price
+
+
+def county_catalog() -> Catalog:
+    """The open county database's catalog."""
+    return Catalog(
+        tuple(database.execute_sql("SELECT code, points, cap FROM main.task").fetchall()),
+        tuple(database.execute_sql("SELECT code, price FROM main.item").fetchall()),
+    )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What the checker thread found of a file against the catalog, and worked out for the
+    write transaction."""
+
+    problems: Problems = Problems()  # the file's rows against the catalog
+    over_cap: Problems = Problems()  # caps the file breaks on its own (before any reversal
+    # the county may hold of its entries)
+    lows: tuple[tuple[str, int], ...] = ()  # household, its lowest running sum at a debit
+
+
+def prepare(path: Path, catalog: Catalog, month: str) -> Prepared:
+    """Check the file at `path` against `catalog` on a connection of its own."""
+    conn = sqlite3.connect(":memory:", uri=True)
+    try:
+        conn.execute("CREATE TABLE task (code TEXT PRIMARY KEY, points INTEGER, cap INTEGER)")
+        conn.execute("CREATE TABLE item (code TEXT PRIMARY KEY, price INTEGER)")
+        conn.executemany("INSERT INTO task VALUES (?, ?, ?)", catalog.tasks)
+        conn.executemany("INSERT INTO item VALUES (?, ?)", catalog.items)
+        uri = "file:" + pathname2url(str(path.resolve())) + "?mode=ro&immutable=1"
+        conn.execute("ATTACH DATABASE ? AS f", (uri,))
+        start, end = month_bounds(month)
+        params = {"month": month, "start": start, "end": end}
+        found = Found(SHOWN, conn.execute)
+        check_catalog(found, params)
+        caps = Found(SHOWN, conn.execute)
+        check_caps(caps, params, county=False, later=False)
+        lows = conn.execute(LOWS).fetchall()
+        return Prepared(found.problems(), caps.problems(), tuple(lows))
+    finally:
+        conn.close()
+
+
+# Each household's lowest running sum of the file's entries (in id order) at one of its debits.
+LOWS = (
+    "SELECT household_id, MIN(run) FROM (SELECT household_id, points, SUM(points) OVER "
+    "(PARTITION BY household_id ORDER BY id ROWS UNBOUNDED PRECEDING) AS run "
+    "FROM f.ledger_entry) WHERE points < 0 GROUP BY household_id"
+)
+
+
+def check_catalog(found: Found, p: dict) -> None:
+    """Awards and deductions name a task of the county's rules sheet, of their sign, and are
+    worth its points × quantity at the time; goods are the county's, at its price."""
+    found.gather(
+        "SELECT task_id, COUNT(*) FROM f.ledger_entry WHERE kind IN ('award', 'deduction') "
+        "AND task_id NOT IN (SELECT code FROM main.task) GROUP BY task_id ORDER BY task_id",
+        p,
+        lambda r: problem("unknown_task", UNKNOWN_TASK, r[0], code=r[0], count=r[1]),
+    )
+    value = task_points_at("e.task_id", "e.time")
+    found.gather(  # the value looked up once a row: a column of a one-row subquery
+        f"SELECT e.id, e.kind, e.task_id, e.points, e.qty, {value} FROM f.ledger_entry AS e "  # noqa: S608
+        "WHERE e.kind IN ('award', 'deduction') AND (SELECT v.value IS NOT NULL AND "
+        "(e.points IS NOT v.value * e.qty OR (e.kind = 'award') <> (v.value > 0)) "
+        f"FROM (SELECT {value} AS value) AS v) ORDER BY e.id",
+        p,
+        _task_finding,
+    )
+    found.gather(
+        "SELECT item_id, COUNT(*) FROM (SELECT item_id FROM f.redemption_line "
+        "UNION ALL SELECT item_id FROM f.stock_move UNION ALL SELECT item_id FROM f.donation_line "
+        "UNION ALL SELECT item_id FROM f.stock_count_line) "
+        "WHERE item_id NOT IN (SELECT code FROM main.item) GROUP BY item_id ORDER BY item_id",
+        p,
+        lambda r: problem("unknown_item", UNKNOWN_ITEM, r[0], code=r[0], count=r[1]),
+    )
+    price = item_price_at("l.item_id", "r.time")
+    found.gather(
+        "SELECT id, item_id, price, listed FROM (SELECT l.id, l.item_id, l.price, "  # noqa: S608
+        f"{price} AS listed FROM f.redemption_line AS l JOIN f.redemption AS r "
+        "ON r.id = l.redemption_id) WHERE listed IS NOT NULL AND price <> listed ORDER BY id",
+        p,
+        lambda r: problem(
+            "wrong_price",
+            N_("兑换明细 {line}：商品 {item} 按 {price} 分兑换，县目录的积分价是 {listed} 分"),
+            r[0],
+            line=human(r[0]),
+            item=r[1],
+            price=r[2],
+            listed=r[3],
+        ),
+    )
+
+
+def _task_finding(row: tuple) -> Finding:
+    entry, kind, task, points, qty, value = row
+    if (kind == "award") != (value > 0):
+        return problem(
+            "task_kind",
+            N_("条目 {entry} 记为{kind}，但积分项目 {task} 的分值是 {value}"),
+            entry,
+            entry=human(entry),
+            kind=Message(KIND_NAMES[kind]),
+            task=task,
+            value=value,
+        )
+    return problem(
+        "task_points",
+        N_("条目 {entry}：积分 {points} 不等于项目 {task} 的分值 {value} × 数量 {qty}"),
+        entry,
+        entry=human(entry),
+        points=points,
+        task=task,
+        value=value,
+        qty=qty,
+    )
+
+
+# What the county holds of a household's points from a task in the month, netted by reversals.
+COUNTY_USED = (
+    "COALESCE((SELECT SUM(m.points + COALESCE((SELECT x.points FROM main.ledger_entry AS x "
+    "WHERE x.reverses_id = m.id), 0)) FROM main.ledger_entry AS m "
+    "WHERE m.household_id = u.household AND m.task_id = u.task AND +m.reverses_id IS NULL "
+    "AND +m.time >= :start AND +m.time < :end), 0)"
+)
+LATER_REVERSAL = (
+    " + COALESCE((SELECT c.points FROM main.ledger_entry AS c WHERE c.reverses_id = e.id), 0)"
+)
+
+
+def check_caps(
+    found: Found, p: dict, *, county: bool, later: bool, households: str = "", fresh: bool = False
+) -> None:
+    """A task's monthly cap holds per household: the file's entries and (`county`) the
+    county's for that household, task and month, each netted by its reversal whenever written
+    (as `db.books.ledger.task_points_in_month` counts them at a station) — in the file, and
+    (`later`) among the station's later entries the county has. `households` limits the
+    households looked at (an SQL list); `fresh` leaves out what the file breaks on its own."""
+    only = f"AND e.household_id IN {households} " if households else ""
+    found.gather(
+        "WITH rev AS (SELECT reverses_id, points FROM f.ledger_entry WHERE kind = 'reversal'), "  # noqa: S608
+        "used AS (SELECT e.household_id AS household, e.task_id AS task, "
+        f"SUM(e.points + COALESCE(r.points, 0){LATER_REVERSAL if later else ''}) AS points "
+        "FROM f.ledger_entry AS e LEFT JOIN rev AS r ON r.reverses_id = e.id "
+        f"WHERE e.task_id IS NOT NULL AND e.reverses_id IS NULL {only}GROUP BY 1, 2) "
+        f"SELECT u.household, u.task, t.cap, u.points + {COUNTY_USED if county else '0'} "
+        "AS total FROM used AS u JOIN main.task AS t ON t.code = u.task "
+        f"WHERE t.cap IS NOT NULL AND ABS(total) > t.cap "
+        f"{'AND ABS(u.points) <= t.cap ' if fresh else ''}ORDER BY 1, 2",
+        p,
+        lambda r: problem(
+            "over_cap",
+            OVER_CAP,
+            (r[0], r[1]),
+            household=r[0],
+            task=r[1],
+            month=p["month"],
+            points=r[3],
+            cap=r[2],
+        ),
+    )

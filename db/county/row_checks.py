@@ -1,0 +1,500 @@
+"""What the county checks of a month file's rows against its own books (docs/design.md §14).
+
+The file is attached as schema `f`, inside the merge's write transaction, after its own checks
+(db.exchange.month_check) and those against the catalog (db.county.catalog_checks, in the
+checker thread) have run. A station's key proves only which station sent a file, not that its
+rows keep the rules, so every row is held against what the county itself knows: its catalog,
+the monthly caps across its households, its roster (which townships the station serves,
+which households and places exist, the cards it has), its clock, and the balances its books
+hold. Every check is set-based SQL over the attached file, shaped to look up the county's rows
+by their keys and indexes, never to scan them; what the checker thread worked out per
+household (`Prepared`) is staged in temp tables and joined to the county's rows.
+
+`check` returns every problem (the first SHOWN and a count) and adds notices for what can only
+be checked later: a file that arrives before an earlier month of its station cannot be held
+against that month's rows, so its balances (and the households that month created) are
+checked when the earlier month arrives — and then that month's later months are walked too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+
+from catalog.messages import N_, Finding, Message
+from db.county.catalog_checks import Found, Prepared, check_caps, problem
+from db.exchange.month_check import Checked
+from db.exchange.month_content import SHOWN, Problems
+from db.exchange.sealed import TABLES
+from db.exchange.union import one, scalar
+from db.store.clock import month_bounds
+from db.store.connection import database
+from db.store.county_models import MonthlyFile
+from db.store.ids import human, id_range
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where the file's rows stand among the station's rows the county already has."""
+
+    complete: bool  # the county has every entry the station wrote before this file's
+    later_end: int | None  # the last of the station's later entries that join this file's
+
+
+def check(checked: Checked, prepared: Prepared, now: str, notices: list[Finding]) -> Problems:
+    """Every row of attached `f` against the county's books: the problems, after the file's
+    own (`checked.problems`) and the catalog's (`prepared`), the first SHOWN of them all."""
+    station, month = checked.station, checked.month
+    low, high = id_range(station)
+    start, end = month_bounds(month)
+    scope = _scope(checked)
+    later = scope.later_end is not None or _has_later(checked)
+    served = "SELECT EXISTS (SELECT 1 FROM main.station_township WHERE station_id = ?)"
+    params = {
+        "me": station,
+        "low": low,
+        "high": high,
+        "start": start,
+        "end": end,
+        "month": month,
+        "first": checked.first if checked.first is not None else high,
+        "last": checked.last if checked.last is not None else low,
+        "later_end": scope.later_end or low,
+        "complete": int(scope.complete),
+        "scoped": int(bool(scalar(served, station))),
+    }
+    found = Found(SHOWN, database.execute_sql)
+    if end > now:
+        found.add(
+            problem(
+                "month_not_over",
+                N_("县里的时钟是 {now}，{month} 还没有结束：月报不能早于月底"),
+                month,
+                now=now,
+                month=month,
+            )
+        )
+    earlier = checked.problems + prepared.problems
+    if not later:
+        earlier = earlier + prepared.over_cap
+    with _staged(checked, prepared, params):
+        if later:  # its later entries may reverse the file's: count every cap afresh
+            check_caps(found, params, county=True, later=True)
+        elif scalar("SELECT EXISTS (SELECT 1 FROM temp.shared)"):
+            check_caps(found, params, county=True, later=False, households=SHARED, fresh=True)
+        _reversals(found, params)
+        if scope.later_end is not None and scope.complete:
+            _later_reversals(params, checked, notices)
+        _households(found, params, checked, scope, notices)
+        _roster(found, params)
+        _cards(found, params)
+        _balances(found, params, checked, scope, later, notices)
+    return earlier + found.problems()
+
+
+SHARED = "(SELECT household_id FROM temp.shared)"
+
+
+@contextmanager
+def _staged(checked: Checked, prepared: Prepared, p: dict) -> Iterator[None]:
+    """Temp tables of the file's households: every one its entries and cards name (`named`),
+    those the county has other entries of in the month (`shared`), and each one's lowest
+    running sum (`lows`). Dropped after, kept in the transaction's temp schema meanwhile."""
+    database.execute_sql("CREATE TEMP TABLE named (household_id TEXT PRIMARY KEY)")
+    database.execute_sql("CREATE TEMP TABLE lows (h TEXT PRIMARY KEY, low INTEGER)")
+    try:
+        if checked.totals is not None:
+            database.connection().executemany(
+                "INSERT OR IGNORE INTO temp.named VALUES (?)",
+                [(row[1],) for row in checked.totals["month_household"]],
+            )
+        else:
+            database.execute_sql(
+                "INSERT OR IGNORE INTO temp.named SELECT household_id FROM f.ledger_entry"
+            )
+        database.execute_sql("INSERT OR IGNORE INTO temp.named SELECT household_id FROM f.card")
+        database.execute_sql(
+            "CREATE TEMP TABLE shared AS SELECT household_id FROM temp.named AS n "
+            "WHERE EXISTS (SELECT 1 FROM main.month_household AS mh WHERE mh.month = :month "
+            "AND mh.household_id = n.household_id)",
+            p,
+        )
+        database.connection().executemany("INSERT INTO temp.lows VALUES (?, ?)", prepared.lows)
+        yield
+    finally:
+        for table in ("named", "lows", "shared"):
+            database.execute_sql(f"DROP TABLE IF EXISTS temp.{table}")
+
+
+def _scope(checked: Checked) -> Scope:
+    """Whether the station's earlier entries are all at the county (following the merged
+    months' pieces of chain back to its first entry), and how far its later ones, merged
+    before this file, run on from it without a gap."""
+    pieces = [
+        (m.before_id, m.last_id)
+        for m in MonthlyFile.select().where(MonthlyFile.station == checked.station)
+        if m.last_id is not None
+    ]
+    by_end = {last: before for before, last in pieces}
+    by_start = {before: last for before, last in pieces}
+    at, seen = checked.before, set()
+    while at is not None and at in by_end and at not in seen:
+        seen.add(at)
+        at = by_end[at]
+    complete = at is None
+    later_end = None
+    if checked.last is not None:
+        at = checked.last
+        while at in by_start and at not in seen:
+            seen.add(at)
+            at = by_start[at]
+        later_end = at if at != checked.last else None
+    return Scope(complete, later_end)
+
+
+def _has_later(checked: Checked) -> bool:
+    low, high = id_range(checked.station)
+    top = one("SELECT MAX(id) FROM main.ledger_entry WHERE id >= ? AND id < ?", low, high)
+    mine = checked.last or checked.before or low
+    return bool(top and top[0] is not None and top[0] > mine)
+
+
+# A reversal (of an entry, or of a redemption's stock move) is its target negated; the target
+# is in the file or at the county, and no other row reverses it.
+REVERSALS = (
+    (
+        "ledger_entry",
+        "t.kind <> 'reversal' AND v.points = -t.points AND v.household_id = t.household_id "
+        "AND v.task_id IS t.task_id AND v.redemption_id IS t.redemption_id AND v.qty = t.qty",
+        N_(
+            "冲正条目 {record} 与它冲正的条目 {target} 对不上"
+            "（户、项目、兑换单、数量，或积分不是相反数）"
+        ),
+    ),
+    (
+        "stock_move",
+        "t.kind = 'redemption' AND t.reverses_id IS NULL AND v.item_id = t.item_id "
+        "AND v.redemption_id IS t.redemption_id AND v.qty = -t.qty",
+        N_("退回入库 {record} 与它退回的出库 {target} 对不上（商品、兑换单或数量）"),
+    ),
+)
+
+
+def _reversals(found: Found, p: dict) -> None:
+    for name, matches, template in REVERSALS:
+        columns = TABLES[name].column_list
+        found.gather(
+            f"SELECT v.id, v.reverses_id, COALESCE(a.id, b.id) IS NULL, EXISTS (SELECT 1 "  # noqa: S608
+            f"FROM main.{name} AS x WHERE x.reverses_id = v.reverses_id) FROM f.{name} AS v "
+            f"LEFT JOIN f.{name} AS a ON a.id = v.reverses_id "
+            f"LEFT JOIN main.{name} AS b ON b.id = v.reverses_id "
+            "WHERE v.reverses_id IS NOT NULL AND CASE WHEN COALESCE(a.id, b.id) IS NULL "
+            "THEN :complete OR v.reverses_id >= :first "
+            f"ELSE EXISTS (SELECT 1 FROM main.{name} AS x WHERE x.reverses_id = v.reverses_id) "
+            f"OR NOT (SELECT {matches} FROM (SELECT {columns} FROM f.{name} "
+            f"WHERE id = v.reverses_id UNION ALL SELECT {columns} FROM main.{name} "
+            "WHERE id = v.reverses_id) AS t LIMIT 1) END "
+            "ORDER BY v.id",
+            p,
+            partial(_reversal_finding, name, template),
+        )
+
+
+def _later_reversals(p: dict, checked: Checked, notices: list[Finding]) -> None:
+    """Reversals in the station's later months, merged before this file, of this file's
+    entries: they could not be checked then."""
+    name, matches, _ = REVERSALS[0]
+    rows = database.execute_sql(
+        f"SELECT v.id, v.reverses_id FROM main.{name} AS v JOIN f.{name} AS t "  # noqa: S608
+        "ON t.id = v.reverses_id WHERE v.id > :last AND v.id <= :later_end "
+        f"AND NOT ({matches}) ORDER BY v.id LIMIT {SHOWN}",
+        p,
+    ).fetchall()
+    for record, target in rows:
+        message = Message(
+            N_("站点 {station} 之后月份的冲正条目 {record} 与本月的条目 {target} 对不上"),
+            station=checked.station,
+            record=human(record),
+            target=human(target),
+        )
+        notices.append(Finding("reversal_mismatch_later", message, "notice", record))
+
+
+def _reversal_finding(name: str, template: str, row: tuple) -> Finding:
+    record, target, missing, twice = row
+    if missing:
+        return problem(
+            "reversal_unknown",
+            N_("{table} {record} 冲正的 {target} 县里和文件里都没有"),
+            record,
+            table=name,
+            record=human(record),
+            target=human(target),
+        )
+    if twice:
+        return problem(
+            "reversed_twice",
+            N_("{table} {record} 冲正的 {target} 在县里已经冲正过"),
+            record,
+            table=name,
+            record=human(record),
+            target=human(target),
+        )
+    return problem(
+        "reversal_mismatch", template, record, record=human(record), target=human(target)
+    )
+
+
+UNKNOWN = (
+    "SELECT household_id FROM temp.{table} WHERE household_id NOT IN "
+    "(SELECT number FROM main.household) AND household_id NOT IN "
+    "(SELECT number FROM f.household_version) ORDER BY household_id"
+)
+
+
+def _households(
+    found: Found, p: dict, checked: Checked, scope: Scope, notices: list[Finding]
+) -> None:
+    """Entries and cards name households the county has, or that the file brings. A file
+    that arrives before an earlier month of its station may name a household that month
+    created: then it is a notice, and that month's merge checks again (the households its
+    later months name that it does not bring are a notice then)."""
+    unknown = [r[0] for r in database.execute_sql(UNKNOWN.format(table="named"))]
+    later: list[str] = []
+    if scope.later_end is not None and scope.complete:
+        database.execute_sql(
+            "CREATE TEMP TABLE later_named AS SELECT DISTINCT household_id "
+            "FROM main.ledger_entry WHERE id > :last AND id <= :later_end",
+            p,
+        )
+        try:
+            later = [r[0] for r in database.execute_sql(UNKNOWN.format(table="later_named"))]
+        finally:
+            database.execute_sql("DROP TABLE temp.later_named")
+    if unknown and scope.complete:
+        found.add(
+            problem(
+                "unknown_household",
+                N_("县里和文件里都没有户 {numbers} 的档案（共 {count} 户）"),
+                tuple(unknown[:10]),
+                numbers=tuple(unknown[:10]),
+                count=len(unknown),
+            )
+        )
+    elif unknown:
+        message = Message(
+            N_("有 {count} 户的条目在县里还没有档案（建档那个月的月报未到）"), count=len(unknown)
+        )
+        notices.append(Finding("unknown_households", message, "notice"))
+    if later:
+        message = Message(
+            N_("站点 {station} 之后月份的条目用到县里没有档案的户 {numbers}（共 {count} 户）"),
+            station=checked.station,
+            numbers=tuple(later[:10]),
+            count=len(later),
+        )
+        notices.append(Finding("unknown_households_later", message, "notice", tuple(later)))
+
+
+# The township of a household version of the file: its village's at the county, or, for a
+# village new to the county, the file's township of it, if the county has that township.
+VERSION_TOWNSHIP = (
+    "COALESCE((SELECT y.township_id FROM main.village AS y WHERE y.code = v.village_id), "
+    "(SELECT n.code FROM f.village AS y JOIN main.township AS n ON n.code = y.township_id "
+    "WHERE y.code = v.village_id))"
+)
+SERVED = "(SELECT township_id FROM main.station_township WHERE station_id = :me)"
+BEFORE = (  # the village of the household's version just before this one, as the county has it
+    "COALESCE((SELECT p.village_id FROM main.household_version AS p WHERE p.number = v.number "
+    "AND (p.updated, p.updated_by) < (v.updated, v.updated_by) "
+    "ORDER BY p.updated DESC, p.updated_by DESC LIMIT 1), "
+    "(SELECT h.village_id FROM main.household AS h WHERE h.number = v.number "
+    "AND (h.updated, h.updated_by) < (v.updated, v.updated_by)))"
+)
+
+
+def _roster(found: Found, p: dict) -> None:
+    """A station changes only households of the townships it serves (a station with none
+    serves the whole county), never moves one into another's township, and names only
+    villages of the county's roster or new villages of a township the county has."""
+    found.gather(
+        "SELECT number, updated, village_id, township, b.township_id FROM (SELECT v.number, "  # noqa: S608
+        f"v.updated, v.village_id, {VERSION_TOWNSHIP} AS township, {BEFORE} AS before_village "
+        "FROM f.household_version AS v) AS v LEFT JOIN main.village AS b "
+        "ON b.code = v.before_village WHERE township IS NULL OR (:scoped AND "
+        f"(township NOT IN {SERVED} OR b.township_id NOT IN {SERVED})) "
+        "ORDER BY number, updated",
+        p,
+        lambda r: _roster_finding(p["me"], r),
+    )
+
+
+def _roster_finding(station: str, row: tuple) -> Finding:
+    number, time, village, township, before = row
+    if township is None:
+        return problem(
+            "unknown_place",
+            N_("户 {number} 的档案（{time}）所在的村 {village} 不在县花名册里"),
+            number,
+            number=number,
+            time=time,
+            village=village,
+        )
+    if before is not None and before != township:
+        template = N_("户 {number} 原在乡镇 {township}，不归站点 {station} 管，它不能改这户的档案")
+        return problem(
+            "household_taken", template, number, number=number, township=before, station=station
+        )
+    return problem(
+        "household_outside",
+        N_("户 {number} 的档案（{time}）把它放在乡镇 {township}，不归站点 {station} 管"),
+        number,
+        number=number,
+        time=time,
+        township=township,
+        station=station,
+    )
+
+
+def _cards(found: Found, p: dict) -> None:
+    """A card another station issued is in the file only because this station revoked it:
+    the county must have it, under this id or an older one (a newer id would displace the
+    county's); and a station issues and revokes cards only of the households it serves."""
+    found.gather(
+        "SELECT s.id, s.household_id, s.serial FROM f.card AS s LEFT JOIN main.card AS m "
+        "ON m.household_id = s.household_id AND m.serial = s.serial "
+        "WHERE (s.id < :low OR s.id >= :high) AND (m.id IS NULL OR m.id > s.id OR (m.id = s.id "
+        "AND NOT (s.issued IS m.issued AND s.operator IS m.operator AND s.station IS m.station)))"
+        " ORDER BY s.id",
+        p,
+        lambda r: problem(
+            "foreign_card",
+            N_("积分卡 {card}（户 {household} 第 {serial} 张）不是本站发的，县里也没有这张卡"),
+            r[0],
+            card=human(r[0]),
+            household=r[1],
+            serial=r[2],
+        ),
+    )
+    found.gather(
+        "SELECT s.id, s.household_id FROM f.card AS s "  # noqa: S608
+        "LEFT JOIN main.household AS h ON h.number = s.household_id "
+        "LEFT JOIN main.village AS w ON w.code = h.village_id "
+        "WHERE :scoped AND (h.number IS NOT NULL OR s.household_id IN "
+        f"(SELECT number FROM f.household_version)) AND COALESCE(w.township_id IN {SERVED}, 0) = 0 "
+        "AND s.household_id NOT IN (SELECT v.number FROM f.household_version AS v "
+        f"WHERE {VERSION_TOWNSHIP} IN {SERVED}) "
+        "ORDER BY s.id",
+        p,
+        lambda r: problem(
+            "card_outside",
+            N_("积分卡 {card} 的户 {household} 不在站点 {station} 服务的乡镇"),
+            r[0],
+            card=human(r[0]),
+            household=r[1],
+            station=p["me"],
+        ),
+    )
+
+
+def _balances(
+    found: Found, p: dict, checked: Checked, scope: Scope, later: bool, notices: list[Finding]
+) -> None:
+    """No household is spent below zero by the station's own rows (docs/design.md §14.3).
+
+    Walking the station's own entries for a household in id order — those of its earlier
+    months the county has, then the file's — the running sum plus every credit (positive
+    entry) other stations have given the household at the county never goes below zero at
+    one of the station's own debits. Whatever the station knew of other stations' entries
+    came from the county, so an honest file never fails this. Quickly: the county's balance
+    for the household (its earlier own entries and every other station's, debits included)
+    is at most that starting sum, so a household whose lowest running sum in the file
+    (`lows`, from the checker thread) keeps it at or above zero needs nothing more; the few
+    that do not are walked exactly."""
+    if checked.first is None:
+        return
+    if not scope.complete:
+        message = Message(
+            N_("站点 {station} {month} 之前的月报还没有全部并入：余额等那几份并入时再核对"),
+            station=checked.station,
+            month=checked.month,
+        )
+        notices.append(Finding("balance_pending", message, "notice", checked.station))
+        return
+    database.execute_sql("CREATE TEMP TABLE suspects (h TEXT PRIMARY KEY)")
+    try:
+        if not later:
+            database.execute_sql(
+                "INSERT INTO temp.suspects SELECT l.h FROM temp.lows AS l "
+                "LEFT JOIN main.household AS h ON h.number = l.h "
+                "WHERE h.number IS NULL OR h.balance + l.low < 0"
+            )
+        else:  # the station's later months are here too: walk every household exactly
+            database.execute_sql(
+                "INSERT OR IGNORE INTO temp.suspects SELECT household_id FROM f.ledger_entry"
+            )
+            database.execute_sql(
+                "INSERT OR IGNORE INTO temp.suspects SELECT household_id FROM main.ledger_entry "
+                "WHERE id > :last AND id <= :later_end",
+                p,
+            )
+        if scalar("SELECT EXISTS (SELECT 1 FROM temp.suspects)"):
+            _walk(found, p, checked, notices)
+    finally:
+        database.execute_sql("DROP TABLE temp.suspects")
+
+
+WALK = (
+    "WITH own AS (SELECT id, household_id, points FROM f.ledger_entry "
+    "WHERE household_id IN (SELECT h FROM temp.suspects) UNION ALL "
+    "SELECT id, household_id, points FROM main.ledger_entry WHERE id > :last "
+    "AND id <= :later_end AND household_id IN (SELECT h FROM temp.suspects)), "
+    "walk AS (SELECT id, household_id, points, SUM(points) OVER (PARTITION BY household_id "
+    "ORDER BY id ROWS UNBOUNDED PRECEDING) AS run FROM own), "
+    "base AS (SELECT s.h, COALESCE((SELECT SUM(e.points) FROM main.ledger_entry AS e "
+    "WHERE e.household_id = s.h AND e.id >= :low AND e.id < :first), 0) "
+    "+ COALESCE((SELECT SUM(e.points) FROM main.ledger_entry AS e WHERE e.household_id = s.h "
+    "AND (e.id < :low OR e.id >= :high) AND e.points > 0), 0) AS start FROM temp.suspects AS s), "
+    "low AS (SELECT w.household_id, w.id, w.points, b.start + w.run AS after, "
+    "ROW_NUMBER() OVER (PARTITION BY w.household_id ORDER BY w.id) AS k FROM walk AS w "
+    "JOIN base AS b ON b.h = w.household_id WHERE w.points < 0 AND b.start + w.run < 0) "
+    "SELECT household_id, id, points, after FROM low WHERE k = 1 AND id {side} ORDER BY id"
+)
+
+
+def _walk(found: Found, p: dict, checked: Checked, notices: list[Finding]) -> None:
+    found.gather(
+        WALK.format(side="<= :last"),
+        p,
+        lambda r: problem(
+            "overdrawn",
+            N_(
+                "户 {household}：本站的条目 {entry}（{points} 分）使它的积分成为 {balance} 分"
+                "（按县里已有的本站条目和其他站点给它的全部入账计）"
+            ),
+            r[0],
+            household=r[0],
+            entry=human(r[1]),
+            points=r[2],
+            balance=r[3],
+        ),
+    )
+    for household, entry, points, after in database.execute_sql(
+        WALK.format(side="> :last") + f" LIMIT {SHOWN}", p
+    ):
+        message = Message(
+            N_(
+                "户 {household}：站点 {station} 之后月份的条目 {entry}（{points} 分）"
+                "使它的积分成为 "
+                "{balance} 分（那份月报先于 {month} 并入，当时无法核对）"
+            ),
+            household=household,
+            station=checked.station,
+            entry=human(entry),
+            points=points,
+            balance=after,
+            month=checked.month,
+        )
+        notices.append(Finding("overdrawn_later", message, "notice", household))

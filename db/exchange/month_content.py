@@ -1,0 +1,476 @@
+"""What a station's month file holds, table by table, declared once (docs/design.md §6.2, §14).
+
+`PARTS` names, for every table of a month file, which rows of the station's books it holds and
+what each of those rows satisfies. `aixin export` copies the rows that meet a part's `selects`
+(in the order of `PARTS`: later parts refer to rows already in the file); the county's checker
+demands of every row of a file it is handed that it meets the `selects` *and* the `rules`. The
+books keep every rule, so a genuine file passes them all; a row that breaks one was made or
+changed outside the services, and the file is refused with every such row named.
+
+Conditions are SQL over one row of the table. `{f}` is the file's schema (`x.` while the export
+fills it, `main.` while the checker reads it); the parameters are the station's ids (`:low`,
+`:high`), its code (`:me`), the month (`:start`, `:end`) and the month's piece of the chain
+(`:before`, `:last`). Every rule is one set-based pass over its table: the conditions that look
+at other rows use uncorrelated `IN (SELECT …)` lists, which SQLite builds once per query.
+What needs the county's own books (its catalog, roster, balances, the months before) is checked
+at the county, in `db.county.row_checks`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from catalog.messages import N_, Finding, Message, Translate
+from db.books.awards import MAX_QTY as MAX_AWARD_QTY
+from db.books.households import MAX_MEMBERS
+from db.books.redemptions import MAX_LINES
+from db.books.stock import MAX_QTY as MAX_GOODS_QTY
+from db.exchange.formats import TABLES
+from db.exchange.sealed import FileRefused
+from db.store.ids import human
+from db.store.models import ENTRY_KINDS, HOUSEHOLD_CATEGORIES, HOUSEHOLD_STATUSES, MOVE_KINDS
+
+SHOWN = 20  # a refused file names this many problems, then says how many more
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str  # what tests and programs act on
+    condition: str  # true for a good row
+    what: str  # msgid: what is wrong with a row that breaks it
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    selects: tuple[Rule, ...]  # the rows of the books the file holds (what export copies)
+    rules: tuple[Rule, ...] = ()  # what every such row satisfies besides
+    columns: str | None = None  # what export writes, when not the columns as they are
+
+    @property
+    def all_rules(self) -> tuple[Rule, ...]:
+        return self.selects + self.rules
+
+    def select(self, schema: str) -> str:
+        return " AND ".join(f"({r.condition})" for r in self.selects).format(f=schema)
+
+
+@dataclass(frozen=True)
+class Problems:
+    """The first SHOWN problems found, and how many more there were."""
+
+    shown: tuple[Finding, ...] = ()
+    more: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.shown) or self.more > 0
+
+    def __add__(self, other: Problems) -> Problems:
+        shown = (self.shown + other.shown)[:SHOWN]
+        spilled = len(self.shown) + len(other.shown) - len(shown)
+        return Problems(shown, self.more + other.more + spilled)
+
+
+ROWS_CHECK = N_("逐行核对")  # the check a file with bad rows fails (beside sealed.CHECKS)
+
+
+class RowsRefused(FileRefused):
+    """A month file refused for its rows: every problem found (the first SHOWN, and a count)."""
+
+    def __init__(self, station: str, month: str, problems: Problems) -> None:
+        self.problems = problems
+        super().__init__(
+            ROWS_CHECK,
+            N_("站点 {station} {month} 的月报有 {count} 处不符，整份拒收"),
+            station=station,
+            month=month,
+            count=len(problems.shown) + problems.more,
+        )
+
+    def render(self, translate: Translate = str) -> str:
+        lines = [super().render(translate)]
+        lines += ["  " + finding.render(translate) for finding in self.problems.shown]
+        if self.problems.more:
+            more = Message(N_("还有 {count} 处没有列出"), count=self.problems.more)
+            lines.append("  " + more.render(translate))
+        return "\n".join(lines)
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+OWN = Rule("not_own_id", "id >= :low AND id < :high", N_("编号不是本站的"))
+SENDER = Rule("not_sender", "station = :me", N_("记录的站点不是发文件的站点"))
+
+
+def in_month(column: str) -> Rule:
+    return Rule("outside_month", f"{column} >= :start AND {column} < :end", N_("时间不在本月"))
+
+
+# A redemption's lines and its stock moves: one move for each line, of the same item and the
+# quantity negated, and neither side names an item twice (the services book one line an item).
+LINE_MOVED = (
+    "(redemption_id, item_id, -qty) IN (SELECT redemption_id, item_id, qty FROM {f}stock_move "
+    "WHERE kind = 'redemption' AND reverses_id IS NULL) AND (redemption_id, item_id) NOT IN "
+    "(SELECT redemption_id, item_id FROM {f}redemption_line GROUP BY 1, 2 HAVING COUNT(*) > 1)"
+)
+MOVE_LINED = (
+    "(redemption_id, item_id, -qty) IN (SELECT redemption_id, item_id, qty FROM "
+    "{f}redemption_line) AND (redemption_id, item_id) NOT IN (SELECT redemption_id, item_id "
+    "FROM {f}stock_move WHERE kind = 'redemption' AND reverses_id IS NULL GROUP BY 1, 2 "
+    "HAVING COUNT(*) > 1)"
+)
+# A donation's lines and its moves, compared per (donation, item) — a donation may list an
+# item twice: same quantity in total and the same number of rows.
+DONATED = (
+    "SELECT l.donation_id, l.item_id FROM (SELECT donation_id, item_id, SUM(qty) AS qty, "
+    "COUNT(*) AS n FROM {f}donation_line GROUP BY 1, 2) AS l JOIN (SELECT donation_id, "
+    "item_id, SUM(qty) AS qty, COUNT(*) AS n FROM {f}stock_move WHERE kind = 'donation' "
+    "GROUP BY 1, 2) AS m ON m.donation_id = l.donation_id AND m.item_id = l.item_id "
+    "WHERE m.qty = l.qty AND m.n = l.n"
+)
+ENTRY_SHAPE = (
+    "CASE kind "
+    "WHEN 'award' THEN task_id IS NOT NULL AND redemption_id IS NULL AND reverses_id IS NULL "
+    "WHEN 'deduction' THEN task_id IS NOT NULL AND redemption_id IS NULL AND reverses_id IS NULL "
+    "WHEN 'redemption' THEN task_id IS NULL AND redemption_id IS NOT NULL AND reverses_id IS NULL "
+    "WHEN 'reversal' THEN reverses_id IS NOT NULL "
+    "ELSE task_id IS NULL AND redemption_id IS NULL AND reverses_id IS NULL END"
+)
+ENTRY_SIGN = (
+    "CASE kind WHEN 'award' THEN points > 0 WHEN 'deduction' THEN points < 0 "
+    "WHEN 'redemption' THEN points < 0 ELSE points <> 0 END"
+)
+ENTRY_QTY = (
+    f"CASE kind WHEN 'award' THEN qty BETWEEN 1 AND {MAX_AWARD_QTY} "
+    f"WHEN 'deduction' THEN qty BETWEEN 1 AND {MAX_AWARD_QTY} "
+    f"WHEN 'redemption' THEN qty BETWEEN 1 AND {MAX_LINES * MAX_GOODS_QTY} "
+    "WHEN 'reversal' THEN qty >= 1 ELSE qty = 1 END"
+)
+MOVE_SHAPE = (
+    "CASE kind "
+    "WHEN 'redemption' THEN redemption_id IS NOT NULL AND donation_id IS NULL AND count_id IS NULL "
+    "WHEN 'donation' THEN donation_id IS NOT NULL AND redemption_id IS NULL "
+    "AND count_id IS NULL AND reverses_id IS NULL "
+    "WHEN 'count' THEN count_id IS NOT NULL AND redemption_id IS NULL AND donation_id IS NULL "
+    "AND reverses_id IS NULL "
+    "ELSE redemption_id IS NULL AND donation_id IS NULL AND count_id IS NULL "
+    "AND reverses_id IS NULL END"
+)
+MOVE_QTY = (
+    f"qty <> 0 AND (kind = 'count' OR ABS(qty) <= {MAX_GOODS_QTY}) AND CASE kind "
+    "WHEN 'purchase' THEN qty > 0 WHEN 'donation' THEN qty > 0 WHEN 'writeoff' THEN qty < 0 "
+    "WHEN 'redemption' THEN (qty < 0) = (reverses_id IS NULL) ELSE 1 END"
+)
+REVERSED_ONCE = (
+    "reverses_id IS NULL OR reverses_id NOT IN (SELECT reverses_id FROM {f}%s "
+    "WHERE reverses_id IS NOT NULL GROUP BY reverses_id HAVING COUNT(*) > 1)"
+)
+EARLIER_OWN = "reverses_id IS NULL OR (reverses_id >= :low AND reverses_id < id)"
+
+PARTS: tuple[Part, ...] = (
+    Part(
+        "ledger_entry",
+        (Rule("not_in_chain", "id > :before AND id <= :last", N_("不在本月的账目链里")),),
+        (
+            OWN,
+            SENDER,
+            in_month("time"),
+            Rule("entry_kind", f"kind IN {_in(ENTRY_KINDS)}", N_("条目类型不认识")),
+            Rule("entry_shape", ENTRY_SHAPE, N_("条目的项目、兑换单或冲正对象与类型不符")),
+            Rule("bad_sign", ENTRY_SIGN, N_("积分的正负与条目类型不符")),
+            Rule("bad_quantity", ENTRY_QTY, N_("数量超出范围")),
+            Rule(
+                "entry_redemption",
+                "kind <> 'redemption' OR ((redemption_id, household_id, -points, time) IN "
+                "(SELECT id, household_id, total, time FROM {f}redemption) AND (redemption_id, "
+                "qty) IN (SELECT redemption_id, SUM(qty) FROM {f}redemption_line GROUP BY 1))",
+                N_("兑换条目与兑换单不符（户、积分、时间或数量）"),
+            ),
+            Rule("reverses_foreign", EARLIER_OWN, N_("冲正的不是本站在它之前记的条目")),
+            Rule("reversed_twice", REVERSED_ONCE % "ledger_entry", N_("同一条目被冲正了不止一次")),
+        ),
+    ),
+    Part(
+        "stock_move",
+        (OWN, in_month("time")),
+        (
+            SENDER,
+            Rule("move_kind", f"kind IN {_in(MOVE_KINDS)}", N_("出入库类型不认识")),
+            Rule("move_shape", MOVE_SHAPE, N_("出入库记录的兑换单、捐赠或盘点单与类型不符")),
+            Rule("bad_quantity", MOVE_QTY, N_("数量为 0、超出范围或方向与类型不符")),
+            Rule(
+                "move_redemption",
+                f"kind <> 'redemption' OR reverses_id IS NOT NULL OR (({MOVE_LINED}) "  # noqa: S608
+                "AND (redemption_id, time) IN "
+                "(SELECT id, time FROM {f}redemption))",
+                N_("兑换出库与兑换单的明细或时间不符"),
+            ),
+            Rule(
+                "move_reversal",
+                f"reverses_id IS NULL OR (({EARLIER_OWN}) AND (redemption_id, time) IN "  # noqa: S608
+                "(SELECT redemption_id, time FROM {f}ledger_entry WHERE kind = 'reversal'))",
+                N_("退回入库没有同时的冲正条目，或退回的不是本站之前的出库"),
+            ),
+            Rule("reversed_twice", REVERSED_ONCE % "stock_move", N_("同一出库被退回了不止一次")),
+            Rule(
+                "move_donation",
+                f"kind <> 'donation' OR ((donation_id, item_id) IN ({DONATED}) AND "  # noqa: S608
+                "(donation_id, time) IN (SELECT id, time FROM {f}donation))",
+                N_("捐赠入库与捐赠明细或时间不符"),
+            ),
+            Rule(
+                "move_count",
+                "kind <> 'count' OR ((count_id, item_id, qty) IN (SELECT count_id, item_id, "
+                "counted - expected FROM {f}stock_count_line) AND (count_id, time) IN "
+                "(SELECT id, finalized FROM {f}stock_count))",
+                N_("盘点差异与盘点单不符"),
+            ),
+        ),
+    ),
+    Part(
+        "redemption",
+        (OWN, in_month("time")),
+        (
+            SENDER,
+            Rule(
+                "redemption_lines",
+                "total > 0 AND (id, total) IN (SELECT redemption_id, SUM(points) FROM "  # noqa: S608
+                f"{{f}}redemption_line GROUP BY 1 HAVING COUNT(*) <= {MAX_LINES})",
+                N_("合计与明细不符"),
+            ),
+            Rule(
+                "redemption_entry",
+                "id IN (SELECT redemption_id FROM {f}ledger_entry WHERE kind = 'redemption' "
+                "GROUP BY 1 HAVING COUNT(*) = 1)",
+                N_("没有对应的兑换条目，或不止一条"),
+            ),
+        ),
+    ),
+    Part(
+        "redemption_line",
+        (
+            Rule(
+                "orphan", "redemption_id IN (SELECT id FROM {f}redemption)", N_("没有对应的兑换单")
+            ),
+        ),
+        (
+            OWN,
+            Rule("bad_quantity", f"qty BETWEEN 1 AND {MAX_GOODS_QTY}", N_("数量超出范围")),
+            Rule("line_points", "price > 0 AND points = qty * price", N_("积分不等于数量乘单价")),
+            Rule(
+                "line_moves",
+                LINE_MOVED,
+                N_("与兑换出库记录不符"),
+            ),
+        ),
+    ),
+    Part(
+        "donation",
+        (OWN, in_month("time")),
+        (
+            SENDER,
+            Rule("orphan", "donor_id IN (SELECT id FROM {f}donor)", N_("没有对应的捐赠人")),
+            Rule(
+                "donation_amount",
+                "cash_fen >= 0 AND (cash_fen > 0 OR id IN (SELECT donation_id FROM "
+                "{f}donation_line))",
+                N_("既没有物品也没有现金，或现金为负"),
+            ),
+        ),
+    ),
+    Part(
+        "donation_line",
+        (Rule("orphan", "donation_id IN (SELECT id FROM {f}donation)", N_("没有对应的捐赠")),),
+        (
+            OWN,
+            Rule(
+                "bad_quantity",
+                f"qty BETWEEN 1 AND {MAX_GOODS_QTY} AND value_fen >= 0",
+                N_("数量或估价超出范围"),
+            ),
+            Rule("line_moves", f"(donation_id, item_id) IN ({DONATED})", N_("与捐赠入库记录不符")),
+        ),
+    ),
+    Part(
+        "donor",
+        (
+            Rule(
+                "unused", "id IN (SELECT donor_id FROM {f}donation)", N_("本月没有这位捐赠人的捐赠")
+            ),
+        ),
+        (OWN, Rule("donor_kind", "kind IN ('person', 'company')", N_("捐赠人类型不认识"))),
+    ),
+    Part(
+        "stock_count",
+        (
+            Rule(
+                "unused", "id IN (SELECT count_id FROM {f}stock_move)", N_("本月没有这次盘点的差异")
+            ),
+        ),
+        (
+            OWN,
+            SENDER,
+            Rule(
+                "outside_month",
+                "finalized >= :start AND finalized < :end AND started <= finalized "
+                "AND finalized_by IS NOT NULL",
+                N_("不是本月确认的盘点"),
+            ),
+        ),
+    ),
+    Part(
+        "stock_count_line",
+        (Rule("orphan", "count_id IN (SELECT id FROM {f}stock_count)", N_("没有对应的盘点单")),),
+        (
+            OWN,
+            Rule("bad_quantity", f"counted BETWEEN 0 AND {MAX_GOODS_QTY}", N_("数量超出范围")),
+            Rule(
+                "line_moves",
+                "counted = expected OR (count_id, item_id, counted - expected) IN "
+                "(SELECT count_id, item_id, qty FROM {f}stock_move WHERE kind = 'count')",
+                N_("盘点差异没有记入出入库"),
+            ),
+            Rule(
+                "line_twice",
+                "(count_id, item_id) NOT IN (SELECT count_id, item_id FROM {f}stock_count_line "
+                "GROUP BY 1, 2 HAVING COUNT(*) > 1)",
+                N_("同一盘点单里同一商品有不止一行"),
+            ),
+        ),
+    ),
+    Part(
+        "household_version",
+        (Rule("not_sender", "updated_by = :me", N_("不是本站改的档案")), in_month("updated")),
+        (
+            Rule(
+                "orphan",
+                "village_id IN (SELECT code FROM {f}village) AND (group_id IS NULL OR "
+                "(group_id, village_id) IN (SELECT code, village_id FROM {f}village_group))",
+                N_("档案里的村或组不在文件里，或组不属于该村"),
+            ),
+            Rule("household_status", f"status IN {_in(HOUSEHOLD_STATUSES)}", N_("状态不认识")),
+            Rule(
+                "household_fields",
+                f"category IN {_in(HOUSEHOLD_CATEGORIES)} AND members BETWEEN 1 AND {MAX_MEMBERS}",
+                N_("户类别或家庭人口不对"),
+            ),
+        ),
+    ),
+    Part(
+        "village_group",
+        (
+            Rule(
+                "unused",
+                "code IN (SELECT group_id FROM {f}household_version)",
+                N_("没有档案用到这个组"),
+            ),
+        ),
+    ),
+    Part(
+        "village",
+        (
+            Rule(
+                "unused",
+                "code IN (SELECT village_id FROM {f}household_version "
+                "UNION SELECT village_id FROM {f}village_group)",
+                N_("没有档案用到这个村"),
+            ),
+        ),
+        (Rule("orphan", "township_id IN (SELECT code FROM {f}township)", N_("村没有对应的乡镇")),),
+    ),
+    Part(
+        "township",
+        (Rule("unused", "code IN (SELECT township_id FROM {f}village)", N_("没有村属于这个乡镇")),),
+    ),
+    # A card as it stood at the end of the month, and only this station's revocation of it.
+    Part(
+        "card",
+        (
+            Rule(
+                "card_not_here",
+                "(id >= :low AND id < :high AND issued >= :start AND issued < :end) "
+                "OR (revoked_by = :me AND revoked >= :start AND revoked < :end)",
+                N_("不是本站本月发放或作废的卡"),
+            ),
+        ),
+        (
+            Rule("not_sender", "id < :low OR id >= :high OR station = :me", N_("发卡站点不对")),
+            Rule(
+                "card_revoked",
+                "serial >= 1 AND (revoked IS NULL OR (revoked_by = :me AND revoked >= issued "
+                "AND revoked < :end))",
+                N_("卡号或作废记录不对"),
+            ),
+        ),
+        columns="id, household_id, serial, issued, "
+        "CASE WHEN revoked < :end AND revoked_by = :me THEN revoked END, operator, station, "
+        "CASE WHEN revoked < :end AND revoked_by = :me THEN revoked_by END",
+    ),
+)
+
+ROW = N_("{table} {key}：{what}")
+
+
+def row_key(name: str, row: tuple) -> str:
+    """A row's key as a person reads it: ids as on slips, other keys as they are."""
+    if TABLES[name].key == ("id",) and isinstance(row[0], int):
+        return human(row[0])
+    return " ".join(map(str, row))
+
+
+def row_finding(name: str, key: tuple, rule: Rule) -> Finding:
+    text = row_key(name, key)
+    message = Message(ROW, table=name, key=text, what=Message(rule.what))
+    return Finding(rule.code, message, "problem", (name, text))
+
+
+def _broken(rule: Rule) -> str:
+    """SQL: 1 when a row breaks `rule` (its condition false or NULL), else 0. As a CASE, not
+    `IS NOT TRUE`: SQLite then needs only whether an `IN (SELECT …)` matches, which its index
+    on the list answers, not whether the list holds a NULL, which takes a scan of it a row."""
+    return f"CASE WHEN ({rule.condition}) THEN 0 ELSE 1 END"
+
+
+def check(conn: sqlite3.Connection, params: dict) -> Problems:
+    """Every row of the file (its connection's `main`) against its part: the first SHOWN
+    (row, rule) pairs that fail, and how many more. One pass over each table."""
+    shown: list[Finding] = []
+    more = 0
+    for part in PARTS:
+        rules = part.all_rules
+        bits = [f"({_broken(r)} << {n})" for n, r in enumerate(rules)]
+        mask = " | ".join(bits).format(f="main.")
+        key = ", ".join(TABLES[part.name].key)
+        sql = f"SELECT {key}, {mask} AS bad FROM main.{part.name} WHERE bad <> 0"  # noqa: S608
+        room = SHOWN - len(shown)
+        found = conn.execute(f"{sql} ORDER BY {key} LIMIT {max(room, 0)}", params).fetchall()
+        for *row, bad in found:
+            for n, rule in enumerate(rules):
+                if bad >> n & 1:
+                    shown.append(row_finding(part.name, tuple(row), rule))
+        if len(found) == room:  # perhaps more than shown: count them all
+            flags = " + ".join(_broken(r) for r in rules).format(f="main.")
+            total = conn.execute(
+                f"SELECT COALESCE(SUM({flags}), 0) FROM main.{part.name}",  # noqa: S608
+                params,
+            ).fetchone()[0]
+            already = sum(bin(bad).count("1") for *_, bad in found)
+            more += total - already
+    spilled = max(len(shown) - SHOWN, 0)
+    return Problems(tuple(shown[:SHOWN]), more + spilled)
+
+
+def copy_into(execute: Callable[[str, dict], object], params: dict) -> None:
+    """Fill an attached, empty month file (schema `x`) from the books, part by part."""
+    for part in PARTS:
+        table = TABLES[part.name]
+        execute(
+            f"INSERT INTO x.{part.name} ({table.column_list}) "  # noqa: S608 - constants
+            f"SELECT {part.columns or table.column_list} FROM main.{part.name} "
+            f"WHERE {part.select('x.')} ORDER BY {', '.join(table.key)}",
+            params,
+        )
