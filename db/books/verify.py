@@ -33,6 +33,7 @@ from db.books.verified import Span
 from db.store import chain, chain_scan
 from db.store.clock import Clock, SystemClock
 from db.store.connection import database
+from db.store.faults import StorageRefused
 from db.store.ids import human
 from db.store.models import VerifiedPoint
 
@@ -80,6 +81,10 @@ def verify(
             _whole(report, spans, path, workers)
     except (sqlite3.DatabaseError, DatabaseError) as exc:  # a damaged file
         report.problems.append(_damaged(exc))
+    except StorageRefused as refused:  # the books' own connection says so for every fault
+        if refused.fault != "corrupt":
+            raise
+        report.problems.append(_damaged(refused.__cause__ or refused))
     if checker is not None:
         report.problems[:0] = checker.findings()
     if report.ok:
@@ -103,7 +108,7 @@ def _damaged(exc: Exception) -> Finding:
 def _keep(report: Report, spans: list[Span], clock: Clock) -> None:
     try:
         verified.keep(spans, clock)
-    except (sqlite3.Error, DatabaseError) as exc:  # read-only, busy: the check still stands
+    except (sqlite3.Error, DatabaseError, StorageRefused) as exc:  # read-only, busy: it stands
         message = Message(N_("核对无误，但没能记下核对到哪里（{error}）"), error=str(exc))
         report.notices.append(Finding("point_not_kept", message, "notice"))
 

@@ -165,7 +165,7 @@ def test_other_stations_entries_arriving_below_the_point_are_checked(station):
     raw(
         station,
         "INSERT INTO station VALUES ('451425-04', '451425', '流动超市', 'mobile', 'k', "
-        f"'2026-01-01 00:00:00', '{chain.GENESIS}')",
+        f"'2026-01-01 00:00:00', '{chain.GENESIS}', 0)",
         f"INSERT INTO ledger_entry VALUES ({other + 5}, '1012020003', 7, 'award', 'GY02', NULL, "
         "NULL, 1, '', 'm', '451425-04', '2026-11-02 00:00:00', 'x')",
     )

@@ -8,6 +8,7 @@ county database byte for byte as it was, and not stop an honest file in the same
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 import pytest
@@ -21,6 +22,7 @@ from db.store.connection import close, connect
 from db.store.ids import human
 from tests.county_world import MOBILE, SHOP
 from tests.crafted import craft, station_key
+from tests.helpers import COUNTY_OFFICER
 
 JANUARY = FixedClock(datetime(2027, 1, 5, 9))
 SHOP_OCT, MOBILE_OCT = (SHOP, "2026-10"), (MOBILE, "2026-10")
@@ -31,7 +33,7 @@ SHOP_FIRST = 451425030000000001
 def merged(county, files, clock=JANUARY):
     connect(county)
     try:
-        return merge.merge_files(files, clock)
+        return merge.merge_files(COUNTY_OFFICER, files, clock)
     finally:
         close()
 
@@ -182,8 +184,10 @@ def test_moving_a_household_of_another_township_into_ones_own(county_world, coun
 
 
 def test_revoking_the_card_of_a_household_of_another_township(county, forge):
+    with sqlite3.connect(county) as books:  # the county's own card, as the county has it
+        issued = books.execute("SELECT issued FROM card WHERE id = 451425000000000005").fetchone()
     forged = forge(
-        "INSERT INTO card SELECT 451425000000000005, '1022010001', 1, '2026-09-20 09:00:55', "
+        f"INSERT INTO card SELECT 451425000000000005, '1022010001', 1, '{issued[0]}', "
         "'2026-10-11 09:00:00', 'setup', '451425-00', '451425-03'"
     )
     problems = refused(county, forged)
@@ -464,7 +468,7 @@ def test_every_reason_is_given_up_to_a_bound(county, forge):
         *donors,
     )
     connect(county)
-    [outcome] = merge.merge_files([forged], JANUARY).outcomes
+    [outcome] = merge.merge_files(COUNTY_OFFICER, [forged], JANUARY).outcomes
     close()
     refusal = outcome.refusal
     assert isinstance(refusal, RowsRefused)
@@ -488,7 +492,7 @@ def test_the_honest_world_still_verifies_after_refusals(county_world, county, fo
 def test_a_refusal_reads_in_english(county, forge):
     forged = forge("UPDATE ledger_entry SET task_id = 'ZZ99' WHERE id = 451425030000000001")
     connect(county)
-    [outcome] = merge.merge_files([forged], JANUARY).outcomes
+    [outcome] = merge.merge_files(COUNTY_OFFICER, [forged], JANUARY).outcomes
     close()
     from pos import i18n
 
