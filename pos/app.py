@@ -29,6 +29,9 @@ SECTIONS = {
     "stock": ("donate", "count", "adjust_stock"),
     "reports": (),
 }
+# Sections without a function key: F11 lists them (pos/screens/more.py), in this order, each
+# with its label and the permissions that open it (any one of them; none: everyone).
+MORE: dict[str, tuple[str, tuple[str, ...]]] = {}
 
 
 class AixinApp(App[None]):
@@ -43,6 +46,7 @@ class AixinApp(App[None]):
         Binding("f4", "section('households')", "农户", show=False),
         Binding("f5", "section('stock')", "库存", show=False),
         Binding("f9", "section('reports')", "报表", show=False),
+        Binding("f11", "more", "更多"),
         Binding("ctrl+o", "sign_out", "退出登录"),
         Binding("ctrl+q", "quit", "关闭", priority=True),
     ]
@@ -90,10 +94,12 @@ class AixinApp(App[None]):
         if not self.is_running:
             return False
         signed_in = self.shop.actor is not None and not isinstance(self.screen, ModalScreen)
-        if action in ("section", "sign_out", "help") and not signed_in:
+        if action in ("section", "sign_out", "help", "more") and not signed_in:
             return False
         if action == "section":
             return self.may_open(str(parameters[0]))
+        if action == "more":
+            return bool(self.more_sections())
         return True
 
     def menu(self) -> list[str]:
@@ -107,8 +113,21 @@ class AixinApp(App[None]):
 
     def may_open(self, section: str) -> bool:
         actor = self.shop.actor
-        needs = SECTIONS[section]
+        needs = SECTIONS[section] if section in SECTIONS else MORE[section][1]
         return actor is not None and (not needs or any(actor.may(a) for a in needs))
+
+    def more_sections(self) -> list[tuple[str, str]]:
+        """(section, label) of the F11 list that the signed-in operator may open."""
+        return [(name, _(label)) for name, (label, _needs) in MORE.items() if self.may_open(name)]
+
+    def action_more(self) -> None:
+        from pos.screens.more import MoreScreen
+
+        def chosen(section: str | None) -> None:
+            if section is not None:
+                self.action_section(section)
+
+        self.push_screen(MoreScreen(self.more_sections()), chosen)
 
     def action_section(self, section: str) -> None:
         if self.may_open(section):

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from db.store.clock import FixedClock
 from db.store.models import Audit
-from pos.app import SECTIONS, make_app
+from pos.app import MORE, SECTIONS, make_app
 from pos.cli.demo import demo_card
 from tests.conftest import NOW
 from tests.tui.conftest import SIZE, message, sign_in
@@ -115,3 +115,23 @@ async def test_a_trial_station_takes_its_time_from_aixin_clock(shop_file, monkey
         await sign_in(pilot, "clerk")
     signed = Audit.select().where(Audit.action == "sign-in").order_by(Audit.id.desc()).first()
     assert signed.time.startswith("2030-01-01 09:00")
+
+
+async def test_f11_lists_the_sections_without_a_key_of_their_own(app, monkeypatch):
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "clerk")
+        await pilot.press("f11")  # nothing to list yet: nothing happens
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CheckoutScreen"
+        monkeypatch.setitem(MORE, "reports", ("报表", ()))
+        monkeypatch.setitem(MORE, "award", ("积分", ("award",)))  # not for clerks
+        await pilot.press("f11")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "MoreScreen"
+        assert app.more_sections() == [("reports", "报表")]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CheckoutScreen"
+        await pilot.press("f11", "1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReportsScreen"
