@@ -101,7 +101,7 @@ def _file() -> str | None:
     return None if name in ("", ":memory:") or name.startswith("file:") else name
 
 
-def _damaged(exc: Exception) -> Finding:
+def _damaged(exc: BaseException) -> Finding:
     return Finding("integrity", Message(N_("数据库文件损坏：{detail}"), detail=str(exc)))
 
 
