@@ -20,10 +20,11 @@ PLACES = """乡镇代码,乡镇,村代码,村,组
 451425100000,城关镇,451425100202,陇林村,
 451425101000,龙茗镇,451425101201,弄在村,上屯
 """
-RULES = """编码,名称,类别,分值,单位,每月上限
-TD01,参加“清洁家园”大扫除,环境卫生,3,次,9
-TD02,护林防火巡查,公益劳动,20,月,20
-TD04,乱堆乱放,扣分,-5,次,
+RULES = """编码,名称,类别,分值,单位,上限,上限周期
+TD01,参加“清洁家园”大扫除,环境卫生,3,次,9,月
+TD02,护林防火巡查,公益劳动,20,月,20,
+TD04,乱堆乱放,扣分,-5,次,,
+TD05,家庭年度文明评比,乡风文明,10,项,20,年
 """
 
 
@@ -85,7 +86,12 @@ def a_county_from_nothing(tmp_path):
     ok("init", "--db", station, "--setup", setup, clock=day)
     trial_books(station)
     listed = ok("catalog", "list", "--db", station, "--tasks", "--tsv", clock=day).stdout
-    assert [line.split("\t")[0] for line in listed.splitlines()[1:]] == ["TD01", "TD02", "TD04"]
+    assert [line.split("\t")[0] for line in listed.splitlines()[1:]] == [
+        "TD01",
+        "TD02",
+        "TD04",
+        "TD05",
+    ]
 
     manager = ("--operator", "manager")
     award = ("award", "--db", station, *manager, "--household", "1000020101")
@@ -248,3 +254,86 @@ def test_a_station_that_awards_at_an_old_value_is_refused_at_the_county(tmp_path
     )
     assert merged.exit_code == 1 and "不等于项目 TD01 的分值 4" in merged.stderr, merged.output
     assert rows(county, "SELECT * FROM ledger_entry ORDER BY id") == before
+
+
+def test_a_yearly_cap_holds_across_stations_and_months_at_the_county(tmp_path):
+    """Two stations serve one household and never exchange updates: each keeps the yearly cap
+    with what it knows, and the county, counting the whole year, refuses the file that breaks it."""
+    county, station, files = a_county_from_nothing(tmp_path)
+    office, manager = ("--operator", "county"), ("--operator", "manager")
+    other, setup = tmp_path / "other.sqlite", tmp_path / "other.setup"
+    ok(
+        "county",
+        "enroll",
+        "--db",
+        county,
+        "--station",
+        "451425-02",
+        "--name",
+        "流动超市",
+        "--kind",
+        "mobile",
+        "--out",
+        setup,
+        *office,
+        clock="2027-01-02T13:00:00",
+    )
+    ok("init", "--db", other, "--setup", setup, clock="2027-01-02T13:00:00")
+    trial_books(other)
+    for db, when in ((station, "2027-01-05T10:00:00"), (station, "2027-01-06T10:00:00")):
+        ok("award", "--db", db, *manager, "--household", "1000020101", "--task", "TD05", clock=when)
+    over = run(
+        "award",
+        "--db",
+        station,
+        *manager,
+        "--household",
+        "1000020101",
+        "--task",
+        "TD05",
+        clock="2027-01-07T10:00:00",
+    )
+    assert over.exit_code == 1 and "每户每年最多 20 分" in over.stderr
+    ok(
+        "award",
+        "--db",
+        other,
+        *manager,
+        "--household",
+        "1000020101",
+        "--task",
+        "TD05",
+        clock="2027-01-08T10:00:00",
+    )
+    for db in (station, other):
+        ok(
+            "export",
+            "--db",
+            db,
+            "--month",
+            "2027-01",
+            "--out",
+            files,
+            *manager,
+            clock="2027-02-02T09:00:00",
+        )
+    first = ok(
+        "county",
+        "merge",
+        "--db",
+        county,
+        *files.glob("*451425-01-2027-01*"),
+        *office,
+        clock="2027-02-02T10:00:00",
+    )
+    assert "拒收 0 份" in first.output
+    second = run(
+        "county",
+        "merge",
+        "--db",
+        county,
+        *files.glob("*451425-02-2027-01*"),
+        *office,
+        clock="2027-02-02T10:30:00",
+    )
+    assert second.exit_code == 1 and "超过每户每年上限 20 分" in second.stderr, second.output
