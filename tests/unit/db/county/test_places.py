@@ -198,3 +198,26 @@ def test_empty_and_headless_sheets_are_refused(county, tmp_path):
     ):
         result = import_places(county, sheet(tmp_path, text, name, "utf-8"))
         assert result.exit_code == 1 and reason in result.stderr, (name, result.stderr)
+
+
+def test_a_roster_group_after_a_gap_in_the_group_codes_takes_a_free_code(county, tmp_path):
+    text = (
+        "乡镇代码,乡镇,村代码,村,组,组代码\n"
+        "451425100,城关镇,451425100201,那良村,三组,45142510020103\n"
+    )
+    assert import_places(county, sheet(tmp_path, text)).exit_code == 0
+    roster = sheet(
+        tmp_path,
+        "户号,户主,身份证号,村,组,类别\n"
+        "1012010001,农秀英,11010519491231002X,那良村,一组,脱贫户\n"
+        "1012010002,黄文,110105194912310038,那良村,二组,监测户\n",
+        "roster.csv",
+        "utf-8",
+    )
+    done = run("household", "import", "--db", county, roster, "--operator", "county")
+    assert done.exit_code == 0, done.output
+    assert rows(county, "SELECT code, name FROM village_group ORDER BY code") == [
+        ("45142510020103", "三组"),
+        ("45142510020104", "一组"),
+        ("45142510020105", "二组"),
+    ]
