@@ -19,6 +19,7 @@ from catalog.tabular import Row, read_rows
 TASK_CATEGORIES = ("环境卫生", "公益劳动", "产业发展", "乡风文明", "学习培训", "扣分", "其他")
 TASK_UNITS = ("次", "天", "月", "项", "人")
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,15}$")
+MAX_POINTS = 10_000  # per unit: county rules go from 1 to 600
 
 TASK_COLUMNS = {
     "code": "code",
@@ -37,7 +38,15 @@ TASK_COLUMNS = {
     "cap": "cap",
     "每月上限": "cap",
     "上限": "cap",
+    "yearcap": "year_cap",
+    "每年上限": "year_cap",
+    "per": "per",
+    "上限周期": "per",
+    "上限按": "per",
 }
+# What a cap counts, as a sheet may say it: 月/年, month/year, 每月/每年.
+CAP_PERIODS = {"": "month", "月": "month", "每月": "month", "month": "month"}
+CAP_PERIODS |= {"年": "year", "每年": "year", "year": "year"}
 GOODS_COLUMNS = {
     "code": "code",
     "编码": "code",
@@ -68,6 +77,7 @@ class TaskLine:
     points: int
     unit: str
     cap: int | None
+    per: str = "month"  # what the cap counts: a household's 'month' or 'year'
 
 
 @dataclass(frozen=True)
@@ -111,11 +121,25 @@ def parse_task(row: Row) -> TaskLine:
     unit = row.get("unit")
     if unit not in TASK_UNITS:
         raise Refused("单位“{unit}”应为 {known} 之一", unit=unit, known=tuple(TASK_UNITS))
-    cap_text = row.get("cap")
-    cap = whole_number(cap_text, Message(N_("每月上限"))) if cap_text else None
+    if abs(points) > MAX_POINTS:
+        raise Refused(
+            "项目 {code} 的分值 {points} 太大：一次最多 {most} 分",
+            code=code,
+            points=points,
+            most=MAX_POINTS,
+        )
+    per = CAP_PERIODS.get(row.get("per").strip().lower())
+    if per is None:
+        raise Refused("上限周期“{per}”应为 月 或 年", per=row.get("per"))
+    cap_text, year_text = row.get("cap"), row.get("year_cap")
+    if cap_text and year_text:
+        raise Refused("项目 {code} 只能有每月上限或每年上限，不能两个都填", code=code)
+    if year_text:
+        cap_text, per = year_text, "year"
+    cap = whole_number(cap_text, Message(N_("上限"))) if cap_text else None
     if cap is not None and (cap <= 0 or cap < abs(points)):
-        raise Refused("项目 {code} 的每月上限 {cap} 小于一次的分值", code=code, cap=cap)
-    return TaskLine(code, name, category, points, unit, cap)
+        raise Refused("项目 {code} 的上限 {cap} 小于一次的分值", code=code, cap=cap)
+    return TaskLine(code, name, category, points, unit, cap, per if cap is not None else "month")
 
 
 def parse_goods(row: Row) -> GoodsLine:

@@ -87,6 +87,31 @@ def read_rows(
     a formula cell, and a header that lacks a required column. Blank rows are skipped; cell
     text is stripped.
     """
+    table = read_table(path, max_rows=max_rows)
+    first = next((line for line in table if any(line[1])), None)  # the first line with text
+    if first is None:
+        raise Refused("文件 {name} 是空的", name=Path(path).name)
+    header_line, header = first
+    keys = [aliases.get(_normal(cell), "") for cell in header]
+    missing = [key for key in required if key not in keys]
+    if missing:
+        wanted = tuple(_display(aliases, key) for key in missing)
+        raise Refused("第 {line} 行表头缺少列：{columns}", line=header_line, columns=wanted)
+    rows = []
+    for line, cells in table:
+        values = {k: c for k, c in zip(keys, cells, strict=False) if k}
+        if any(values.values()):
+            rows.append(Row(line, values))
+    return rows
+
+
+def read_table(
+    path: str | Path, *, max_rows: int = MAX_ROWS, strict: bool = True
+) -> Iterator[tuple[int, list[str]]]:
+    """The lines of the first sheet of `path` that have something in them, header first, as
+    (line, cell texts), within the bounds of `max_rows`. `strict=False`: for writing a sheet
+    back with its problems (catalog/report.py), formula cells and too-long cells come back as
+    they are instead of being refused."""
     target = Path(path)
     bounds = Bounds(max_rows)
     try:
@@ -104,24 +129,8 @@ def read_rows(
     if suffix == ".xlsx":
         from catalog import xlsx  # openpyxl loads slowly: only when a workbook is read
 
-        table = xlsx.read_table(target, bounds, deadline)
-    else:
-        table = _csv_table(target, bounds, deadline)
-    first = next(table, None)
-    if first is None:
-        raise Refused("文件 {name} 是空的", name=target.name)
-    header_line, header = first
-    keys = [aliases.get(_normal(cell), "") for cell in header]
-    missing = [key for key in required if key not in keys]
-    if missing:
-        wanted = tuple(_display(aliases, key) for key in missing)
-        raise Refused("第 {line} 行表头缺少列：{columns}", line=header_line, columns=wanted)
-    rows = []
-    for line, cells in table:
-        values = {k: c for k, c in zip(keys, cells, strict=False) if k}
-        if any(values.values()):
-            rows.append(Row(line, values))
-    return rows
+        return xlsx.read_table(target, bounds, deadline, strict=strict)
+    return _csv_table(target, bounds, deadline, strict=strict)
 
 
 def _normal(cell: str) -> str:
@@ -203,23 +212,40 @@ def too_slow(bounds: Bounds, name: str) -> Refused:
     )
 
 
-def _csv_table(path: Path, bounds: Bounds, deadline: float) -> Iterator[tuple[int, list[str]]]:
+def decode(raw: bytes, name: str) -> str:
+    """The text of a CSV as Excel, WPS or a text editor saved it: UTF-8 (with or without the
+    BOM Excel puts first), UTF-16 with its BOM (Excel's “Unicode text”), else GB18030, which
+    reads GBK and GB2312 alike. Bytes that are none of these are refused, not guessed at."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise Refused(
+        "文件 {name} 的编码无法识别（不是 UTF-8，也不是 GBK/GB18030）：请用 Excel 或 WPS 打开，"
+        "另存为 CSV 或 .xlsx 后再试",
+        name=name,
+    )
+
+
+def _csv_table(
+    path: Path, bounds: Bounds, deadline: float, *, strict: bool = True
+) -> Iterator[tuple[int, list[str]]]:
     with path.open("rb") as file:
         raw = file.read(bounds.file_bytes + 1)  # the size was checked; the file may grow
     if len(raw) > bounds.file_bytes:
         raise too_big(path.name, len(raw), bounds)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise Refused("文件 {name} 的编码无法识别，请另存为 UTF-8 的 CSV", name=path.name)
+    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))  # Excel's "Unicode text": tabs
+    text = decode(raw, path.name)
     del raw
     if "\0" in text:
         raise Refused("文件 {name} 不是文本表格", name=path.name)
-    dialect: type[csv.Dialect] = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
+    tabs = path.suffix.lower() == ".tsv" or utf16
+    dialect: type[csv.Dialect] = csv.excel_tab if tabs else csv.excel
     lines = _Lines(text)
     problems = Problems()
     try:
@@ -231,7 +257,7 @@ def _csv_table(path: Path, bounds: Bounds, deadline: float) -> Iterator[tuple[in
             if number > bounds.lines and any(texts):
                 raise beyond(bounds, number)
             for column, cell in enumerate(texts, 1):
-                problem = cell_problem(cell, column)
+                problem = cell_problem(cell, column) if strict else None
                 if problem:
                     problems.add(number, problem)
             yield number, texts

@@ -70,11 +70,15 @@ def invalid(name: str) -> Refused:
     )
 
 
-def read_table(path: Path, bounds: Bounds, deadline: float) -> Iterator[tuple[int, list[str]]]:
+def read_table(
+    path: Path, bounds: Bounds, deadline: float, *, strict: bool = True
+) -> Iterator[tuple[int, list[str]]]:
     """The header (line 1), then every line under it that has something in it, as text.
 
     Refuses a file that is not an .xlsx, one bigger than `bounds` allow, and a first sheet
-    with a formula cell or with something below line `bounds.lines`."""
+    with a formula cell or with something below line `bounds.lines`. `strict=False` (a sheet
+    written back with its problems, catalog/report.py): formula cells come back as their
+    formula text and too-long cells as they are, since the reading already refused them."""
     with path.open("rb") as file:
         if file.read(len(OLE)) == OLE:
             raise Refused(
@@ -82,15 +86,15 @@ def read_table(path: Path, bounds: Bounds, deadline: float) -> Iterator[tuple[in
                 "去掉密码，另存为 .xlsx 后再试",
                 name=path.name,
             )
-    parts = _scan(path, bounds, deadline)
-    yield from _read(path, bounds, deadline, parts)
+    parts = _scan(path, bounds, deadline, strict=strict)
+    yield from _read(path, bounds, deadline, parts, strict=strict)
 
 
 class _Part:
     """What the pass over one XML part found, and its handlers for expat."""
 
-    def __init__(self, name: str, bounds: Bounds, *, first: bool) -> None:
-        self.name, self.bounds, self.first = name, bounds, first
+    def __init__(self, name: str, bounds: Bounds, *, first: bool, strict: bool = True) -> None:
+        self.name, self.bounds, self.first, self.strict = name, bounds, first, strict
         self.depth = self.row_depth = self.string_depth = 0  # 0: not inside one
         self.inside = self.outside = self.strings = 0
         self.line = self.column = self.last = 0  # last: the last line with something in it
@@ -168,7 +172,7 @@ class _Part:
         self.depth -= 1
 
     def formula(self) -> None:
-        if self.formulas_from:
+        if self.formulas_from or not self.strict:
             return
         if self.line not in self.formulas:
             if len(self.formulas) == Problems.STOP:
@@ -228,7 +232,9 @@ def _line(ref: str) -> int:
         return int(number)
 
 
-def _scan(path: Path, bounds: Bounds, deadline: float) -> dict[str, _Part | None]:
+def _scan(
+    path: Path, bounds: Bounds, deadline: float, *, strict: bool = True
+) -> dict[str, _Part | None]:
     """Every part, checked: None for a part that is not XML. The first sheet is checked
     before the parts after it, so that a sheet too long or full of formulas is refused at once."""
     try:
@@ -259,7 +265,9 @@ def _scan(path: Path, bounds: Bounds, deadline: float) -> dict[str, _Part | None
 
         def scan(name: str, *, first: bool = False) -> _Part | None:
             if name in by_name and name not in parts:
-                parts[name] = _scan_part(archive, by_name[name], bounds, deadline, first=first)
+                parts[name] = _scan_part(
+                    archive, by_name[name], bounds, deadline, first=first, strict=strict
+                )
             return parts.get(name)
 
         try:
@@ -328,6 +336,7 @@ def _scan_part(
     deadline: float,
     *,
     first: bool = False,
+    strict: bool = True,
 ) -> _Part | None:
     name = Path(str(archive.filename)).name
     try:
@@ -335,7 +344,7 @@ def _scan_part(
             chunk = stream.read(CHUNK)
             if not _xml(chunk):
                 return None  # a picture or a binary part: openpyxl does not parse these
-            part = _Part(member.filename, bounds, first=first)
+            part = _Part(member.filename, bounds, first=first, strict=strict)
             parser = part.parser()
             fed = 0
             while chunk:
@@ -360,7 +369,12 @@ def _xml(head: bytes) -> bool:
 
 
 def _read(
-    path: Path, bounds: Bounds, deadline: float, parts: dict[str, _Part | None]
+    path: Path,
+    bounds: Bounds,
+    deadline: float,
+    parts: dict[str, _Part | None],
+    *,
+    strict: bool = True,
 ) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
@@ -379,7 +393,7 @@ def _read(
                 raise invalid(path.name)
             if not part.first:  # the workbook named its first sheet otherwise than we read it
                 part.check()
-            yield from _cells(path.name, sheet, part, bounds, deadline)
+            yield from _cells(path.name, sheet, part, bounds, deadline, strict=strict)
         finally:
             book.close()
 
@@ -391,11 +405,11 @@ def sheet_part(sheet: Any) -> str:
 
 
 def _cells(
-    name: str, sheet: Any, part: _Part, bounds: Bounds, deadline: float
+    name: str, sheet: Any, part: _Part, bounds: Bounds, deadline: float, *, strict: bool = True
 ) -> Iterator[tuple[int, list[str]]]:
     if not part.last:
         return
-    problems = Problems()
+    problems = Problems() if strict else _Ignored()
     header = next(_rows(name, sheet.iter_rows(1, 1, 1, COLUMNS, values_only=True)), ())
     texts = [_text(v, 1, c, problems) for c, v in enumerate(header, 1)]
     width = max((i for i, t in enumerate(texts, 1) if t), default=0)
@@ -410,6 +424,13 @@ def _cells(
             if line == part.last:
                 break  # asking for more would have openpyxl parse the rest of the part
     problems.refuse()
+
+
+class _Ignored(Problems):
+    """Problems noted and let pass: the sheet is being written back, not read in."""
+
+    def add(self, line: int, problem: Refused) -> None:
+        del line, problem
 
 
 def _rows(name: str, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
@@ -439,11 +460,11 @@ def _text(value: object, line: int, column: int, problems: Problems) -> str:
                     value=format(value, ".0f"),
                 ),
             )
-            return ""
+            return format(value, ".0f") if isinstance(problems, _Ignored) else ""
         return format(value, ".15g")  # as Excel shows it: 3.0 is 3, 0.1 + 0.2 is 0.3
     text = str(value).strip()
     problem = cell_problem(text, column)
     if problem:
         problems.add(line, problem)
-        return ""
+        return text if isinstance(problems, _Ignored) else ""
     return text

@@ -20,20 +20,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from catalog.messages import Message, Refused, SheetRefused
+from catalog.messages import N_, Message, Refused, SheetRefused
 from catalog.pinyin import initials
 from catalog.tabular import read_rows
-from db.books import ledger, views
+from db.books import catalog_at, ledger, views
 from db.books.auth import ROLE_NAMES, Actor, require
 from db.books.households import refuse_inactive
 from db.books.views import TaskView
 from db.store import audit
-from db.store.clock import Clock, month_bounds, stamp
+from db.store.clock import Clock, stamp
 from db.store.connection import database
 from db.store.ids import human
 from db.store.models import Task, Village
 
 MAX_QTY = 1000
+OVER_MONTH_CAP = N_(
+    "“{task}”每户每月最多 {cap} 分，{name} 本月已有 {used} 分，不能再记 {points} 分"
+)
+OVER_YEAR_CAP = N_("“{task}”每户每年最多 {cap} 分，{name} 今年已有 {used} 分，不能再记 {points} 分")
 
 SHEET_COLUMNS = {
     "household": "household",
@@ -78,8 +82,9 @@ class _Household(NamedTuple):
 class _Task(NamedTuple):
     code: str
     name: str
-    points: int
+    points: int | None  # None: its first value holds from a later date
     cap: int | None
+    per: str  # what the cap counts: 'month' or 'year'
     active: bool
 
 
@@ -89,16 +94,24 @@ class _Books:
 
     households: dict[str, _Household]
     tasks: dict[str, _Task]
-    used: dict[tuple[str, str], int]  # (household, task): this month's points, as the cap counts
+    used: dict[tuple[str, str], int]  # (household, task): points in the cap's month or year
 
     @classmethod
-    def read(cls, lines: list[AwardLine], month: tuple[str, str]) -> _Books:
+    def read(cls, lines: list[AwardLine], time: str) -> _Books:
         numbers = sorted({_text(line.household).upper() for line in lines} - {""})
         codes = sorted({_text(line.task).upper() for line in lines} - {""})
         households = {h.number: h for h in _rows(_Household, "household", "number", numbers)}
-        tasks = {t.code: t for t in _rows(_Task, "task", "code", codes)}
-        capped = [code for code, task in tasks.items() if task.cap is not None]
-        return cls(households, tasks, ledger.task_points(households, capped, *month))
+        tasks = {
+            t.code: _Task(t.code, t.name, t.points, t.cap, t.per, t.active)
+            for t in catalog_at.tasks_at(time, codes)
+        }
+        used: dict[tuple[str, str], int] = {}
+        for per in catalog_at.PERIODS:
+            capped = [c for c, t in tasks.items() if t.cap is not None and t.per == per]
+            if capped:
+                start, end = catalog_at.cap_window(time, per)
+                used.update(ledger.task_points(households, capped, start, end))
+        return cls(households, tasks, used)
 
 
 def _text(cell: object) -> str:
@@ -139,7 +152,7 @@ def apply_sheet(actor: Actor, clock: Clock, lines: list[AwardLine]) -> list[int]
             raise SheetRefused(problems)
     with database.atomic():  # BEGIN IMMEDIATE: the books cannot move between check and write
         now = clock.now()
-        entries, problems = _check_all(actor, stamp(now)[:7], lines)
+        entries, problems = _check_all(actor, stamp(now), lines)
         if problems:
             raise SheetRefused(problems)
         ids = ledger.append(actor.name, actor.station, now, entries)
@@ -159,13 +172,13 @@ def check_sheet(actor: Actor, clock: Clock, lines: list[AwardLine]) -> list[tupl
     before the cadre confirms. A read transaction: it takes no write lock."""
     require(actor, "award")
     with database.atomic("DEFERRED"):
-        return _check_all(actor, stamp(clock.now())[:7], lines)[1]
+        return _check_all(actor, stamp(clock.now()), lines)[1]
 
 
 def _check_all(
-    actor: Actor, month: str, lines: list[AwardLine]
+    actor: Actor, time: str, lines: list[AwardLine]
 ) -> tuple[list[ledger.NewEntry], list[tuple[int, Refused]]]:
-    books = _Books.read(lines, month_bounds(month))
+    books = _Books.read(lines, time)
     pending = _Pending(defaultdict(int), defaultdict(int))
     entries, problems = [], []
     for line in lines:
@@ -192,13 +205,16 @@ def _check(actor: Actor, line: AwardLine, books: _Books, pending: _Pending):
         raise Refused("积分项目 {code} 不存在", code=line.task)
     if not task.active:
         raise Refused("积分项目 {code}（{name}）已停用", code=task.code, name=task.name)
+    if task.points is None:
+        raise Refused("积分项目 {code}（{name}）还没有到起用日期", code=task.code, name=task.name)
     points = task.points * qty
     key = (household.number, task.code)
     if task.cap is not None:
         used = books.used.get(key, 0) + pending.task_points[key]
         if abs(used + points) > task.cap:
+            over = OVER_YEAR_CAP if task.per == "year" else OVER_MONTH_CAP
             raise Refused(
-                "“{task}”每户每月最多 {cap} 分，{name} 本月已有 {used} 分，不能再记 {points} 分",
+                over,
                 task=task.name,
                 cap=task.cap,
                 name=household.head_name,
@@ -253,19 +269,32 @@ def _check_scope(actor: Actor, household: _Household) -> None:
         )
 
 
-def search_tasks(text: str = "") -> list[TaskView]:
-    """Active lines of the rules sheet by name, code or pinyin initials, in code order."""
+def search_tasks(text: str = "", clock: Clock | None = None) -> list[TaskView]:
+    """Active lines of the rules sheet by name, code or pinyin initials, in code order; with
+    `clock`, their values as they stand now (without, as of the newest line of each)."""
     text = text.strip().lower()
-    return [
+    rows = [
         views.task(t)
         for t in Task.select().where(Task.active).order_by(Task.code)
         if not text or text in t.name or t.code.lower().startswith(text) or text in initials(t.name)
     ]
+    if clock is None:
+        return rows
+    now = {t.code: t for t in catalog_at.tasks_at(stamp(clock.now()), [r.code for r in rows])}
+    shown = []
+    for r in rows:
+        at = now[r.code]
+        if at.points is not None:  # a task whose first value holds from a later date: not yet
+            shown.append(TaskView(r.code, r.name, r.category, at.points, r.unit, at.cap, at.per))
+    return shown
 
 
 def earned_this_month(clock: Clock, household: str, task: str) -> int:
-    """What the household has from `task` this month, as the task's cap counts it."""
-    start, end = month_bounds(stamp(clock.now())[:7])
+    """What the household has from `task` in the cap's month (or year), as its cap counts it."""
+    time = stamp(clock.now())
+    found = catalog_at.tasks_at(time, [task])
+    per = found[0].per if found else "month"
+    start, end = catalog_at.cap_window(time, per)
     return ledger.task_points_in_month(household, task, start, end)
 
 

@@ -166,8 +166,16 @@ def _group(village: Village, text: str, *, create: bool) -> Group | None:
         return group
     if not create:
         raise Refused("{village}没有“{group}”", village=village.name, group=text)
-    taken = Group.select().where(Group.village == village.code).count()
-    return Group.create(code=f"{village.code}{taken + 1:02d}", village=village, name=text)
+    # The next number after the village's highest: the places import may leave gaps (a
+    # group's own code from the county's list), and a count would land on a taken code.
+    taken = [
+        int(g.code[len(village.code) :])
+        for g in Group.select(Group.code).where(Group.village == village.code)
+        if g.code[len(village.code) :].isdigit()
+    ]
+    return Group.create(
+        code=f"{village.code}{max(taken, default=0) + 1:02d}", village=village, name=text
+    )
 
 
 def head_name(text: str) -> str:

@@ -11,6 +11,7 @@ from typing import cast
 from catalog.loader import GoodsLine, TaskLine
 from catalog.messages import N_, Refused
 from catalog.pinyin import goods_initials, initials
+from db.books.catalog_at import ALWAYS
 from db.books.views import StationView, VillageView
 from db.store import chain
 from db.store.clock import Clock, stamp
@@ -25,6 +26,7 @@ from db.store.models import (
     Setting,
     Station,
     Task,
+    TaskValue,
     Township,
     Village,
 )
@@ -150,6 +152,11 @@ def load_catalogs(tasks: Iterable[TaskLine], goods: Iterable[GoodsLine]) -> None
                 conflict_target=[Task.code],
                 preserve=[Task.name, Task.category, Task.points, Task.unit, Task.cap, Task.active],
             ).execute()
+            # New books: the value holds from the start. The county's later changes keep
+            # their history through db/books/rules.py.
+            TaskValue.insert(
+                task=t.code, since=ALWAYS, points=t.points, cap=t.cap, per=t.per
+            ).on_conflict_ignore().execute()
         for g in goods:
             Item.insert(
                 code=g.code,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from db.books.idnumber import mask
-from db.store.models import Card, Entry, Group, Household, Item, Task, Township, Village
+from db.store.models import Card, Entry, Group, Household, Item, Task, TaskValue, Township, Village
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,8 @@ class TaskView:
     category: str
     points: int  # per unit; negative for deductions
     unit: str
-    cap: int | None  # most points per household and month
+    cap: int | None  # most points per household and month (or year: `per`)
+    per: str = "month"
 
 
 @dataclass(frozen=True)
@@ -267,4 +268,16 @@ def item(row: Item) -> ItemView:
 
 
 def task(row: Task) -> TaskView:
-    return TaskView(row.code, row.name, row.category, row.points, row.unit, row.cap)
+    return TaskView(row.code, row.name, row.category, row.points, row.unit, row.cap, _per(row))
+
+
+def _per(row: Task) -> str:
+    """What the newest line of the task's history says its cap counts."""
+    found = (
+        TaskValue.select(TaskValue.per)
+        .where(TaskValue.task == row.code)
+        .order_by(TaskValue.since.desc())
+        .limit(1)
+        .scalar()
+    )
+    return str(found or "month")

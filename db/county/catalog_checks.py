@@ -17,7 +17,13 @@ from pathlib import Path
 from urllib.request import pathname2url
 
 from catalog.messages import N_, Finding, Message
-from db.books.catalog_at import item_price_at, task_points_at
+from db.books.catalog_at import (
+    cap_window,
+    item_price_at,
+    task_cap_at,
+    task_per_at,
+    task_points_at,
+)
 from db.books.corrections import KIND_NAMES
 from db.exchange.month_content import SHOWN, Problems
 from db.store.clock import month_bounds
@@ -28,6 +34,9 @@ UNKNOWN_TASK = N_("县目录里没有积分项目 {code}（{count} 条条目用�
 UNKNOWN_ITEM = N_("县目录里没有商品 {code}（{count} 行用到；站点自己加的？请先补进县目录）")
 OVER_CAP = N_(
     "户 {household} 的积分项目 {task} 在 {month} 合计 {points} 分，超过每户每月上限 {cap} 分"
+)
+OVER_YEAR_CAP = N_(
+    "户 {household} 的积分项目 {task} 在 {year} 年合计 {points} 分，超过每户每年上限 {cap} 分"
 )
 
 Execute = Callable[[str, dict], sqlite3.Cursor]
@@ -66,11 +75,17 @@ def problem(code: str, template: str, subject: object = None, /, **fields: objec
 
 @dataclass(frozen=True)
 class Catalog:
-    """The county's rules sheet and goods, as the checks need them (issue 10 adds their
-    history here, for db.books.catalog_at to read)."""
+    """The county's rules sheet with its history, and its goods, as the checks need them
+    (what a task was worth when is read from them by db.books.catalog_at)."""
 
     tasks: tuple[tuple[str, int, int | None], ...]  # code, points, cap
     items: tuple[tuple[str, int], ...]  # code, price
+    values: tuple[tuple[str, str, int, int | None, str], ...] = ()  # task, since, points, cap, per
+
+    @property
+    def yearly(self) -> bool:
+        """Whether any task's cap counts a year (then the county's other months count too)."""
+        return any(per == "year" for *_, per in self.values)
 
 
 def county_catalog() -> Catalog:
@@ -78,6 +93,11 @@ def county_catalog() -> Catalog:
     return Catalog(
         tuple(database.execute_sql("SELECT code, points, cap FROM main.task").fetchall()),
         tuple(database.execute_sql("SELECT code, price FROM main.item").fetchall()),
+        tuple(
+            database.execute_sql(
+                "SELECT task_id, since, points, cap, per FROM main.task_value"
+            ).fetchall()
+        ),
     )
 
 
@@ -90,6 +110,7 @@ class Prepared:
     over_cap: Problems = Problems()  # caps the file breaks on its own (before any reversal
     # the county may hold of its entries)
     lows: tuple[tuple[str, int], ...] = ()  # household, its lowest running sum at a debit
+    yearly: bool = False  # a cap counts a year: the county's other months count too
 
 
 def prepare(path: Path, catalog: Catalog, month: str) -> Prepared:
@@ -98,7 +119,12 @@ def prepare(path: Path, catalog: Catalog, month: str) -> Prepared:
     try:
         conn.execute("CREATE TABLE task (code TEXT PRIMARY KEY, points INTEGER, cap INTEGER)")
         conn.execute("CREATE TABLE item (code TEXT PRIMARY KEY, price INTEGER)")
+        conn.execute(
+            "CREATE TABLE task_value (task_id TEXT, since TEXT, points INTEGER, cap INTEGER, "
+            "per TEXT, PRIMARY KEY (task_id, since)) WITHOUT ROWID"
+        )
         conn.executemany("INSERT INTO task VALUES (?, ?, ?)", catalog.tasks)
+        conn.executemany("INSERT INTO task_value VALUES (?, ?, ?, ?, ?)", catalog.values)
         conn.executemany("INSERT INTO item VALUES (?, ?)", catalog.items)
         uri = "file:" + pathname2url(str(path.resolve())) + "?mode=ro&immutable=1"
         conn.execute("ATTACH DATABASE ? AS f", (uri,))
@@ -109,7 +135,7 @@ def prepare(path: Path, catalog: Catalog, month: str) -> Prepared:
         caps = Found(SHOWN, conn.execute)
         check_caps(caps, params, county=False, later=False)
         lows = conn.execute(LOWS).fetchall()
-        return Prepared(found.problems(), caps.problems(), tuple(lows))
+        return Prepared(found.problems(), caps.problems(), tuple(lows), catalog.yearly)
     finally:
         conn.close()
 
@@ -190,12 +216,14 @@ def _task_finding(row: tuple) -> Finding:
     )
 
 
-# What the county holds of a household's points from a task in the month, netted by reversals.
+# What the county holds of a household's points from a task in the cap's month or year (`c.per`),
+# netted by reversals.
 COUNTY_USED = (
     "COALESCE((SELECT SUM(m.points + COALESCE((SELECT x.points FROM main.ledger_entry AS x "
     "WHERE x.reverses_id = m.id), 0)) FROM main.ledger_entry AS m "
-    "WHERE m.household_id = u.household AND m.task_id = u.task AND +m.reverses_id IS NULL "
-    "AND +m.time >= :start AND +m.time < :end), 0)"
+    "WHERE m.household_id = c.household AND m.task_id = c.task AND +m.reverses_id IS NULL "
+    "AND +m.time >= (CASE c.per WHEN 'year' THEN :ystart ELSE :start END) "
+    "AND +m.time < (CASE c.per WHEN 'year' THEN :yend ELSE :end END)), 0)"
 )
 LATER_REVERSAL = (
     " + COALESCE((SELECT c.points FROM main.ledger_entry AS c WHERE c.reverses_id = e.id), 0)"
@@ -205,30 +233,37 @@ LATER_REVERSAL = (
 def check_caps(
     found: Found, p: dict, *, county: bool, later: bool, households: str = "", fresh: bool = False
 ) -> None:
-    """A task's monthly cap holds per household: the file's entries and (`county`) the
-    county's for that household, task and month, each netted by its reversal whenever written
-    (as `db.books.ledger.task_points_in_month` counts them at a station) — in the file, and
-    (`later`) among the station's later entries the county has. `households` limits the
-    households looked at (an SQL list); `fresh` leaves out what the file breaks on its own."""
+    """A task's cap holds per household, over the month or the year it counts (the cap in
+    force at the group's last entry, db.books.catalog_at): the file's entries and (`county`)
+    the county's for that household, task and month or year, each netted by its reversal
+    whenever written (as `db.books.ledger.task_points_in_month` counts them at a station) —
+    in the file, and (`later`) among the station's later entries the county has. `households`
+    limits the households looked at (an SQL list); `fresh` leaves out what the file breaks on
+    its own."""
     only = f"AND e.household_id IN {households} " if households else ""
+    ystart, yend = cap_window(p["month"] + "-01", "year")
+    p = {**p, "ystart": ystart, "yend": yend}
+    cap, per = task_cap_at("u.task", "u.last"), task_per_at("u.task", "u.last")
     found.gather(
         "WITH rev AS (SELECT reverses_id, points FROM f.ledger_entry WHERE kind = 'reversal'), "  # noqa: S608
-        "used AS (SELECT e.household_id AS household, e.task_id AS task, "
+        "used AS (SELECT e.household_id AS household, e.task_id AS task, MAX(e.time) AS last, "
         f"SUM(e.points + COALESCE(r.points, 0){LATER_REVERSAL if later else ''}) AS points "
         "FROM f.ledger_entry AS e LEFT JOIN rev AS r ON r.reverses_id = e.id "
-        f"WHERE e.task_id IS NOT NULL AND e.reverses_id IS NULL {only}GROUP BY 1, 2) "
-        f"SELECT u.household, u.task, t.cap, u.points + {COUNTY_USED if county else '0'} "
-        "AS total FROM used AS u JOIN main.task AS t ON t.code = u.task "
-        f"WHERE t.cap IS NOT NULL AND ABS(total) > t.cap "
-        f"{'AND ABS(u.points) <= t.cap ' if fresh else ''}ORDER BY 1, 2",
+        f"WHERE e.task_id IS NOT NULL AND e.reverses_id IS NULL {only}GROUP BY 1, 2), "
+        f"capped AS (SELECT u.household, u.task, u.points, {cap} AS cap, {per} AS per "
+        "FROM used AS u) "
+        f"SELECT c.household, c.task, c.cap, c.points + {COUNTY_USED if county else '0'} "
+        "AS total, c.per FROM capped AS c "
+        f"WHERE c.cap IS NOT NULL AND ABS(total) > c.cap "
+        f"{'AND ABS(c.points) <= c.cap ' if fresh else ''}ORDER BY 1, 2",
         p,
         lambda r: problem(
             "over_cap",
-            OVER_CAP,
+            OVER_YEAR_CAP if r[4] == "year" else OVER_CAP,
             (r[0], r[1]),
             household=r[0],
             task=r[1],
-            month=p["month"],
+            **({"year": p["month"][:4]} if r[4] == "year" else {"month": p["month"]}),
             points=r[3],
             cap=r[2],
         ),

@@ -82,6 +82,8 @@ def check(checked: Checked, prepared: Prepared, now: str, notices: list[Finding]
     with _staged(checked, prepared, params):
         if later:  # its later entries may reverse the file's: count every cap afresh
             check_caps(found, params, county=True, later=True)
+        elif prepared.yearly:  # a year's cap: the county's other months count as well
+            check_caps(found, params, county=True, later=False, fresh=True)
         elif scalar("SELECT EXISTS (SELECT 1 FROM temp.shared)"):
             check_caps(found, params, county=True, later=False, households=SHARED, fresh=True)
         _reversals(found, params)

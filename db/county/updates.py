@@ -31,6 +31,7 @@ COPIES = (
     ("village", "1"),
     ("village_group", "1"),
     ("task", "1"),
+    ("task_value", "1"),
     ("item", "1"),
     ("barcode", "1"),
     ("card", "household_id IN (SELECT number FROM temp.reach)"),

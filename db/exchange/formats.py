@@ -14,7 +14,8 @@ from catalog.messages import N_
 
 # 2: the manifest names its signer; update and setup files are signed by the county
 # (Ed25519) and carry a sequence number; the county row carries the county's public key.
-FORMAT = 2
+# 3: update and setup files carry the rules sheet's history (`task_value`).
+FORMAT = 3
 APPLICATION_ID = 0x41495849  # 'AIXI'
 
 
@@ -85,6 +86,11 @@ TABLES = {
             ("code",),
         ),
         _t(
+            "task_value",
+            "task_id:text since:text points:int cap:int? per:text",
+            ("task_id", "since"),
+        ),
+        _t(
             "item",
             "code:text name:text unit:text category:text price:int reorder_level:int "
             "active:int initials:text",
@@ -144,6 +150,7 @@ KINDS: dict[str, tuple[str, ...]] = {
         "county",
         *ROSTER,
         "task",
+        "task_value",
         "item",
         "barcode",
         "redemption",
@@ -156,6 +163,7 @@ KINDS: dict[str, tuple[str, ...]] = {
         "station_township",
         *ROSTER,
         "task",
+        "task_value",
         "item",
         "barcode",
         "operator",

@@ -221,6 +221,14 @@ def _union(here: str) -> int:
     )
     union.copy_places("u", keep_known=False)
     union.copy_by_code("u", "task", keep_known=False)
+    clash = union.copy_task_values("u")
+    if clash is not None:
+        raise FileRefused(
+            "同号不同内容（篡改）",
+            "积分项目 {task} 从 {since} 起的分值与本站已有的不同：县里从不改已定的分值",
+            task=clash[0],
+            since=clash[1],
+        )
     union.copy_by_code("u", "item", keep_known=False, extra=("stock", "0"))
     union.copy_by_code("u", "barcode", keep_known=False)
     union.upsert_households("u")

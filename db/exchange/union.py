@@ -152,3 +152,23 @@ def copy_by_code(
 def copy_places(src: str, *, keep_known: bool) -> None:
     for name in ("township", "village", "village_group"):
         copy_by_code(src, name, keep_known=keep_known)
+
+
+def copy_task_values(src: str) -> tuple[str, str] | None:
+    """The rules sheet's history: lines not yet in main go in, a line main has stays as it is
+    (lines are never changed). Returns the first (task, since) that `src` holds with other
+    values than main (a crafted file: the county never changes a line), having copied nothing;
+    None when all went well."""
+    columns = TABLES["task_value"].column_list
+    clash = one(
+        f"SELECT s.task_id, s.since FROM {src}.task_value AS s JOIN main.task_value AS m "  # noqa: S608
+        "ON m.task_id = s.task_id AND m.since = s.since "
+        f"WHERE {differs(TABLES['task_value'].names)} LIMIT 1"
+    )
+    if clash is not None:
+        return (str(clash[0]), str(clash[1]))
+    database.execute_sql(
+        f"INSERT OR IGNORE INTO main.task_value ({columns}) "  # noqa: S608 - constants
+        f"SELECT {columns} FROM {src}.task_value"
+    )
+    return None

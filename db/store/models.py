@@ -164,8 +164,27 @@ class Task(BaseModel):
     category = CharField()
     points = IntegerField()  # per unit; negative for deductions
     unit = CharField()
-    cap = IntegerField(null=True)  # most points per household and month, in absolute value
+    # As of the newest line of its history (`TaskValue`), which may not be in force yet:
+    # what a task is worth at a moment comes from db/books/catalog_at.py.
+    cap = IntegerField(null=True)  # most points per household and month (or year)
     active = BooleanField(default=True)
+
+
+class TaskValue(BaseModel):
+    """A value a task has had: points per unit and cap, from `since` (migration 0005). Read
+    only through db/books/catalog_at.py; never changed nor deleted."""
+
+    task_id: str
+    task = ForeignKeyField(Task, backref="values", column_name="task_id")
+    since = TextField()
+    points = IntegerField()
+    cap = IntegerField(null=True)
+    per = CharField(default="month")  # the cap counts a 'month' or a 'year'
+
+    class Meta:
+        table_name = "task_value"
+        primary_key = CompositeKey("task", "since")
+        without_rowid = True
 
 
 class Item(BaseModel):
@@ -381,6 +400,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Operator,
     OperatorVillage,
     Task,
+    TaskValue,
     Item,
     Barcode,
     Redemption,

@@ -8,7 +8,17 @@ import click
 
 from db.books import awards, backups, households, ledger
 from db.books.verify import verify as verify_books
-from pos.cli.common import clock, command, db_option, open_books, operator_option, refusals, sign_in
+from pos.cli.common import (
+    clock,
+    command,
+    db_option,
+    open_books,
+    operator_option,
+    refusals,
+    report_option,
+    reporting,
+    sign_in,
+)
 from pos.i18n import _
 
 
@@ -94,6 +104,7 @@ def balance(db_path: Path, household: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="整张记分表（xlsx 或 csv：户号、项目编码、数量、备注），全部入账或全部不入账。",
 )
+@report_option
 @refusals
 def award(
     db_path: Path,
@@ -103,6 +114,7 @@ def award(
     qty: str,
     note: str,
     sheet: Path | None,
+    report: Path | None,
 ) -> None:
     """记分或扣分：一户一项，或一整张记分表。"""
     if sheet is None and not (household and task):
@@ -110,7 +122,9 @@ def award(
     if sheet is not None and (household or task):
         raise click.UsageError(_("--from-file 不能和 --household/--task 同时使用"))
     open_books(db_path)
-    lines = awards.read_sheet(sheet) if sheet else None
+    if report is not None and sheet is None:
+        raise click.UsageError(_("--report 只和 --from-file 一起用"))
+    lines = reporting(sheet, report, lambda: awards.read_sheet(sheet)) if sheet else None
     actor = sign_in(operator)
     if lines is None:
         assert household and task
@@ -127,7 +141,8 @@ def award(
             )
         )
     else:
-        ids = awards.apply_sheet(actor, clock(), lines)
+        assert sheet is not None
+        ids = reporting(sheet, report, lambda: awards.apply_sheet(actor, clock(), lines))
         click.echo(_("整张表已入账：{count} 行。").format(count=len(ids)))
 
 

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -18,6 +18,8 @@ from db.store.clock import Clock, SystemClock, env_clock
 from db.store.connection import close, connect
 from pos.cli.helptext import Command, Group
 from pos.i18n import _
+
+T = TypeVar("T")
 
 # Every command and group of `aixin` is made with these, so its help is shown in the
 # operator's language (pos/cli/helptext.py); subcommands inherit the classes from their group.
@@ -47,6 +49,42 @@ county_operator_option = click.option(
 tsv_option = click.option(
     "--tsv", is_flag=True, help="输出制表符分隔的表格（带表头），便于导入其他程序。"
 )
+
+
+report_option = click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.xlsx",
+    help="导入不成功时，把表格原样写到这个 .xlsx 文件，每个不对的行在“问题”列写明原因。",
+)
+
+
+def reporting(source: Path, report: Path | None, run: Callable[[], T], *, max_rows: int = 0) -> T:
+    """Run an import of the sheet at `source`; when it is refused and `report` is given, the
+    sheet is written back there with its problems (catalog/report.py), then the refusal
+    goes on to the caller as always."""
+    try:
+        return run()
+    except Refused as refusal:
+        if report is not None:
+            _write_report(source, refusal, report, max_rows)
+        raise
+
+
+def _write_report(source: Path, refusal: Refused, report: Path, max_rows: int) -> None:
+    from catalog.report import write_report
+    from catalog.tabular import MAX_ROWS
+
+    try:
+        count = write_report(source, refusal, report, _, max_rows=max_rows or MAX_ROWS)
+    except Refused as why:  # the sheet cannot be read at all: the refusal says enough
+        click.echo(_("问题表没有写出：{reason}").format(reason=why.render(_)), err=True)
+        return
+    except OSError as error:
+        click.echo(_("问题表没有写出：{reason}").format(reason=error.strerror), err=True)
+        return
+    text = _("{count} 行的问题已写在 {path} 的“问题”列，改好后再导入")
+    click.echo(text.format(count=count, path=report), err=True)
 
 
 def clock() -> BooksClock:

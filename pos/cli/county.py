@@ -30,6 +30,7 @@ from pos.cli.common import (
     sign_in,
 )
 from pos.cli.output import table
+from pos.cli.places import places_group
 from pos.i18n import _
 
 file_type = click.Path(dir_okay=False, path_type=Path)
@@ -326,5 +327,7 @@ def update_command(db_path: Path, file: Path, operator: str) -> None:
         text.format(sequence=done.sequence, households=done.households, entries=done.entries)
     )
 
+
+county_group.add_command(places_group)
 
 COMMANDS = (county_group, export_command, init_command, update_command)

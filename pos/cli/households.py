@@ -6,10 +6,20 @@ from pathlib import Path
 
 import click
 
-from catalog.tabular import read_rows
+from catalog.tabular import Row, read_rows
 from db.books import households
 from db.books.setup import here
-from pos.cli.common import clock, db_option, group, open_books, refusals, sign_in, tsv_option
+from pos.cli.common import (
+    clock,
+    db_option,
+    group,
+    open_books,
+    refusals,
+    report_option,
+    reporting,
+    sign_in,
+    tsv_option,
+)
 from pos.cli.output import table
 from pos.i18n import _
 
@@ -54,21 +64,31 @@ def list_households(db_path: Path, village: str | None, tsv: bool) -> None:
     metavar="NAME",
     help="做导入的操作员：在站点是站长，在县级数据库是县扶贫办的操作员（如 county）。",
 )
+@report_option
 @refusals
-def import_households(db_path: Path, file: Path, operator: str | None) -> None:
+def import_households(db_path: Path, file: Path, operator: str | None, report: Path | None) -> None:
     """从 xlsx 或 csv 导入农户（户号、户主、身份证号、村、组、类别、人口、电话、状态）。
 
     整个文件全部导入或全部不导入：有一行不对，就列出所有不对的行，什么都不改。
     """
     open_books(db_path)
-    rows = read_rows(
+
+    def read() -> list[Row]:
+        return read_rows(
+            file,
+            households.COLUMNS,
+            ("number", "head_name", "id_number", "village", "category"),
+            max_rows=households.ROSTER_ROWS,
+        )
+
+    rows = reporting(file, report, read, max_rows=households.ROSTER_ROWS)
+    actor = sign_in(operator) if operator else None
+    counts = reporting(
         file,
-        households.COLUMNS,
-        ("number", "head_name", "id_number", "village", "category"),
+        report,
+        lambda: households.import_rows(actor, clock(), rows, station=here().code),
         max_rows=households.ROSTER_ROWS,
     )
-    actor = sign_in(operator) if operator else None
-    counts = households.import_rows(actor, clock(), rows, station=here().code)
     click.echo(_("导入完成：新增 {added} 户，更新 {updated} 户。").format(**counts))
 
 

@@ -86,7 +86,7 @@ def test_catalog_list_tsv(demo_db):
     goods = run("catalog", "list", "--db", demo_db, "--tsv").stdout.splitlines()
     assert goods[0] == "code\tbarcode\tname\tunit\tprice\tstock" and len(goods) > 30
     tasks = run("catalog", "list", "--db", demo_db, "--tasks", "--tsv").stdout.splitlines()
-    assert tasks[0] == "code\tname\tcategory\tpoints\tunit\tcap" and len(tasks) > 20
+    assert tasks[0] == "code\tname\tcategory\tpoints\tunit\tcap\tper" and len(tasks) > 20
     assert any("\t-" in line for line in tasks)
 
 

@@ -1,0 +1,339 @@
+"""A county from nothing, by the command line alone, with files as a county office writes them
+(GBK CSV, an .xlsx): county init → places → roster → its own rules sheet → enroll → init
+--setup → awards with the county's own tasks → export → merge → report; then a value changed
+from a date reaches the station, awards before it keep the old value, after it take the new,
+and the county's row checks agree with both."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from pos.cli import main
+from tests.helpers import trial_books
+
+PIN = "4826"
+PLACES = """乡镇代码,乡镇,村代码,村,组
+451425100000,城关镇,451425100201,那良村,一组
+451425100000,城关镇,451425100202,陇林村,
+451425101000,龙茗镇,451425101201,弄在村,上屯
+"""
+RULES = """编码,名称,类别,分值,单位,上限,上限周期
+TD01,参加“清洁家园”大扫除,环境卫生,3,次,9,月
+TD02,护林防火巡查,公益劳动,20,月,20,
+TD04,乱堆乱放,扣分,-5,次,,
+TD05,家庭年度文明评比,乡风文明,10,项,20,年
+"""
+
+
+def run(*args, clock):
+    env = {"AIXIN_PIN": PIN, "AIXIN_CLOCK": clock}
+    return CliRunner().invoke(main, [str(a) for a in args], env=env)
+
+
+def ok(*args, clock):
+    result = run(*args, clock=clock)
+    assert result.exit_code == 0, (args, result.output)
+    return result
+
+
+def rows(db, sql):
+    raw = sqlite3.connect(db)
+    found = raw.execute(sql).fetchall()
+    raw.close()
+    return found
+
+
+def a_county_from_nothing(tmp_path):
+    county, station = tmp_path / "county.sqlite", tmp_path / "station.sqlite"
+    office = ("--operator", "county")
+    day = "2026-12-01T09:00:00"
+    ok("county", "init", "--db", county, "--county", "451425", "--name", "天等县", clock=day)
+    trial_books(county)
+    (tmp_path / "places.csv").write_bytes(PLACES.encode("gbk"))
+    ok("county", "places", "import", "--db", county, tmp_path / "places.csv", *office, clock=day)
+    roster = Workbook()
+    roster.active.append(["户号", "户主", "身份证号", "村代码", "组", "类别"])
+    roster.active.append(
+        ["1000020101", "农秀英", "11010519491231002X", "451425100201", "一组", "脱贫户"]
+    )
+    roster.active.append(
+        ["1000020201", "黄文", "110105194912310038", "451425100202", None, "监测户"]
+    )
+    roster.save(tmp_path / "roster.xlsx")
+    ok("household", "import", "--db", county, tmp_path / "roster.xlsx", *office, clock=day)
+    (tmp_path / "rules.csv").write_bytes(RULES.encode("gbk"))
+    ok("catalog", "import", "--db", county, "--tasks", tmp_path / "rules.csv", *office, clock=day)
+    setup = tmp_path / "station.setup"
+    ok(
+        "county",
+        "enroll",
+        "--db",
+        county,
+        "--station",
+        "451425-01",
+        "--name",
+        "城关镇爱心超市",
+        "--township",
+        "451425100",
+        "--out",
+        setup,
+        *office,
+        clock=day,
+    )
+    ok("init", "--db", station, "--setup", setup, clock=day)
+    trial_books(station)
+    listed = ok("catalog", "list", "--db", station, "--tasks", "--tsv", clock=day).stdout
+    assert [line.split("\t")[0] for line in listed.splitlines()[1:]] == [
+        "TD01",
+        "TD02",
+        "TD04",
+        "TD05",
+    ]
+
+    manager = ("--operator", "manager")
+    award = ("award", "--db", station, *manager, "--household", "1000020101")
+    ok(*award, "--task", "TD01", "--qty", "2", clock="2026-12-10T10:00:00")
+    retired = run(*award, "--task", "HJ01", clock="2026-12-10T10:01:00")
+    assert retired.exit_code == 1 and "已停用" in retired.stderr  # a default: not this county's
+    over = run(*award, "--task", "TD01", "--qty", "2", clock="2026-12-10T10:02:00")
+    assert over.exit_code == 1 and "每户每月最多 9 分" in over.stderr
+    refused = run(
+        "catalog", "import", "--db", station, "--tasks", tmp_path / "rules.csv", *manager, clock=day
+    )
+    assert refused.exit_code == 1 and "不能修改" in refused.stderr
+
+    files = tmp_path / "files"
+    ok(
+        "export",
+        "--db",
+        station,
+        "--month",
+        "2026-12",
+        "--out",
+        files,
+        *manager,
+        clock="2027-01-02T09:00:00",
+    )
+    merged = ok(
+        "county",
+        "merge",
+        "--db",
+        county,
+        *files.glob("*2026-12*"),
+        *office,
+        clock="2027-01-02T10:00:00",
+    )
+    assert "拒收 0 份" in merged.output
+    book = tmp_path / "report.xlsx"
+    ok(
+        "county",
+        "report",
+        "--db",
+        county,
+        "--month",
+        "2026-12",
+        "--xlsx",
+        book,
+        *office,
+        clock="2027-01-02T11:00:00",
+    )
+    assert rows(county, "SELECT task_id, points FROM ledger_entry") == [("TD01", 6)]
+
+    return county, station, files
+
+
+def test_a_county_from_nothing_with_its_own_rules(tmp_path):
+    county, station, files = a_county_from_nothing(tmp_path)
+    office, manager = ("--operator", "county"), ("--operator", "manager")
+    award = ("award", "--db", station, *manager, "--household", "1000020101")
+    # A new value from 01-15: the station has it by update; the awards on each side keep theirs.
+    (tmp_path / "rules2.csv").write_bytes(RULES.replace(",3,次,9", ",4,次,12").encode("gbk"))
+    done = ok(
+        "catalog",
+        "import",
+        "--db",
+        county,
+        "--tasks",
+        tmp_path / "rules2.csv",
+        "--from",
+        "2027-01-15",
+        *office,
+        clock="2027-01-02T12:00:00",
+    )
+    assert "改分值 1 项（2027-01-15 起）" in done.output
+    update = tmp_path / "u1.update"
+    ok(
+        "county",
+        "update",
+        "--db",
+        county,
+        "--station",
+        "451425-01",
+        "--out",
+        update,
+        *office,
+        clock="2027-01-02T12:30:00",
+    )
+    ok("update", "--db", station, update, *manager, clock="2027-01-03T09:00:00")
+    assert rows(
+        station, "SELECT since, points FROM task_value WHERE task_id = 'TD01' ORDER BY since"
+    ) == [
+        ("0001-01-01", 3),
+        ("2027-01-15", 4),
+    ]
+    ok(*award, "--task", "TD01", clock="2027-01-10T10:00:00")
+    ok(*award, "--task", "TD01", clock="2027-01-20T10:00:00")
+    assert [p for (p,) in rows(station, "SELECT points FROM ledger_entry ORDER BY id")] == [6, 3, 4]
+    ok(
+        "export",
+        "--db",
+        station,
+        "--month",
+        "2027-01",
+        "--out",
+        files,
+        *manager,
+        clock="2027-02-02T09:00:00",
+    )
+    merged = ok(
+        "county",
+        "merge",
+        "--db",
+        county,
+        *files.glob("*2027-01*"),
+        *office,
+        clock="2027-02-02T10:00:00",
+    )
+    assert "拒收 0 份" in merged.output, merged.output
+    assert [p for (p,) in rows(county, "SELECT points FROM ledger_entry ORDER BY id")] == [6, 3, 4]
+
+
+def test_a_station_that_awards_at_an_old_value_is_refused_at_the_county(tmp_path):
+    """The county trusts no station's arithmetic: an award after the new value holds, at the
+    old value (a station that never took its update, or a forged file), is refused."""
+    county, station, files = a_county_from_nothing(tmp_path)
+    office, manager = ("--operator", "county"), ("--operator", "manager")
+    (tmp_path / "rules2.csv").write_bytes(RULES.replace(",3,次,9", ",4,次,12").encode("gbk"))
+    ok(
+        "catalog",
+        "import",
+        "--db",
+        county,
+        "--tasks",
+        tmp_path / "rules2.csv",
+        "--from",
+        "2027-01-15",
+        *office,
+        clock="2027-01-02T12:00:00",
+    )
+    award = ("award", "--db", station, *manager, "--household", "1000020101")
+    ok(*award, "--task", "TD01", clock="2027-01-20T10:00:00")  # no update: still 3 here
+    ok(
+        "export",
+        "--db",
+        station,
+        "--month",
+        "2027-01",
+        "--out",
+        files,
+        *manager,
+        clock="2027-02-02T09:00:00",
+    )
+    before = rows(county, "SELECT * FROM ledger_entry ORDER BY id")
+    merged = run(
+        "county",
+        "merge",
+        "--db",
+        county,
+        *files.glob("*2027-01*"),
+        *office,
+        clock="2027-02-02T10:00:00",
+    )
+    assert merged.exit_code == 1 and "不等于项目 TD01 的分值 4" in merged.stderr, merged.output
+    assert rows(county, "SELECT * FROM ledger_entry ORDER BY id") == before
+
+
+def test_a_yearly_cap_holds_across_stations_and_months_at_the_county(tmp_path):
+    """Two stations serve one household and never exchange updates: each keeps the yearly cap
+    with what it knows, and the county, counting the whole year, refuses the file that breaks it."""
+    county, station, files = a_county_from_nothing(tmp_path)
+    office, manager = ("--operator", "county"), ("--operator", "manager")
+    other, setup = tmp_path / "other.sqlite", tmp_path / "other.setup"
+    ok(
+        "county",
+        "enroll",
+        "--db",
+        county,
+        "--station",
+        "451425-02",
+        "--name",
+        "流动超市",
+        "--kind",
+        "mobile",
+        "--out",
+        setup,
+        *office,
+        clock="2027-01-02T13:00:00",
+    )
+    ok("init", "--db", other, "--setup", setup, clock="2027-01-02T13:00:00")
+    trial_books(other)
+    for db, when in ((station, "2027-01-05T10:00:00"), (station, "2027-01-06T10:00:00")):
+        ok("award", "--db", db, *manager, "--household", "1000020101", "--task", "TD05", clock=when)
+    over = run(
+        "award",
+        "--db",
+        station,
+        *manager,
+        "--household",
+        "1000020101",
+        "--task",
+        "TD05",
+        clock="2027-01-07T10:00:00",
+    )
+    assert over.exit_code == 1 and "每户每年最多 20 分" in over.stderr
+    ok(
+        "award",
+        "--db",
+        other,
+        *manager,
+        "--household",
+        "1000020101",
+        "--task",
+        "TD05",
+        clock="2027-01-08T10:00:00",
+    )
+    for db in (station, other):
+        ok(
+            "export",
+            "--db",
+            db,
+            "--month",
+            "2027-01",
+            "--out",
+            files,
+            *manager,
+            clock="2027-02-02T09:00:00",
+        )
+    first = ok(
+        "county",
+        "merge",
+        "--db",
+        county,
+        *files.glob("*451425-01-2027-01*"),
+        *office,
+        clock="2027-02-02T10:00:00",
+    )
+    assert "拒收 0 份" in first.output
+    second = run(
+        "county",
+        "merge",
+        "--db",
+        county,
+        *files.glob("*451425-02-2027-01*"),
+        *office,
+        clock="2027-02-02T10:30:00",
+    )
+    assert second.exit_code == 1 and "超过每户每年上限 20 分" in second.stderr, second.output
