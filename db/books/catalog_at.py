@@ -1,9 +1,7 @@
 """The catalog as it stood at a moment: what a task was worth, what an item cost.
 
-Today a task has one value and an item one price: the current rows of `task` and `item`. When
-the catalog keeps its history (issue 10), these two functions are where it slots in: every
-check that asks "what was it worth then" asks here. They return SQL expressions, so that a
-check over a million rows stays one set-based statement; `task`, `item` and `time` are SQL
+Every check that asks "what was it worth then" asks here. They return SQL expressions, so that
+a check over a million rows stays one set-based statement; `task`, `item` and `time` are SQL
 expressions too (columns of the rows being checked), never input.
 """
 
@@ -17,6 +15,15 @@ def task_points_at(task: str, time: str, schema: str = "main") -> str:
 
 
 def item_price_at(item: str, time: str, schema: str = "main") -> str:
-    """SQL: the price in points of item `item` at moment `time` (NULL for an unknown item)."""
-    del time  # one price for all time, until prices keep their history
-    return f"(SELECT price FROM {schema}.item WHERE code = {item})"  # noqa: S608 - constants
+    """SQL: the price in points of item `item` at moment `time` (NULL for an unknown item).
+
+    `item_price` holds every change with the price before and after: the price at `time` is
+    the one set by the last change at or before it, else the one the first later change
+    replaced, else (never changed) the item's price."""
+    return (
+        f"COALESCE((SELECT p.price FROM {schema}.item_price AS p WHERE p.item_id = {item} "  # noqa: S608
+        f"AND p.since <= {time} ORDER BY p.since DESC, p.id DESC LIMIT 1), "
+        f"(SELECT p.old_price FROM {schema}.item_price AS p WHERE p.item_id = {item} "
+        f"AND p.since > {time} ORDER BY p.since, p.id LIMIT 1), "
+        f"(SELECT price FROM {schema}.item WHERE code = {item}))"
+    )
