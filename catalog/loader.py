@@ -54,6 +54,7 @@ GOODS_COLUMNS = {
     "类别": "category",
     "price": "price",
     "积分": "price",
+    "积分价": "price",
     "分值": "price",
     "价格": "price",
     "reorderlevel": "reorder_level",

@@ -5,8 +5,6 @@ F10 books the goods into stock in one transaction and shows the acknowledgement 
 
 from __future__ import annotations
 
-import re
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +12,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Select
 
 from catalog.messages import Refused
+from catalog.money import fen
 from db.books import stock
 from db.books.views import ItemView
 from pos.i18n import _
@@ -22,19 +21,6 @@ from pos.screens.base import ShopScreen
 from pos.screens.dialogs import AskScreen, PickerScreen, TextScreen, goods_quantity
 from pos.widgets.list_table import ListTable
 from pos.widgets.scan_input import ScanInput
-
-YUAN = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
-
-
-def fen(text: str) -> int | None:
-    """'12.5' -> 1250; None for anything that is not an amount of yuan."""
-    text = text.strip()
-    if not text:
-        return 0
-    if not YUAN.match(text):
-        return None
-    whole, _dot, cents = text.partition(".")
-    return int(whole) * 100 + int((cents + "00")[:2])
 
 
 class DonationScreen(ShopScreen):
