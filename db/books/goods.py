@@ -371,6 +371,12 @@ def change_price(actor: Actor, clock: Clock, code: str, price: object) -> PriceC
     return change
 
 
+def categories() -> list[str]:
+    """The goods categories in use, in order, with 其他 (other) among them."""
+    rows = Item.select(Item.category).distinct().order_by(Item.category).tuples()
+    return sorted({c for (c,) in rows} | {"其他"})
+
+
 def price_history(code: str) -> list[PriceView]:
     """Every price change of item `code`, oldest first."""
     rows = ItemPrice.select().where(ItemPrice.item == code).order_by(ItemPrice.since, ItemPrice.id)
