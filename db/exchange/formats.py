@@ -14,7 +14,9 @@ from catalog.messages import N_
 
 # 2: the manifest names its signer; update and setup files are signed by the county
 # (Ed25519) and carry a sequence number; the county row carries the county's public key.
-FORMAT = 2
+# 3: goods a station adds itself (`item.station`) travel in its month files with their price
+# changes (`item_price`); update and setup files carry every item's price history.
+FORMAT = 3
 APPLICATION_ID = 0x41495849  # 'AIXI'
 
 
@@ -87,8 +89,12 @@ TABLES = {
         _t(
             "item",
             "code:text name:text unit:text category:text price:int reorder_level:int "
-            "active:int initials:text",
+            "active:int initials:text station:text?",
             ("code",),
+        ),
+        _t(
+            "item_price",
+            "id:int item_id:text since:text old_price:int price:int operator:text station:text",
         ),
         _t("barcode", "code:text item_id:text", ("code",)),
         _t(
@@ -139,12 +145,15 @@ KINDS: dict[str, tuple[str, ...]] = {
         "stock_count_line",
         "stock_move",
         "ledger_entry",
+        "item_price",
+        "item",
     ),
     "update": (
         "county",
         *ROSTER,
         "task",
         "item",
+        "item_price",
         "barcode",
         "redemption",
         "redemption_line",
@@ -157,6 +166,7 @@ KINDS: dict[str, tuple[str, ...]] = {
         *ROSTER,
         "task",
         "item",
+        "item_price",
         "barcode",
         "operator",
         "operator_village",
