@@ -32,6 +32,7 @@ COPIES = (
     ("village_group", "1"),
     ("task", "1"),
     ("item", "1"),
+    ("item_price", "1"),
     ("barcode", "1"),
     ("card", "household_id IN (SELECT number FROM temp.reach)"),
     (

@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from catalog.messages import Refused
+
 from db.books import auth, awards, goods, redemptions, stock
 from db.county import merge
 from db.exchange import export
@@ -53,6 +55,13 @@ def january(county_world, tmp_path_factory):
         )
         close()
     return done.path
+
+
+def station_after(january, tmp_path):
+    """A private copy of the shop's books as they were when its January file left."""
+    station = tmp_path / "shop.sqlite"
+    station.write_bytes((january.parent / f"{SHOP}.sqlite").read_bytes())
+    return station
 
 
 @pytest.fixture
@@ -178,7 +187,7 @@ def test_an_update_never_overwrites_the_stations_own_goods(county, january, tmp_
     update = tmp_path / "shop.update"
     office.write_update(COUNTY_OFFICER, SHOP, update, FEBRUARY)
     close()
-    station = january.parent / f"{SHOP}.sqlite"
+    station = station_after(january, tmp_path)
     clock = FixedClock(datetime(2027, 2, 5, 9), timedelta(seconds=5))
     connect(station)
     try:
@@ -192,3 +201,44 @@ def test_an_update_never_overwrites_the_stations_own_goods(county, january, tmp_
         (3, 4),
         (4, 5),
     ]
+
+
+def test_a_county_price_change_reaches_the_station_with_its_history(county, january, tmp_path):
+    """The county reprices G007 (明码标分); the update carries the new price and the change;
+    the station redeems at the new price, its earlier redemptions keep theirs."""
+    from db.county import office
+    from db.exchange import intake
+
+    connect(county)
+    try:
+        [outcome] = merge.merge_files(COUNTY_OFFICER, [january], FEBRUARY).outcomes
+        assert outcome.status == "merged"
+        with pytest.raises(
+            Refused, match="是站点 451425-03 自有的商品"
+        ):  # not the county's to price
+            goods.change_price(COUNTY_OFFICER, FEBRUARY, "L03-0001", 9)
+        change = goods.change_price(COUNTY_OFFICER, FEBRUARY, "G007", 3)
+        assert (change.old_price, change.price) == (2, 3)
+        update = tmp_path / "shop.update"
+        office.write_update(COUNTY_OFFICER, SHOP, update, FEBRUARY)
+    finally:
+        close()
+    station = station_after(january, tmp_path)
+    clock = FixedClock(datetime(2027, 2, 6, 9), timedelta(seconds=5))
+    connect(station)
+    try:
+        manager = auth.sign_in("manager", "1234", clock)
+        intake.apply_update(manager, update, clock)
+        awards.award(manager, clock, "1012010002", "GY02")
+        slip = redemptions.redeem(manager, clock, "1012010002", [("G007", 1)])
+        assert slip.total == 3
+    finally:
+        close()
+    assert rows(
+        station, "SELECT item_id, old_price, price FROM item_price WHERE item_id = 'G007'"
+    ) == [("G007", 2, 3)]
+    assert rows(  # October's and November's redemptions of G007 at 2 points stand as they were
+        station,
+        "SELECT DISTINCT substr(r.time, 1, 7), l.price FROM redemption_line AS l "
+        "JOIN redemption AS r ON r.id = l.redemption_id WHERE l.item_id = 'G007' ORDER BY 1",
+    ) == [("2026-10", 2), ("2026-11", 2), ("2027-02", 3)]
