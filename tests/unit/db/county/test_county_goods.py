@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 import pytest
 
 from catalog.messages import Refused
-
 from db.books import auth, awards, goods, redemptions, stock
 from db.county import merge
 from db.exchange import export
