@@ -213,3 +213,13 @@ def test_donation_add_is_for_clerks_and_managers(db):
         "donation", "add", "--db", db, "--donor", "某人", "--item", "G001:1", "--operator", "cadre",
         says="无权",
     )  # fmt: skip
+
+
+def test_the_county_reprices_its_catalog_and_not_a_stations_goods(county):
+    result = ok("catalog", "price", "--db", county, "G001", "55", "--operator", "county")
+    assert "从 50 分改为 55 分" in result.output
+    assert rows(county, "SELECT item_id, old_price, price, station FROM item_price") == [
+        ("G001", 50, 55, "451425-00")
+    ]
+    refused("catalog", "price", "--db", county, "G001", "55", "--operator", "county", says="已经是")
+    refused("catalog", "price", "--db", county, "NOPE", "5", "--operator", "county", says="NOPE")
