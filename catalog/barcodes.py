@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def check_digit(payload: str) -> str:
     """The GS1 check digit of `payload` (the code without its last digit).
@@ -38,3 +40,31 @@ def in_store(number: int, prefix: int = 20) -> str:
     if len(payload) != 12:
         raise ValueError(f"item number too large for an EAN-13: {number}")
     return payload + check_digit(payload)
+
+
+# A station's own goods (docs/design.md §4.13): code L<nn>-<seq>, in-store barcode under prefix
+# 21 followed by the station's two-digit number, so no two stations ever give the same code or
+# barcode; the county's catalog keeps prefix 20 and codes of its own.
+LOCAL_PREFIX = 21
+LOCAL_MOST = 9999  # local items a station may add
+LOCAL_CODE = re.compile(r"^L(\d{2})-(\d{4})$")
+
+
+def local_code(station: str, number: int) -> str:
+    """The code of station `station`'s (its two-digit number, '03') own item `number`."""
+    return f"L{station}-{number:04d}"
+
+
+def local_barcode(station: str, number: int) -> str:
+    """The in-store EAN-13 of station `station`'s own item `number`: 21, the station, the item."""
+    return in_store(int(station) * 10**8 + number, prefix=LOCAL_PREFIX)
+
+
+def local_owner(code: str) -> str | None:
+    """The two-digit station number a local item code or barcode belongs to, else None."""
+    match = LOCAL_CODE.match(code)
+    if match:
+        return match.group(1)
+    if is_in_store(code) and code[:2] == str(LOCAL_PREFIX):
+        return code[2:4]
+    return None

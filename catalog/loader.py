@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -62,6 +63,7 @@ GOODS_COLUMNS = {
     "类别": "category",
     "price": "price",
     "积分": "price",
+    "积分价": "price",
     "分值": "price",
     "价格": "price",
     "reorderlevel": "reorder_level",
@@ -142,9 +144,9 @@ def parse_task(row: Row) -> TaskLine:
     return TaskLine(code, name, category, points, unit, cap, per if cap is not None else "month")
 
 
-def parse_goods(row: Row) -> GoodsLine:
+def parse_goods(row: Row, *, local: bool = False) -> GoodsLine:
     code = row.get("code").upper()
-    if not CODE.match(code):
+    if not (local and not code) and not CODE.match(code):
         raise Refused("商品编码“{code}”不对：只用大写字母、数字和 -，最多 16 位", code=code)
     codes = tuple(c for c in re.split(r"[\s;；,，]+", row.get("barcode")) if c)
     for barcode in codes:
@@ -152,13 +154,13 @@ def parse_goods(row: Row) -> GoodsLine:
             raise Refused("条码 {barcode} 不是有效的 EAN-13/EAN-8（校验位不对）", barcode=barcode)
     name = row.get("name")
     if not name:
-        raise Refused("商品 {code} 没有名称", code=code)
+        raise Refused("商品 {code} 没有名称", code=code or row.get("name"))
     unit = row.get("unit")
     if not unit:
-        raise Refused("商品 {code} 没有单位", code=code)
+        raise Refused("商品 {code} 没有单位", code=code or name)
     price = whole_number(row.get("price"), Message(N_("积分价")))
     if price <= 0:
-        raise Refused("商品 {code} 的积分价应大于 0", code=code)
+        raise Refused("商品 {code} 的积分价应大于 0", code=code or name)
     reorder_text = row.get("reorder_level")
     reorder = whole_number(reorder_text, Message(N_("补货线"))) if reorder_text else 0
     return GoodsLine(code, codes, name, unit, row.get("category") or "其他", price, reorder)
@@ -170,7 +172,7 @@ def _load(rows: list[Row], parse, kind: Message) -> list:
     for row in rows:
         try:
             line = parse(row)
-            if line.code in seen:
+            if line.code and line.code in seen:
                 raise Refused("{kind}编码 {code} 重复", kind=kind, code=line.code)
             for barcode in getattr(line, "barcodes", ()):
                 if barcode in seen_barcodes:
@@ -195,6 +197,13 @@ def load_tasks(path: str | Path) -> list[TaskLine]:
 def load_goods(path: str | Path) -> list[GoodsLine]:
     rows = read_rows(path, GOODS_COLUMNS, ("code", "name", "unit", "price"))
     return _load(rows, parse_goods, Message(N_("商品")))
+
+
+def load_local_goods(path: str | Path) -> list[GoodsLine]:
+    """A station's own goods: as `load_goods`, but a line may leave the code empty (a new
+    item, which the station numbers itself)."""
+    rows = read_rows(path, GOODS_COLUMNS, ("name", "unit", "price"))
+    return _load(rows, partial(parse_goods, local=True), Message(N_("商品")))
 
 
 def _default(name: str) -> Path:

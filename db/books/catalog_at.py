@@ -5,7 +5,8 @@ cap (with whether the cap counts a month or a year) have a history, `task_value`
 0005): the value at time t is the line with the greatest `since` not after t, found with one
 seek on the table's primary key. A task with no line at all (a row made by hand, before
 0005) is worth what its row says. The award path, its cap check, the county's row checks of
-a station's month file and the rules sheet shown all ask here.
+a station's month file and the rules sheet shown all ask here. An item's price has its
+history too (`item_price`, migration 0006), and a past redemption's check asks the price here.
 
 The functions return SQL expressions, so that a check over a million rows stays one
 set-based statement; `task`, `item` and `time` are SQL expressions too (columns of the rows
@@ -57,10 +58,20 @@ def task_per_at(task: str, time: str, schema: str = "main") -> str:
     return f"COALESCE(({line}), 'month')"
 
 
-def item_price_at(item: str, time: str, schema: str = "main") -> str:
-    """SQL: the price in points of item `item` at moment `time` (NULL for an unknown item)."""
-    del time  # one price for all time, until prices keep their history
-    return f"(SELECT price FROM {schema}.item WHERE code = {item})"  # noqa: S608 - constants
+def item_price_at(item: str, time: str, schema: str = "main", current: str | None = None) -> str:
+    """SQL: the price in points of item `item` at moment `time` (NULL for an unknown item).
+
+    `item_price` holds every change with the price before and after: the price at `time` is
+    the one set by the last change at or before it, else the one the first later change
+    replaced, else (never changed) the item's price — `current` when the row at hand is the
+    item itself (its `price` column), else looked up."""
+    listed = current or f"(SELECT price FROM {schema}.item WHERE code = {item})"  # noqa: S608
+    return (
+        f"COALESCE((SELECT p.price FROM {schema}.item_price AS p WHERE p.item_id = {item} "  # noqa: S608
+        f"AND p.since <= {time} ORDER BY p.since DESC, p.id DESC LIMIT 1), "
+        f"(SELECT p.old_price FROM {schema}.item_price AS p WHERE p.item_id = {item} "
+        f"AND p.since > {time} ORDER BY p.since, p.id LIMIT 1), {listed})"
+    )
 
 
 def cap_window(time: str, per: str) -> tuple[str, str]:

@@ -195,6 +195,8 @@ def take_donation(
     donor = donor.strip()
     if not donor:
         raise Refused("请填写捐赠人或捐赠单位")
+    if any(not c.isprintable() for c in donor):
+        raise Refused("捐赠人名称里有控制字符（可能是扫码枪带进来的），请重新输入")
     if donor_kind not in ("person", "company"):
         raise Refused("捐赠人类型应为个人或单位")
     if isinstance(cash_fen, bool) or not isinstance(cash_fen, int) or cash_fen < 0:

@@ -75,12 +75,14 @@ def problem(code: str, template: str, subject: object = None, /, **fields: objec
 
 @dataclass(frozen=True)
 class Catalog:
-    """The county's rules sheet with its history, and its goods, as the checks need them
-    (what a task was worth when is read from them by db.books.catalog_at)."""
+    """The county's rules sheet with its history, and its goods with their price history, as
+    the checks need them (what a task was worth and an item cost when is read from them by
+    db.books.catalog_at)."""
 
     tasks: tuple[tuple[str, int, int | None], ...]  # code, points, cap
     items: tuple[tuple[str, int], ...]  # code, price
     values: tuple[tuple[str, str, int, int | None, str], ...] = ()  # task, since, points, cap, per
+    prices: tuple[tuple[int, str, str, int, int], ...] = ()  # id, item, since, old, new
 
     @property
     def yearly(self) -> bool:
@@ -98,6 +100,11 @@ def county_catalog() -> Catalog:
                 "SELECT task_id, since, points, cap, per FROM main.task_value"
             ).fetchall()
         ),
+        tuple(
+            database.execute_sql(
+                "SELECT id, item_id, since, old_price, price FROM main.item_price"
+            ).fetchall()
+        ),
     )
 
 
@@ -113,8 +120,20 @@ class Prepared:
     yearly: bool = False  # a cap counts a year: the county's other months count too
 
 
-def prepare(path: Path, catalog: Catalog, month: str) -> Prepared:
-    """Check the file at `path` against `catalog` on a connection of its own."""
+# A station's own goods in its file, and their price changes, join the catalog the file is
+# checked against: only rows of the sending station, with codes its number gives (the file's
+# own checks name any other), and never in place of the county's.
+OWN_GOODS = (
+    "INSERT OR IGNORE INTO item SELECT code, price FROM f.item WHERE station = :me "
+    "AND code GLOB 'L' || substr(:me, 8, 2) || '-[0-9][0-9][0-9][0-9]'",
+    "INSERT OR IGNORE INTO item_price SELECT id, item_id, since, old_price, price "
+    "FROM f.item_price WHERE station = :me AND item_id IN (SELECT code FROM f.item "
+    "WHERE station = :me)",
+)
+
+
+def prepare(path: Path, catalog: Catalog, month: str, station: str = "") -> Prepared:
+    """Check the file at `path` (of `station`) against `catalog` on a connection of its own."""
     conn = sqlite3.connect(":memory:", uri=True)
     try:
         conn.execute("CREATE TABLE task (code TEXT PRIMARY KEY, points INTEGER, cap INTEGER)")
@@ -125,9 +144,17 @@ def prepare(path: Path, catalog: Catalog, month: str) -> Prepared:
         )
         conn.executemany("INSERT INTO task VALUES (?, ?, ?)", catalog.tasks)
         conn.executemany("INSERT INTO task_value VALUES (?, ?, ?, ?, ?)", catalog.values)
+        conn.execute(
+            "CREATE TABLE item_price (id INTEGER PRIMARY KEY, item_id TEXT, since TEXT, "
+            "old_price INTEGER, price INTEGER)"
+        )
+        conn.execute("CREATE INDEX item_price_item_id_since ON item_price (item_id, since)")
         conn.executemany("INSERT INTO item VALUES (?, ?)", catalog.items)
+        conn.executemany("INSERT INTO item_price VALUES (?, ?, ?, ?, ?)", catalog.prices)
         uri = "file:" + pathname2url(str(path.resolve())) + "?mode=ro&immutable=1"
         conn.execute("ATTACH DATABASE ? AS f", (uri,))
+        for sql in OWN_GOODS:
+            conn.execute(sql, {"me": station})
         start, end = month_bounds(month)
         params = {"month": month, "start": start, "end": end}
         found = Found(SHOWN, conn.execute)

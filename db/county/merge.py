@@ -128,7 +128,7 @@ def read_and_check(
     try:
         sealed.take(path, copy, "month")
         checked = check_file(copy, keys)
-        return checked, catalog_checks.prepare(copy, catalog, checked.month)
+        return checked, catalog_checks.prepare(copy, catalog, checked.month, checked.station)
     except sqlite3.Error as exc:
         copy.unlink(missing_ok=True)
         return FileRefused("SQLite 完整性", "文件读不出来（{error}）", error=exc)

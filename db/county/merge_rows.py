@@ -31,6 +31,7 @@ ID_TABLES = (
     "stock_count_line",
     "stock_move",
     "ledger_entry",
+    "item_price",
 )
 TAMPERED = "同号不同内容（篡改）"  # a check's name (sealed.CHECKS)
 
@@ -167,10 +168,38 @@ def write(plan: Plan) -> None:
         month_totals.add("f", plan.overlapping)
     else:  # every row is new: the totals the checker summed apply as they are
         month_totals.add_computed(checked.totals)
+    _own_goods(checked.station)
     for name in ID_TABLES:
         union.insert_rows("f", name, name in plan.overlapping)
+    _reprice(checked.station)
     union.merge_cards("f")
     if checked.last is not None and (plan.county_max is None or checked.last > plan.county_max):
         Station.update(chain_head=checked.chain_end).where(
             Station.code == checked.station
         ).execute()
+
+
+def _own_goods(station: str) -> None:
+    """The station's own goods (checked: its codes, no other's) join the county's catalog; a
+    known one takes the file's name, unit and category, but only from the station it belongs
+    to."""
+    table = TABLES["item"]
+    rest = ("name", "unit", "category", "reorder_level", "active", "initials")
+    database.execute_sql(
+        f"INSERT INTO main.item ({table.column_list}, stock) "  # noqa: S608 - constants
+        f"SELECT {table.column_list}, 0 FROM f.item WHERE station = ? "
+        f"ON CONFLICT (code) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in rest)} "
+        "WHERE item.station = excluded.station",
+        (station,),
+    )
+
+
+def _reprice(station: str) -> None:
+    """Each of the station's goods the file repriced costs what its latest change says (files
+    may arrive in any order: the history decides, not the file)."""
+    database.execute_sql(
+        "UPDATE main.item SET price = (SELECT p.price FROM main.item_price AS p "
+        "WHERE p.item_id = item.code ORDER BY p.since DESC, p.id DESC LIMIT 1) "
+        "WHERE station = ? AND code IN (SELECT item_id FROM f.item_price)",
+        (station,),
+    )

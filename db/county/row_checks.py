@@ -93,7 +93,25 @@ def check(checked: Checked, prepared: Prepared, now: str, notices: list[Finding]
         _roster(found, params)
         _cards(found, params)
         _balances(found, params, checked, scope, later, notices)
+        _goods(found, params)
     return earlier + found.problems()
+
+
+def _goods(found: Found, p: dict) -> None:
+    """A station's own item never takes a code the county knows as its own or another
+    station's."""
+    found.gather(
+        "SELECT s.code, COALESCE(m.station, '') FROM f.item AS s JOIN main.item AS m "
+        "ON m.code = s.code WHERE m.station IS NOT s.station ORDER BY s.code",
+        p,
+        lambda r: problem(
+            "item_taken",
+            N_("商品 {code} 在县里已是{owner}的商品，站点不能用这个编码"),
+            r[0],
+            code=r[0],
+            owner=r[1] or Message(N_("县目录")),
+        ),
+    )
 
 
 SHARED = "(SELECT household_id FROM temp.shared)"

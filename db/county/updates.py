@@ -33,6 +33,7 @@ COPIES = (
     ("task", "1"),
     ("task_value", "1"),
     ("item", "1"),
+    ("item_price", "1"),
     ("barcode", "1"),
     ("card", "household_id IN (SELECT number FROM temp.reach)"),
     (

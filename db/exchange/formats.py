@@ -14,7 +14,9 @@ from catalog.messages import N_
 
 # 2: the manifest names its signer; update and setup files are signed by the county
 # (Ed25519) and carry a sequence number; the county row carries the county's public key.
-# 3: update and setup files carry the rules sheet's history (`task_value`).
+# 3: update and setup files carry the rules sheet's history (`task_value`); goods a station
+# adds itself (`item.station`) travel in its month files with their price changes
+# (`item_price`); update and setup files carry every item's price history.
 FORMAT = 3
 APPLICATION_ID = 0x41495849  # 'AIXI'
 
@@ -93,8 +95,12 @@ TABLES = {
         _t(
             "item",
             "code:text name:text unit:text category:text price:int reorder_level:int "
-            "active:int initials:text",
+            "active:int initials:text station:text?",
             ("code",),
+        ),
+        _t(
+            "item_price",
+            "id:int item_id:text since:text old_price:int price:int operator:text station:text",
         ),
         _t("barcode", "code:text item_id:text", ("code",)),
         _t(
@@ -145,6 +151,8 @@ KINDS: dict[str, tuple[str, ...]] = {
         "stock_count_line",
         "stock_move",
         "ledger_entry",
+        "item_price",
+        "item",
     ),
     "update": (
         "county",
@@ -152,6 +160,7 @@ KINDS: dict[str, tuple[str, ...]] = {
         "task",
         "task_value",
         "item",
+        "item_price",
         "barcode",
         "redemption",
         "redemption_line",
@@ -165,6 +174,7 @@ KINDS: dict[str, tuple[str, ...]] = {
         "task",
         "task_value",
         "item",
+        "item_price",
         "barcode",
         "operator",
         "operator_village",

@@ -24,11 +24,11 @@ from catalog.messages import Refused
 from db.books.auth import Actor, require
 from db.books.setup import local_station
 from db.exchange import sealed, union
-from db.exchange.sealed import FileRefused
+from db.exchange.sealed import TABLES, FileRefused
 from db.store import audit, chain, files
 from db.store.clock import Clock
 from db.store.connection import database
-from db.store.ids import human, id_range
+from db.store.ids import human, id_range, station_number
 from db.store.models import County, Station
 
 
@@ -229,8 +229,17 @@ def _union(here: str) -> int:
             task=clash[0],
             since=clash[1],
         )
-    union.copy_by_code("u", "item", keep_known=False, extra=("stock", "0"))
+    # the station's own goods are its own: the county's copy of them never overwrites them
+    station_number(here)  # digits and a dash: safe to write into the SQL
+    mine = "station IS NOT '{0}' AND code NOT IN (SELECT code FROM main.item WHERE station = '{0}')"
+    mine = mine.format(here)
+    union.copy_by_code("u", "item", keep_known=False, extra=("stock", "0"), where=mine)
     union.copy_by_code("u", "barcode", keep_known=False)
+    prices = TABLES["item_price"].column_list
+    database.execute_sql(
+        f"INSERT OR IGNORE INTO main.item_price ({prices}) SELECT {prices} FROM u.item_price "  # noqa: S608
+        "WHERE item_id IN (SELECT code FROM main.item)"
+    )
     union.upsert_households("u")
     union.merge_cards("u")
     for name in ("redemption", "redemption_line"):

@@ -122,11 +122,17 @@ def merge_cards(src: str) -> None:
 
 
 def copy_by_code(
-    src: str, name: str, *, keep_known: bool, extra: tuple[str, str] | None = None
+    src: str,
+    name: str,
+    *,
+    keep_known: bool,
+    extra: tuple[str, str] | None = None,
+    where: str = "true",
 ) -> None:
     """Rows keyed by `code` (places, tasks, goods, barcodes): new codes in; a known code is
     kept as it is (`keep_known`: the county's roster stands) or takes the file's values (a
-    station takes the county's). `extra` is (column, constant) for a column the file lacks."""
+    station takes the county's). `extra` is (column, constant) for a column the file lacks;
+    `where` (SQL over the file's row) limits the rows taken."""
     table = TABLES[name]
     columns, values = table.column_list, table.column_list
     if extra:
@@ -139,13 +145,10 @@ def copy_by_code(
         current = ", ".join(f"{name}.{c}" for c in rest)
         fresh = ", ".join(f"excluded.{c}" for c in rest)
         verb = "INSERT"
-        tail = (
-            f" WHERE true ON CONFLICT (code) DO UPDATE SET {updates} "
-            f"WHERE ({current}) IS NOT ({fresh})"
-        )
+        tail = f" ON CONFLICT (code) DO UPDATE SET {updates} WHERE ({current}) IS NOT ({fresh})"
     database.execute_sql(
         f"{verb} INTO main.{name} ({columns}) "  # noqa: S608 - constants
-        f"SELECT {values} FROM {src}.{name}{tail}"
+        f"SELECT {values} FROM {src}.{name} WHERE {where}{tail}"
     )
 
 

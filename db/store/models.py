@@ -197,12 +197,29 @@ class Item(BaseModel):
     active = BooleanField(default=True)
     initials = TextField(default="")
     stock = IntegerField(default=0)  # cache of this station's moves
+    station = TextField(null=True)  # NULL: the county's catalog; else the station that added it
 
 
 class Barcode(BaseModel):
     item_id: str
     code = CharField(primary_key=True)
     item = ForeignKeyField(Item, backref="barcodes")
+
+
+class ItemPrice(BaseModel):
+    """A price change (明码标分) of one item from `since` on. Immutable (migration 0006)."""
+
+    item_id: str
+    id = BigIntegerField(primary_key=True)
+    item = ForeignKeyField(Item, backref="prices")
+    since = TextField()
+    old_price = IntegerField()
+    price = IntegerField()
+    operator = TextField()
+    station = TextField()
+
+    class Meta:
+        indexes = ((("item", "since"), False),)
 
 
 class Redemption(BaseModel):
@@ -403,6 +420,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     TaskValue,
     Item,
     Barcode,
+    ItemPrice,
     Redemption,
     RedemptionLine,
     Entry,

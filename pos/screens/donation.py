@@ -5,8 +5,6 @@ F10 books the goods into stock in one transaction and shows the acknowledgement 
 
 from __future__ import annotations
 
-import re
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,27 +12,16 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Select
 
 from catalog.messages import Refused
-from db.books import stock
+from catalog.money import fen
+from db.books import goods, stock
 from db.books.views import ItemView
 from pos.i18n import _
 from pos.paper import slips
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import AskScreen, PickerScreen, TextScreen, goods_quantity
+from pos.screens.new_item import NewItemScreen
 from pos.widgets.list_table import ListTable
 from pos.widgets.scan_input import ScanInput
-
-YUAN = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
-
-
-def fen(text: str) -> int | None:
-    """'12.5' -> 1250; None for anything that is not an amount of yuan."""
-    text = text.strip()
-    if not text:
-        return 0
-    if not YUAN.match(text):
-        return None
-    whole, _dot, cents = text.partition(".")
-    return int(whole) * 100 + int((cents + "00")[:2])
 
 
 class DonationScreen(ShopScreen):
@@ -87,7 +74,7 @@ class DonationScreen(ShopScreen):
         except Refused as refusal:
             found = stock.search_items(text) if not text.isdecimal() else []
             if not found:
-                self.refused(refusal)
+                self.offer_new_item(text, refusal)
                 return
 
             def search(query: str):
@@ -100,6 +87,28 @@ class DonationScreen(ShopScreen):
     def picked(self, code: str | None) -> None:
         if code:
             self.add(stock.item(code))
+
+    def offer_new_item(self, text: str, refusal: Refused) -> None:
+        """An item the shop has never seen: a manager creates it here; others are told who can."""
+        if not self.actor.may("edit_catalog"):
+            self.say(refusal.render(_) + _("；站长可以在这里新建这个商品"), error=True)
+            return
+
+        def create(new: goods.NewItem) -> goods.LocalItem:
+            return goods.add_local_item(self.actor, self.shop.clock, new)
+
+        def created(made: goods.LocalItem | None) -> None:
+            if made is not None:
+                self.add(made.item)
+                self.say(
+                    _("已新建 {name}：编码 {code}，条码 {barcode}").format(
+                        name=made.item.name, code=made.item.code, barcode=made.barcode
+                    )
+                )
+
+        name = "" if text.isdecimal() else text
+        self.focus_next_time = "#scan"
+        self.app.push_screen(NewItemScreen(name, goods.categories(), create), created)
 
     def add(self, item: ItemView) -> None:
         self.items[item.code] = item
