@@ -31,6 +31,12 @@ ID_TABLES = (
     "stock_count_line",
     "stock_move",
     "ledger_entry",
+    "produce_lot",
+    "produce_sale",
+    "produce_payout",
+    "produce_payout_line",
+    "cash_close",
+    "cash_move",
 )
 TAMPERED = "同号不同内容（篡改）"  # a check's name (sealed.CHECKS)
 
