@@ -25,14 +25,25 @@ def eggs(station):
 
 def test_intake_part_sold_payout_pays_exactly_the_sold_part(station, eggs):
     sale = produce.sell(station.clerk, station.clock, eggs.id, 12, "县人社局（消费扶贫）")
-    assert (sale.amount_fen, sale.cash_fen, sale.lot.left, sale.lot.owed_fen) == (1800, 1800, 18, 1800)
+    assert (sale.amount_fen, sale.cash_fen, sale.lot.left, sale.lot.owed_fen) == (
+        1800,
+        1800,
+        18,
+        1800,
+    )
     produce.sell(station.clerk, station.clock, eggs.id, 2)
     slip = produce.payout(station.clerk, station.clock, EGGS)
     assert slip.amount_fen == 14 * 150
     assert [(ln.lot, ln.sold, ln.amount_fen) for ln in slip.lines] == [(eggs.id, 14, 2100)]
     assert produce.cash_balance("451425-03") == 0
     [lot] = produce.lots(EGGS)
-    assert (lot.qty, lot.sold, lot.earned_fen, lot.paid_fen, lot.owed_fen) == (30, 14, 2100, 2100, 0)
+    assert (lot.qty, lot.sold, lot.earned_fen, lot.paid_fen, lot.owed_fen) == (
+        30,
+        14,
+        2100,
+        2100,
+        0,
+    )
     produce.sell(station.clerk, station.clock, eggs.id, 1)
     assert produce.payout(station.clerk, station.clock, EGGS).amount_fen == 150
     assert verify().ok
