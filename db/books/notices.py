@@ -171,6 +171,11 @@ def _view(row: Notice) -> NoticeView:
     )
 
 
+def exist() -> bool:
+    """Whether the books hold any notice (a cheap test before reading the clock)."""
+    return Notice.select().exists()
+
+
 def every() -> list[NoticeView]:
     """Every notice, newest first."""
     return [_view(n) for n in Notice.select().order_by(Notice.id.desc())]
