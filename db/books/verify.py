@@ -13,8 +13,10 @@ Three depths (docs/design.md §4.8):
 
 What it finds are `Finding`s: a code (integrity, foreign_key, chain, chain_more, balance,
 unknown_household, overdrawn, stock, negative_stock, redemption, reversal, month_totals,
-point_not_kept), a message whose fields name the record at fault, and that record as the
-subject (for `chain`, the chain.Break); the caller renders them.
+point_not_kept; for produce and cash, db/books/produce.py: produce_oversold, produce_overpaid,
+produce_sale, produce_payout, cash_close, cash_move), a message whose fields name the record
+at fault, and that record as the subject (for `chain`, the chain.Break); the caller renders
+them.
 """
 
 from __future__ import annotations
