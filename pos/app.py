@@ -11,6 +11,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
+from catalog.messages import N_
+from db.books import notices
 from db.books.setup import here, setting
 from db.store.audit import IGNORED_CLOCK, BooksClock
 from db.store.clock import Clock, SystemClock, env_clock
@@ -31,7 +33,10 @@ SECTIONS = {
 }
 # Sections without a function key: F11 lists them (pos/screens/more.py), in this order, each
 # with its label and the permissions that open it (any one of them; none: everyone).
-MORE: dict[str, tuple[str, tuple[str, ...]]] = {}
+MORE: dict[str, tuple[str, tuple[str, ...]]] = {
+    "produce": (N_("代销"), ("produce",)),
+    "notices": (N_("通知"), ()),
+}
 
 
 class AixinApp(App[None]):
@@ -151,11 +156,22 @@ class AixinApp(App[None]):
             self.push_screen(SignInScreen())
 
     def signed_in(self) -> None:
-        """After sign-in: the first section the role may open."""
+        """After sign-in: the first section the role may open, and the notices that came
+        since the operator last signed in."""
         for section in SECTIONS:
             if self.may_open(section):
                 self.switch_screen(section_screen(section))
-                return
+                break
+        actor = self.shop.actor
+        if actor is not None:
+            new = notices.unseen(actor.name, self.shop.clock.now().strftime("%Y-%m-%d"))
+            if new:
+                titles = "、".join(n.title for n in new[:3])
+                text = _("新通知 {count} 条：{titles}（F11 通知）").format(
+                    count=len(new), titles=titles
+                )
+                self.notify(text, timeout=20)
+                notices.mark_seen(actor.name, new)
 
 
 def make_app(

@@ -54,6 +54,8 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     # the county office backs up its own books too
     "backup": (N_("备份账本"), frozenset({"manager", "county"})),
     "county": (N_("县级汇总"), frozenset({"county"})),
+    "produce": (N_("代销农产品和现金日结"), frozenset({"clerk", "manager"})),
+    "notice": (N_("发布政策通知"), frozenset({"county"})),
 }
 
 

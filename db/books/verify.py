@@ -13,8 +13,10 @@ Three depths (docs/design.md §4.8):
 
 What it finds are `Finding`s: a code (integrity, foreign_key, chain, chain_more, balance,
 unknown_household, overdrawn, stock, negative_stock, redemption, reversal, month_totals,
-point_not_kept), a message whose fields name the record at fault, and that record as the
-subject (for `chain`, the chain.Break); the caller renders them.
+point_not_kept; for produce and cash, db/books/produce.py: produce_oversold, produce_overpaid,
+produce_sale, produce_payout, cash_close, cash_move), a message whose fields name the record
+at fault, and that record as the subject (for `chain`, the chain.Break); the caller renders
+them.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from dataclasses import dataclass, field
 from peewee import DatabaseError
 
 from catalog.messages import N_, Finding, Message
-from db.books import month_totals, verified
+from db.books import month_totals, produce, verified
 from db.books.verified import Span
 from db.store import chain, chain_scan
 from db.store.clock import Clock, SystemClock
@@ -126,6 +128,7 @@ def _whole(report: Report, spans: list[Span], path: str | None, workers: int | N
             _stock(report, local)
         _redemptions(report)
         _reversals(report)
+        report.problems.extend(produce.problems())
         if verified.at_county():
             report.problems.extend(month_totals.problems())
         _chains(report, chains, scan.results())
@@ -396,6 +399,7 @@ def _since(report: Report, spans: list[Span], point: dict[tuple[str, str], Verif
         elif span.records == "entries":
             _reversals(report, span)
     report.problems.extend(verified.references(entries, moves))
+    report.problems.extend(produce.problems())  # small books: whole each time
     if verified.at_county():
         report.problems.extend(month_totals.problems(verified.months(entries, moves)))
     report.counted["households"] = len(households)

@@ -32,6 +32,12 @@ ID_TABLES = (
     "stock_move",
     "ledger_entry",
     "item_price",
+    "produce_lot",
+    "produce_sale",
+    "produce_payout",
+    "produce_payout_line",
+    "cash_close",
+    "cash_move",
 )
 TAMPERED = "同号不同内容（篡改）"  # a check's name (sealed.CHECKS)
 

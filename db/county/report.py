@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from catalog.messages import N_, Message
 from db.books.auth import Actor
-from db.county import report_views
+from db.county import report_produce, report_views
 from db.county.office import officer
 from db.county.report_views import POINTS, Sheet, rows
 from db.exchange.export import check_month
@@ -107,6 +107,7 @@ def county_report(actor: Actor, month: str, clock: Clock) -> CountyReport:
         report_views.donations(month),
         report_views.missing(month),
         report_views.overdrawn(month, fen),
+        *report_produce.produce(month),
     ]
     made = clock.now()
     with database.atomic():

@@ -42,6 +42,7 @@ COPIES = (
     ),
     ("redemption", "id IN (SELECT redemption_id FROM x.ledger_entry)"),
     ("redemption_line", "redemption_id IN (SELECT id FROM x.redemption)"),
+    ("notice", "1"),  # every notice: the station picks those for each household
 )
 HOUSEHOLDS = (
     "INSERT INTO x.household_version ({columns}) SELECT {columns} FROM main.household "

@@ -16,7 +16,8 @@ from catalog.messages import N_
 # (Ed25519) and carry a sequence number; the county row carries the county's public key.
 # 3: update and setup files carry the rules sheet's history (`task_value`); goods a station
 # adds itself (`item.station`) travel in its month files with their price changes
-# (`item_price`); update and setup files carry every item's price history.
+# (`item_price`); update and setup files carry every item's price history; month files carry
+# produce sold for cash and the cash book; update and setup files the county's notices.
 FORMAT = 3
 APPLICATION_ID = 0x41495849  # 'AIXI'
 
@@ -132,8 +133,46 @@ TABLES = {
             "redemption_id:int? reverses_id:int? qty:int note:text "
             "operator:text station:text time:text prev_hash:text",
         ),
+        _t(
+            "produce_lot",
+            "id:int household_id:text name:text unit:text qty:int price_fen:int "
+            "operator:text station:text time:text",
+        ),
+        _t(
+            "produce_sale",
+            "id:int lot_id:int qty:int price_fen:int amount_fen:int buyer:text "
+            "reverses_id:int? operator:text station:text time:text",
+        ),
+        _t(
+            "produce_payout",
+            "id:int household_id:text amount_fen:int operator:text station:text time:text",
+        ),
+        _t("produce_payout_line", "id:int payout_id:int lot_id:int amount_fen:int"),
+        _t(
+            "cash_close",
+            "id:int day:text expected_fen:int counted_fen:int difference_fen:int "
+            "counted_to:int? note:text operator:text station:text time:text",
+        ),
+        _t(
+            "cash_move",
+            "id:int kind:text amount_fen:int sale_id:int? payout_id:int? close_id:int? "
+            "operator:text station:text time:text",
+        ),
+        _t(
+            "notice",
+            "id:int title:text text:text start:text until:text? townships:text "
+            "categories:text households:text operator:text time:text",
+        ),
     )
 }
+PRODUCE = (
+    "produce_lot",
+    "produce_sale",
+    "produce_payout",
+    "produce_payout_line",
+    "cash_close",
+    "cash_move",
+)
 # `signer`: the station (monthly file) or the county (update, setup) whose key sealed the
 # body; `mac`: the seal, an HMAC-SHA256 or an Ed25519 signature in hex (db/exchange/sealed.py).
 MANIFEST_DDL = "CREATE TABLE manifest (signer TEXT NOT NULL, body TEXT NOT NULL, mac TEXT NOT NULL)"
@@ -153,6 +192,7 @@ KINDS: dict[str, tuple[str, ...]] = {
         "ledger_entry",
         "item_price",
         "item",
+        *PRODUCE,
     ),
     "update": (
         "county",
@@ -165,6 +205,7 @@ KINDS: dict[str, tuple[str, ...]] = {
         "redemption",
         "redemption_line",
         "ledger_entry",
+        "notice",
     ),
     "setup": (
         "county",
@@ -181,6 +222,7 @@ KINDS: dict[str, tuple[str, ...]] = {
         "redemption",
         "redemption_line",
         "ledger_entry",
+        "notice",
     ),
 }
 KIND_NAMES = {"month": N_("月报文件"), "update": N_("更新文件"), "setup": N_("站点设置文件")}

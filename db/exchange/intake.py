@@ -206,7 +206,7 @@ def _union(here: str) -> int:
     own = union.one("SELECT id FROM u.ledger_entry WHERE id >= ? AND id < ? LIMIT 1", low, high)
     if own:
         raise FileRefused("清单与内容", "文件里有本站自己的条目 {entry}", entry=human(own[0]))
-    for name in ("redemption", "redemption_line", "ledger_entry"):
+    for name in ("redemption", "redemption_line", "ledger_entry", "notice"):
         bad = union.first_clash("u", name)
         if bad is not None:
             raise FileRefused(
@@ -242,7 +242,7 @@ def _union(here: str) -> int:
     )
     union.upsert_households("u")
     union.merge_cards("u")
-    for name in ("redemption", "redemption_line"):
+    for name in ("redemption", "redemption_line", "notice"):
         union.insert_rows("u", name, union.overlaps("u", name))
     new = union.scalar(
         "SELECT COUNT(*) FROM u.ledger_entry AS s "

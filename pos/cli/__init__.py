@@ -7,7 +7,19 @@ from pathlib import Path
 import click
 from platformdirs import user_data_dir
 
-from pos.cli import books, cards, catalog, county, demo, donations, households, labels, slips
+from pos.cli import (
+    books,
+    cards,
+    catalog,
+    county,
+    demo,
+    donations,
+    households,
+    labels,
+    notices,
+    produce,
+    slips,
+)
 from pos.cli.helptext import Root, choose_language
 
 
@@ -44,6 +56,18 @@ def main(ctx: click.Context, db_path: Path | None, lang: str | None) -> None:
         open_shop(db_path or default_db(), lang)
 
 
-for module in (books, households, catalog, cards, demo, county, slips, donations, labels):
+for module in (
+    books,
+    households,
+    catalog,
+    cards,
+    demo,
+    county,
+    slips,
+    donations,
+    labels,
+    produce,
+    notices,
+):
     for command in module.COMMANDS:
         main.add_command(command)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from db.books import cards, households
+from db.books import cards, households, notices
 from db.books.card_faces import CardFace, faces
 from db.books.households import STATUS_NAMES
 from pos.cli.common import clock, db_option, group, open_books, operator_option, refusals, sign_in
@@ -61,6 +61,8 @@ def check(db_path: Path, payload: str) -> None:
         )
     )
     click.echo(_("积分余额：{balance} 分").format(balance=h.balance))
+    for notice in notices.for_household(h.number, clock().now().strftime("%Y-%m-%d")):
+        click.echo(_("该户通知：{title}——{text}").format(title=notice.title, text=notice.text))
 
 
 @card_group.command("reissue")

@@ -215,6 +215,9 @@ def county_report(db_path: Path, month: str, xlsx: Path | None, operator: str) -
     line = _("透支：{number} {name}（{village}）{balance} 分")
     for number, name, _township, village, balance, *_rest in overdrawn[:20]:
         click.echo("  " + line.format(number=number, name=name, village=village, balance=balance))
+    sold = report.sheet("代销按村").total
+    text = _("代销：卖出 {households} 户，收入 {sold} 元，付给农户 {paid} 元")
+    click.echo(text.format(households=sold[3], sold=yuan(sold[4] or 0), paid=yuan(sold[5] or 0)))
     if xlsx is not None:
         from pos.paper.workbook import write_workbook
 

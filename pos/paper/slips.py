@@ -19,6 +19,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from catalog.messages import Refused
+from db.books import notices
 from db.books.views import Receipt, Slip
 from db.store.ids import human
 from pos.i18n import _
@@ -58,6 +59,9 @@ def redemption_rows(slip: Slip) -> list[Row]:
     for line in slip.lines:
         rows.append((line.name, ""))
         rows.append((f"  {line.price} × {line.qty}", points(line.points)))
+    notice = notices.slip_line(slip.household, slip.time[:10]) if notices.exist() else None
+    if notice is not None:
+        rows += [RULE, (notice.render(_), "")]
     return rows + [
         RULE,
         (_("合计"), points(slip.total)),

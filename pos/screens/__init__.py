@@ -26,4 +26,12 @@ def section_screen(section: str) -> Screen:
         from pos.screens.reports import ReportsScreen
 
         return ReportsScreen()
+    if section == "produce":
+        from pos.screens.produce import ProduceScreen
+
+        return ProduceScreen()
+    if section == "notices":
+        from pos.screens.notices import NoticesScreen
+
+        return NoticesScreen()
     raise ValueError(section)

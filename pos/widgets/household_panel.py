@@ -10,7 +10,7 @@ from rich.cells import cell_len
 from rich.markup import escape
 from textual.widgets import Static
 
-from db.books import ledger
+from db.books import ledger, notices
 from db.books.corrections import KIND_NAMES
 from db.books.households import STATUS_NAMES
 from db.books.views import EntryView, HouseholdView
@@ -60,6 +60,10 @@ class HouseholdPanel(Static):
             colour = "red" if after < 0 else "green"
             balance += "  →  " + _("[b {colour}]{count}[/] 分").format(colour=colour, count=after)
         rows.append((_("余额"), balance))
+        meant = self.notices(household.number)
+        if meant:
+            shown = "、".join(n.title for n in meant[:2])
+            rows.append((_("通知"), f"[b yellow]{escape(shown)}[/]"))
         for entry in ledger.history(household.number, limit=entries):
             rows.append((entry.time[5:10], f"{entry.points:>+4d}  {escape(describe(entry))}"))
         width = max(cell_len(label) for label, _value in rows)
@@ -69,6 +73,16 @@ class HouseholdPanel(Static):
                 for label, value in rows
             )
         )
+
+    def notices(self, number: str) -> list[notices.NoticeView]:
+        """The notices current today for the household (the clock is read only when the
+        books hold any notice at all)."""
+        if not notices.exist():
+            return []
+        shop = getattr(self.app, "shop", None)
+        if shop is None:
+            return []
+        return notices.for_household(number, shop.clock.now().strftime("%Y-%m-%d"))
 
 
 def describe(entry: EntryView) -> str:

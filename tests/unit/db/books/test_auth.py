@@ -207,10 +207,10 @@ def test_operator_rules(station):
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
-        ("clerk", {"redeem", "donate", "count"}),
+        ("clerk", {"redeem", "donate", "count", "produce"}),
         ("cadre", {"award"}),
-        ("county", {"county", "backup"}),
-        ("manager", set(auth.PERMISSIONS) - {"county"}),
+        ("county", {"county", "backup", "notice"}),
+        ("manager", set(auth.PERMISSIONS) - {"county", "notice"}),
     ],
 )
 def test_role_matrix(role, allowed):
