@@ -54,6 +54,7 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     # the county office backs up its own books too
     "backup": (N_("备份账本"), frozenset({"manager", "county"})),
     "county": (N_("县级汇总"), frozenset({"county"})),
+    "station_settings": (N_("修改本站设置"), frozenset({"manager"})),
 }
 
 

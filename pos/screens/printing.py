@@ -1,17 +1,23 @@
-"""Printing cards from the shop screen, on a worker thread so the till stays responsive."""
+"""Printing from the shop screen on worker threads, so the till stays responsive: member
+cards to a PDF, and slips to the station's thermal receipt printer."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from textual import work
+from textual.app import App
 from textual.message import Message
 from textual.screen import Screen
 
 from catalog.messages import Refused
+from db.books import station_settings
 from db.books.card_faces import faces
+from db.store.ids import human
 from pos.i18n import _
+from pos.paper import thermal
 from pos.paper.cards import print_cards
+from pos.paper.slips import Row
 
 
 class CardsPrinted(Message):
@@ -44,3 +50,28 @@ class CardPrinter:
         folder = self.app.shop.slips_dir.with_name("cards")  # type: ignore[attr-defined]
         folder.mkdir(parents=True, exist_ok=True)
         return folder
+
+
+def hand_to_printer(app: App, rows: list[Row], number: int) -> None:
+    """Send a slip to the station's receipt printer, if it has one, on a worker thread.
+
+    The sale or donation is booked and its slip saved before this is called; a printer that
+    is off, unplugged or out of paper only costs a toast telling the clerk to print it again
+    (F12). The setting is read here, on the UI thread: the worker touches no database."""
+    try:
+        spec_text, image = station_settings.printer()
+        spec = thermal.parse(spec_text)
+    except Refused as refusal:
+        app.notify(refusal.render(_), severity="error", timeout=20)
+        return
+    if spec.kind == "none":
+        return
+
+    def job() -> None:
+        try:
+            thermal.print_slip(spec, rows, human(number), image=image)
+        except Refused as refusal:
+            text = _("{reason}；单据已保存，按 F12 补打").format(reason=refusal.render(_))
+            app.call_from_thread(app.notify, text, severity="error", timeout=30)
+
+    app.run_worker(job, thread=True, group="printer", name="slip")
