@@ -3,6 +3,7 @@ cards to a PDF, and slips to the station's thermal receipt printer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import work
@@ -27,8 +28,8 @@ class CardsPrinted(Message):
 
 
 class CardPrinter:
-    """Mixed into a screen: `print_village(code)` / `print_household(number)` write a PDF or
-    PNG into cards/ beside the database and post CardsPrinted back to the screen."""
+    """Mixed into a screen: `print_cards_to` writes cards as a PDF or PNG into cards/ beside
+    the database, `draw_paper` an A4 list into papers/; both post CardsPrinted back."""
 
     @work(thread=True, group="cards")
     def print_cards_to(self, out: Path, village: str | None, households: tuple[str, ...]) -> None:
@@ -45,6 +46,23 @@ class CardPrinter:
             count=len(chosen), path=out
         )
         screen.post_message(CardsPrinted(text))
+
+    @work(thread=True, group="paper")
+    def draw_paper(self, draw: Callable[[Path], Path], out: Path) -> None:
+        """Draw an A4 list (from a view the books returned on the UI thread) into `out`."""
+        screen: Screen = self  # type: ignore[assignment]
+        try:
+            draw(out)
+        except Refused as refusal:
+            screen.post_message(CardsPrinted(refusal.render(_), error=True))
+            return
+        screen.post_message(CardsPrinted(_("已保存：{path}").format(path=out)))
+
+    def papers_folder(self) -> Path:
+        """papers/ beside the database: statements, donor lists, honour rolls."""
+        folder = self.app.shop.slips_dir.with_name("papers")  # type: ignore[attr-defined]
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
 
     def cards_folder(self) -> Path:
         folder = self.app.shop.slips_dir.with_name("cards")  # type: ignore[attr-defined]
