@@ -1,4 +1,4 @@
-"""Benchmark: 1,000 member cards to an A4 PDF, against a bare qrcode + Pillow loop.
+"""Benchmark: 1,000 member cards to an A4 vector PDF, against a bare qrcode + Pillow loop.
 
 Run on demand (the default test run does not collect tests/bench):
 
