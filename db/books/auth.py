@@ -56,6 +56,7 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     "county": (N_("县级汇总"), frozenset({"county"})),
     "produce": (N_("代销农产品和现金日结"), frozenset({"clerk", "manager"})),
     "notice": (N_("发布政策通知"), frozenset({"county"})),
+    "station_settings": (N_("修改本站设置"), frozenset({"manager"})),
 }
 
 

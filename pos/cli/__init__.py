@@ -16,7 +16,9 @@ from pos.cli import (
     donations,
     households,
     labels,
+    lists,
     notices,
+    printer,
     produce,
     slips,
 )
@@ -68,6 +70,8 @@ for module in (
     labels,
     produce,
     notices,
+    lists,
+    printer,
 ):
     for command in module.COMMANDS:
         main.add_command(command)

@@ -8,12 +8,12 @@ from pathlib import Path
 import click
 
 from catalog.messages import Refused
-from db.books import redemptions, stock
+from db.books import redemptions, station_settings, stock
 from db.store.clock import stamp
-from db.store.ids import parse_human
+from db.store.ids import human, parse_human
 from pos.cli.common import clock, command, db_option, open_books, refusals
 from pos.i18n import _
-from pos.paper import slips
+from pos.paper import slips, thermal
 
 
 @command()
@@ -25,8 +25,14 @@ from pos.paper import slips
     type=click.Path(dir_okay=False, path_type=Path),
     help="写到这个文本文件，而不是屏幕上。",
 )
+@click.option(
+    "--printer",
+    "to_printer",
+    is_flag=True,
+    help="同时在本站的小票打印机上打印（aixin printer set 设置的）。",
+)
 @refusals
-def slip(db_path: Path, number: str, donation: bool, out: Path | None) -> None:
+def slip(db_path: Path, number: str, donation: bool, out: Path | None, to_printer: bool) -> None:
     """补打一张兑换单（或 --donation 捐赠收据），单号如 451425-03-000007。
 
     兑换或捐赠已经记账、单据却没能保存或打印时用：单据上注明“补打”和时间。
@@ -39,6 +45,10 @@ def slip(db_path: Path, number: str, donation: bool, out: Path | None) -> None:
     else:
         rows = slips.redemption_rows(replace(redemptions.slip(record), reprinted=when))
     text = slips.as_text(rows) + "\n"
+    if to_printer:
+        spec, image = station_settings.printer()
+        thermal.print_slip(thermal.parse(spec), rows, human(record), image=image)
+        click.echo(_("已在 {printer} 上打印").format(printer=spec), err=out is None)
     if out is None:
         click.echo(text, nl=False)
         return

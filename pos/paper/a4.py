@@ -3,8 +3,8 @@
 Every list a village reads or signs (a posting's public list, a household's statement, the
 donors, the honour roll, sign-off sheets, notices for the wall) is a `Document`: text stays
 text, sharp on any printer, searchable (pdftotext reads it back), and small, because fpdf2
-embeds only the glyphs used of the system's Chinese font (`pos.paper.fonts`; a `.ttc`
-collection is read at its first face, Simplified Chinese in Noto CJK).
+embeds only the glyphs used of the system's Chinese font (`pos.paper.fonts`; of a `.ttc`
+collection it reads the Simplified Chinese face).
 
 A table repeats its header on every page and wraps a long cell within its column; a row is
 never split across pages. `save` writes the file whole or not at all.
@@ -20,7 +20,7 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
 from db.store import files
-from pos.paper.fonts import CardFonts, find_fonts
+from pos.paper.fonts import CardFonts, find_fonts, register
 
 FAMILY = "cjk"
 MARGIN = 15  # mm on every side
@@ -49,8 +49,7 @@ class Document:
         pdf = FPDF(orientation="L" if landscape else "P", unit="mm", format="A4")
         pdf.set_margins(MARGIN, MARGIN, MARGIN)
         pdf.set_auto_page_break(auto=True, margin=MARGIN + 5)
-        pdf.add_font(FAMILY, "", str(fonts.regular))
-        pdf.add_font(FAMILY, "B", str(fonts.bold or fonts.regular))
+        register(pdf, fonts, FAMILY)
         pdf.set_title(title)
         pdf.set_creator("aixin")
         pdf.alias_nb_pages()

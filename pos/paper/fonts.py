@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
 from catalog.messages import Refused
@@ -171,6 +172,14 @@ def _load(path: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(
         path, size, index=_face_index(path), layout_engine=ImageFont.Layout.BASIC
     )
+
+
+def register(pdf: FPDF, fonts: CardFonts, family: str) -> None:
+    """Give `pdf` the regular face as `family` and the bold one as its "B" style (the regular
+    face again when there is no bold file). fpdf2 embeds only the glyphs a document uses; in a
+    collection it reads the Simplified Chinese face, as the cards and slips drawn here do."""
+    for style, path in (("", fonts.regular), ("B", fonts.bold or fonts.regular)):
+        pdf.add_font(family, style, str(path), collection_font_number=_face_index(str(path)))
 
 
 @functools.lru_cache(maxsize=16)

@@ -2,7 +2,8 @@
 
 A slip is a list of rows, each a left and a right part. As text it is 32 columns wide
 (Chinese characters count two), for a 58 mm receipt printer; as a PDF it is an 80 mm wide
-page at 300 dpi, the right parts flush right. Both are saved beside the database in slips/,
+vector page, text as text, the right parts flush right; as an image (`as_image`) it goes
+to a thermal printer that has no Chinese font. Both are saved beside the database in slips/,
 each written under a temporary name and renamed when whole. They are drawn from what the
 books returned (`views.Slip`, `views.Receipt`); a slip printed again says so and when.
 """
@@ -16,6 +17,7 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
+from fpdf import FPDF
 from PIL import Image, ImageDraw
 
 from catalog.messages import Refused
@@ -23,8 +25,7 @@ from db.books import notices
 from db.books.views import Receipt, Slip
 from db.store.ids import human
 from pos.i18n import _
-from pos.paper.fonts import CardFonts, find_fonts
-from pos.paper.pdf import PdfWriter
+from pos.paper.fonts import CardFonts, find_fonts, register
 
 WIDTH = 32
 RULE = ("-", "")
@@ -179,8 +180,30 @@ def write_whole(path: Path, text: str) -> None:
 
 
 def _draw(path: Path, rows: list[Row], fonts: CardFonts) -> None:
-    with PdfWriter(path, dpi=DPI, title=rows[0][0]) as writer:
-        writer.add(as_image(rows, fonts))
+    """The slip as an 80 mm wide vector PDF, as long as its rows: text as text, in an
+    embedded subset of the Chinese font, the right parts flush right."""
+    mm = 25.4 / DPI  # the image's grid, in millimetres
+    pdf = FPDF(unit="mm", format=(PAGE_WIDTH * mm, (MARGIN * 2 + LINE * len(rows)) * mm))
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(0, 0, 0)
+    pdf.set_title(rows[0][0])
+    pdf.set_creator("aixin")
+    register(pdf, fonts, "cjk")
+    pdf.add_page()
+    size = SIZE * 72 / DPI
+    right = (PAGE_WIDTH - MARGIN) * mm
+    for n, (left, right_part) in enumerate(rows):
+        y = (MARGIN + LINE * n + SIZE) * mm
+        if (left, right_part) == RULE:
+            pdf.set_line_width(2 * mm)
+            pdf.line(MARGIN * mm, y - SIZE / 3 * mm, right, y - SIZE / 3 * mm)
+            continue
+        pdf.set_font("cjk", "B" if n == 0 else "", (SIZE + 8) * 72 / DPI if n == 0 else size)
+        pdf.text(MARGIN * mm, y, left)
+        if right_part:
+            pdf.set_font("cjk", "", size)
+            pdf.text(right - pdf.get_string_width(right_part), y, right_part)
+    pdf.output(str(path))
 
 
 def _sweep(folder: Path) -> None:

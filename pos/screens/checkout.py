@@ -20,7 +20,7 @@ from db.books import cards, households, redemptions, stock
 from db.books.views import HouseholdView, ItemView
 from pos.i18n import _
 from pos.paper import slips
-from pos.screens import reprint
+from pos.screens import printing, reprint
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import AskScreen, PickerScreen, TextScreen, goods_quantity
 from pos.widgets.household_panel import HouseholdPanel
@@ -269,6 +269,7 @@ class CheckoutScreen(ShopScreen):
         else:
             self.say(_("{name} 兑换完成，兑换单已保存").format(name=name))
         self.app.push_screen(TextScreen(_("兑换单"), slips.as_text(rows), saved))
+        printing.hand_to_printer(self.app, rows, done.id)
 
     def action_reprint(self) -> None:
         """Print the newest slip again: this till's as it was, else the station's newest."""

@@ -17,6 +17,7 @@ from db.books import goods, stock
 from db.books.views import ItemView
 from pos.i18n import _
 from pos.paper import slips
+from pos.screens import printing
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import AskScreen, PickerScreen, TextScreen, goods_quantity
 from pos.screens.new_item import NewItemScreen
@@ -198,3 +199,4 @@ class DonationScreen(ShopScreen):
             )
         self.app.pop_screen()
         self.app.push_screen(TextScreen(_("捐赠收据"), slips.as_text(rows), saved))
+        printing.hand_to_printer(self.app, rows, gift.id)

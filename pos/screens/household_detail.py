@@ -12,10 +12,11 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from catalog.messages import Refused
-from db.books import cards, corrections, households, ledger
+from db.books import cards, corrections, households, ledger, statements
 from db.books.views import EntryView, HouseholdView
 from db.store.ids import human
 from pos.i18n import _
+from pos.paper import lists
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import AskScreen, ConfirmScreen
 from pos.screens.household_form import HouseholdFormScreen
@@ -36,6 +37,7 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
         Binding("ctrl+r", "reissue", "补卡"),
         Binding("ctrl+p", "print_card", "打印卡"),
         Binding("escape", "back", "返回"),
+        Binding("ctrl+t", "statement", "对账单"),  # last: a narrow footer drops it, F1 lists it
     ]
 
     def __init__(self, number: str) -> None:
@@ -152,6 +154,25 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
     def action_print_card(self) -> None:
         self.say(_("正在生成卡片……"))
         self.print_cards_to(self.cards_folder() / f"{self.number}.png", None, (self.number,))
+
+    def action_statement(self) -> None:
+        """The household's statement as A4 PDF in papers/, from the day asked to today."""
+
+        def since(answer: str | None) -> None:
+            if answer is None:
+                return
+            try:
+                start = statements.parse_day(answer, _("起始日期"))
+                st = statements.statement(self.number, self.shop.clock, start=start)
+            except Refused as refusal:
+                self.refused(refusal)
+                return
+            self.say(_("正在生成对账单……"))
+            name = f"{self.number}-{st.start or 'all'}-{st.end}.pdf"
+            self.draw_paper(lambda out: lists.statement_pdf(st, out), self.papers_folder() / name)
+
+        question = _("对账单从哪天起（YYYY-MM-DD；空着从建档起，到今天止）")
+        self.app.push_screen(AskScreen(question), since)
 
     @on(CardsPrinted)
     def cards_printed(self, event: CardsPrinted) -> None:

@@ -17,6 +17,7 @@ from db.store.clock import stamp
 from pos.i18n import _
 from pos.paper import slips
 from pos.paper.slips import Row
+from pos.screens import printing
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import TextScreen
 from pos.shop import Shop
@@ -50,3 +51,4 @@ def show(screen: ShopScreen, title: str, rows: list[Row], number: int) -> None:
         saved = refusal.render(_)
         screen.say(saved, error=True)
     screen.app.push_screen(TextScreen(title, slips.as_text(rows), saved))
+    printing.hand_to_printer(screen.app, rows, number)

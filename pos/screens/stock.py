@@ -1,4 +1,5 @@
-"""F5 库存: the stock list with low-stock marks; donations, stock counts and adjustments."""
+"""F5 库存: the stock list with low-stock marks; donations, stock counts and adjustments, and
+the month's donor acknowledgement list (Ctrl+T)."""
 
 from __future__ import annotations
 
@@ -9,25 +10,28 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 from catalog.messages import Refused
-from db.books import stock
+from db.books import donor_list, stock
 from pos.i18n import _
-from pos.paper import slips
+from pos.paper import lists, slips
 from pos.screens import reprint
 from pos.screens.adjust import AdjustScreen
 from pos.screens.base import ShopScreen
 from pos.screens.count import CountScreen
+from pos.screens.dialogs import AskScreen
 from pos.screens.donation import DonationScreen
+from pos.screens.printing import CardPrinter, CardsPrinted
 from pos.widgets.list_table import ListTable
 from pos.widgets.scan_input import ScanInput
 
 
-class StockScreen(ShopScreen):
+class StockScreen(CardPrinter, ShopScreen):
     FOCUS = "#find"
     BINDINGS = [
         Binding("f6", "donation", "捐赠登记"),
         Binding("f7", "count", "盘点"),
         Binding("f8", "adjust", "库存调整"),
         Binding("f12", "reprint", "补打收据"),
+        Binding("ctrl+t", "donors", "捐赠公示"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -102,6 +106,30 @@ class StockScreen(ShopScreen):
             self.refused(refusal)
             return
         reprint.show(self, _("捐赠收据"), slips.donation_rows(receipt), receipt.id)
+
+    def action_donors(self) -> None:
+        """A month's donor acknowledgement list as A4 PDF in papers/ (this month unless told)."""
+
+        def month_given(answer: str | None) -> None:
+            if answer is None:
+                return
+            try:
+                gifts = donor_list.donor_list(answer, self.shop.clock)
+            except Refused as refusal:
+                self.refused(refusal)
+                return
+            self.say(_("正在生成捐赠公示……"))
+            out = self.papers_folder() / f"donors-{gifts.month}.pdf"
+            self.draw_paper(lambda path: lists.donors_pdf(gifts, path), out)
+
+        this_month = self.shop.clock.now().strftime("%Y-%m")
+        self.app.push_screen(
+            AskScreen(_("公示哪个月的捐赠（YYYY-MM）"), value=this_month), month_given
+        )
+
+    @on(CardsPrinted)
+    def paper_drawn(self, event: CardsPrinted) -> None:
+        self.say(event.text, error=event.error)
 
     def action_count(self) -> None:
         try:

@@ -1,4 +1,4 @@
-"""Benchmark: 1,000 member cards to an A4 PDF, against a bare qrcode + Pillow loop.
+"""Benchmark: 1,000 member cards to an A4 vector PDF, against a bare qrcode + Pillow loop.
 
 Run on demand (the default test run does not collect tests/bench):
 
@@ -121,7 +121,7 @@ def report(figures: dict[str, float]) -> str:
         f"{figures['cards']:.0f} cards, {figures['pages']:.0f} pages: "
         f"{figures['full_s']:.2f} s ({figures['ms_per_card']:.1f} ms a card) against a bare "
         f"qrcode + Pillow loop of {figures['baseline_s']:.2f} s: ratio {figures['ratio']:.2f}. "
-        f"PDF {figures['pdf_mb']:.0f} MB, peak RSS {figures['peak_rss_mb']:.0f} MB, "
+        f"PDF {figures['pdf_mb']:.1f} MB, peak RSS {figures['peak_rss_mb']:.0f} MB, "
         f"{figures['decoded_sample']:.0f} codes decoded on the first and last page."
     )
 

@@ -1,4 +1,5 @@
-"""One member card, drawn at 300 dpi on an ID-1 card (85.6 × 54 mm).
+"""One member card on an ID-1 card (85.6 × 54 mm), laid out on a 300 dpi grid: drawn here as a
+PNG, and as vector on the A4 sheets (`sheets`) from the same grid.
 
   ┌────────────────────────────────────────┐
   │ ♥ 爱心积分卡                     天等县 │  red band
@@ -91,13 +92,18 @@ def check_glyphs(fonts: CardFonts, faces: list[CardFace], fixed: str = "") -> No
             )
 
 
-def qr_image(payload: str) -> Image.Image:
+def qr_matrix(payload: str) -> list[list[bool]]:
+    """The QR's modules, quiet zone included (True: dark)."""
     code = qrcode.QRCode(
         version=QR_VERSION, error_correction=qrcode.ERROR_CORRECT_Q, border=QR_BORDER
     )
     code.add_data(QRData(payload.encode("ascii"), mode=MODE_ALPHA_NUM))
     code.make(fit=False)
-    matrix = code.get_matrix()
+    return code.get_matrix()
+
+
+def qr_image(payload: str) -> Image.Image:
+    matrix = qr_matrix(payload)
     side = len(matrix)
     dots = bytes(0 if dark else 255 for row in matrix for dark in row)
     small = Image.frombytes("L", (side, side), dots)

@@ -32,7 +32,6 @@ from pos.paper.cards.layout import (
     render_card,
 )
 from pos.paper.cards.sheets import MARK_GAP, PAGE_SIZE, origin
-from pos.paper.pdf import PdfWriter
 from tests.conftest import fix_check
 
 EXTRA = ["韦春花", "陆文军", "覃美玲", "欧阳秀兰", "黎永强", "蒙德福", "邓桂芳", "马小明"]
@@ -163,26 +162,22 @@ def test_crop_marks_frame_id1_cards(db_file, tmp_path):
     )
 
 
-def test_pdf_is_well_formed(tmp_path):
-    colours = [(190, 30, 45), (232, 176, 75), (33, 33, 33)]
-    pages = [Image.new("RGB", PAGE_SIZE, colour) for colour in colours]
-    out = tmp_path / "plain.pdf"
-    with PdfWriter(out, dpi=300, title="爱心积分卡") as pdf:
-        for page in pages:
-            pdf.add(page)
-    data = out.read_bytes()
-    start = int(re.search(rb"startxref\n(\d+)\n%%EOF\n$", data).group(1))
-    table = data[start:].split(b"trailer")[0].splitlines()
-    assert table[:2] == [b"xref", b"0 13"]  # 3 fixed objects + 3 a page, and object 0
-    for number, entry in enumerate(table[3:], start=1):
-        assert len(entry) + 1 == 20  # xref lines are exactly 20 bytes
-        assert data[int(entry[:10]) :].startswith(b"%d 0 obj" % number)
+def test_pdf_is_well_formed_vector_and_searchable(db_file, tmp_path):
+    out = tmp_path / "cards.pdf"
+    assert run("cards", "print", "--db", db_file, "--out", out).exit_code == 0
     info = subprocess.run(["pdfinfo", out], capture_output=True, text=True)
     assert info.stderr == ""  # poppler found nothing to repair
-    assert "Title:           爱心积分卡" in info.stdout and "Pages:           3" in info.stdout
-    assert "595.2 x 841.92 pts (A4)" in info.stdout
-    for page, colour in zip(rasterise(out, dpi=30), colours, strict=True):
-        assert page.getpixel((9, 9)) == pytest.approx(colour, abs=2)  # pages in order
+    assert "Title:           爱心积分卡" in info.stdout and "Pages:           2" in info.stdout
+    assert "595.2 x 841.9" in info.stdout  # A4
+    fonts = subprocess.run(["pdffonts", out], capture_output=True, text=True).stdout
+    embedded = [line for line in fonts.splitlines()[2:] if line.strip()]
+    # Only the glyphs used: a subset (its name has a six-letter tag), embedded.
+    assert embedded and all(re.match(r"[A-Z]{6}\+", line) for line in embedded)
+    assert all(" yes " in line for line in embedded)
+    text = subprocess.run(["pdftotext", out, "-"], capture_output=True, text=True).stdout
+    assert all(name in text for name in EXTRA)  # the words are text, not pixels
+    assert "爱心积分卡" in text and "1012020011" in text
+    assert out.stat().st_size < 200_000  # 14 cards; a raster page alone was 500 kB
 
 
 def test_default_print_leaves_out_inactive_and_uses_new_serials(db_file, tmp_path, station):

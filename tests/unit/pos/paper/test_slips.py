@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -112,3 +113,18 @@ def test_what_a_killed_till_left_is_swept_later(tmp_path):
     fresh.write_text("being written by another till")
     slips.save(slips.redemption_rows(SLIP), tmp_path, SLIP.id)
     assert not old.exists() and fresh.exists()
+
+
+def test_the_pdf_slip_is_80_mm_of_searchable_text(tmp_path):
+    use("zh")
+    slips.save(slips.redemption_rows(SLIP), tmp_path, SLIP.id)
+    pdf = tmp_path / (human(SLIP.id) + ".pdf")
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True)
+    assert info.stderr == ""
+    width = float(info.stdout.split("Page size:")[1].split("x")[0])
+    assert width == pytest.approx(80 * 72 / 25.4, abs=0.5)
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True)
+    words = text.stdout
+    for word in ("爱心超市兑换单", "张三", "大米（10 公斤）", "食盐", "56 分", human(SLIP.id)):
+        assert word in words
+    assert pdf.stat().st_size < 60_000  # a raster slip was some 200 kB
