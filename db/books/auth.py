@@ -54,6 +54,10 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     # the county office backs up its own books too
     "backup": (N_("备份账本"), frozenset({"manager", "county"})),
     "county": (N_("县级汇总"), frozenset({"county"})),
+    # 公示 (docs/design.md §4.9): anyone at the station takes an objection down; a manager rules
+    "object": (N_("登记公示异议"), frozenset({"clerk", "cadre", "manager"})),
+    "resolve_posting": (N_("处理公示异议"), frozenset({"manager"})),
+    "credit_posting": (N_("公示期满入账"), frozenset({"manager"})),
 }
 
 

@@ -14,7 +14,9 @@ from catalog.messages import N_
 
 # 2: the manifest names its signer; update and setup files are signed by the county
 # (Ed25519) and carry a sequence number; the county row carries the county's public key.
-FORMAT = 2
+# 3: the county row carries the posting days; month files carry postings (公示), their lines,
+# objections and rulings, credits and the entries credited lines became.
+FORMAT = 3
 APPLICATION_ID = 0x41495849  # 'AIXI'
 
 
@@ -55,7 +57,7 @@ TABLES = {
     for t in (
         _t(
             "county",
-            "code:text name:text fen_per_point:int card_key:text public_key:text",
+            "code:text name:text fen_per_point:int card_key:text public_key:text posting_days:int",
             ("code",),
         ),
         _t(

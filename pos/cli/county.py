@@ -11,6 +11,7 @@ from typing import TypeVar
 import click
 
 from catalog.messages import Refused, shown
+from db.books import postings
 from db.county import merge, office
 from db.county import report as reports
 from db.county.report import yuan
@@ -130,6 +131,27 @@ def county_enroll(
     if not os.environ.get("AIXIN_PIN"):
         text = _("站长账号 manager 的初始密码：{pin}（只显示这一次，请当面交给站长）")
         click.echo(text.format(pin=pin))
+
+
+@county_group.command("settings")
+@db_option
+@click.option(
+    "--posting-days",
+    required=True,
+    metavar="N",
+    help="公示天数（0 到 30）：记分先公示这么多天，期满后才入账；0 表示立即入账。",
+)
+@county_operator_option
+@refusals
+def county_settings(db_path: Path, posting_days: str, operator: str) -> None:
+    """县里的设置：公示天数。随下一份设置文件或更新文件送到各站点。"""
+    open_books(db_path)
+    actor = sign_in(operator)
+    days = postings.set_posting_days(actor, clock(), posting_days)
+    if days:
+        click.echo(_("公示天数已设为 {days} 天，随更新文件送到各站点").format(days=days))
+    else:
+        click.echo(_("公示天数已设为 0：记分立即入账，随更新文件送到各站点"))
 
 
 @county_group.command("merge")
