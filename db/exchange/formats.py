@@ -122,8 +122,37 @@ TABLES = {
             "redemption_id:int? reverses_id:int? qty:int note:text "
             "operator:text station:text time:text prev_hash:text",
         ),
+        # 公示 (docs/design.md §4.9)
+        _t(
+            "posting",
+            "id:int village_id:text month:text days:int published:text until:text "
+            "operator:text station:text",
+        ),
+        _t(
+            "posting_line",
+            "id:int posting_id:int household_id:text task_id:text points:int qty:int note:text",
+        ),
+        _t(
+            "objection",
+            "id:int posting_id:int household_id:text raised_by:text reason:text "
+            "operator:text station:text time:text",
+        ),
+        _t(
+            "objection_ruling",
+            "id:int objection_id:int upheld:int note:text operator:text station:text time:text",
+        ),
+        _t("posting_credit", "id:int posting_id:int operator:text station:text time:text"),
+        _t("posting_entry", "entry_id:int line_id:int credit_id:int", ("entry_id",)),
     )
 }
+POSTINGS = (
+    "posting",
+    "posting_line",
+    "objection",
+    "objection_ruling",
+    "posting_credit",
+    "posting_entry",
+)
 # `signer`: the station (monthly file) or the county (update, setup) whose key sealed the
 # body; `mac`: the seal, an HMAC-SHA256 or an Ed25519 signature in hex (db/exchange/sealed.py).
 MANIFEST_DDL = "CREATE TABLE manifest (signer TEXT NOT NULL, body TEXT NOT NULL, mac TEXT NOT NULL)"
@@ -141,6 +170,7 @@ KINDS: dict[str, tuple[str, ...]] = {
         "stock_count_line",
         "stock_move",
         "ledger_entry",
+        *POSTINGS,
     ),
     "update": (
         "county",

@@ -229,6 +229,24 @@ def county_report(db_path: Path, month: str, xlsx: Path | None, operator: str) -
     lines = [*towns.rows, ["", towns.total[0], *towns.total[2:]]]
     cells = [[shown(r[i], _) for i in picks] for r in lines]
     table(picked, [_(h) for h in picked], cells, tsv=False)
+    posted = report.sheet("公示")
+    if posted.rows:
+        sums = dict(zip(posted.headers, posted.total, strict=True))
+        text = _(
+            "公示 {postings} 份，{households} 户，{points} 分；异议 {objections} 件"
+            "（成立 {upheld}，不成立 {dismissed}）；月底前入账 {credited} 分"
+        )
+        click.echo(
+            text.format(
+                postings=sums["公示份数"],
+                households=sums["公示户数"],
+                points=sums["公示积分"],
+                objections=sums["异议"],
+                upheld=sums["异议成立"],
+                dismissed=sums["异议不成立"],
+                credited=sums["已入账积分"],
+            )
+        )
     missing = tuple(r[0] for r in report.sheet("未报站点").rows)
     overdrawn = report.sheet("透支户").rows
     text = _("未报站点：{stations}；透支户 {count} 户")
