@@ -26,4 +26,8 @@ def section_screen(section: str) -> Screen:
         from pos.screens.reports import ReportsScreen
 
         return ReportsScreen()
+    if section == "postings":
+        from pos.screens.postings import PostingsScreen
+
+        return PostingsScreen()
     raise ValueError(section)
