@@ -174,8 +174,8 @@ TASK_POINTS = (
 # there, through its line, and its entry (left out above) not again in the month of crediting.
 POSTED_POINTS = (
     "SELECT l.household_id, l.task_id, SUM(l.points) FROM posting_line AS l "
-    "JOIN posting AS p ON p.id = l.posting_id "
-    "WHERE l.household_id IN ({households}) AND l.task_id IN ({tasks}) AND p.month = ? "
+    "WHERE l.household_id IN ({households}) AND l.task_id IN ({tasks}) "
+    "AND l.posting_id IN (SELECT id FROM posting WHERE month = ?) "
     "AND NOT EXISTS (SELECT 1 FROM objection AS o JOIN objection_ruling AS u "
     "ON u.objection_id = o.id WHERE o.posting_id = l.posting_id "
     "AND o.household_id = l.household_id AND u.upheld = 1) "

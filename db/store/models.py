@@ -384,7 +384,7 @@ class Posting(BaseModel):
     station = TextField()
 
     class Meta:
-        indexes = ((("village", "month"), False),)
+        indexes = ((("month",), False), (("village", "month"), False))
 
 
 class PostingLine(BaseModel):
@@ -402,7 +402,7 @@ class PostingLine(BaseModel):
     note = TextField()
 
     class Meta:
-        indexes = ((("household", "task"), False),)
+        indexes = ((("household", "task", "posting"), False),)
 
 
 class Objection(BaseModel):
@@ -412,7 +412,7 @@ class Objection(BaseModel):
     household_id: str
     id = BigIntegerField(primary_key=True)
     posting = ForeignKeyField(Posting, index=False)
-    household = ForeignKeyField(Household, index=False)
+    household = ForeignKeyField(Household)
     raised_by = TextField()
     reason = TextField()
     operator = TextField()

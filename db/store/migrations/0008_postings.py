@@ -17,7 +17,8 @@ Frozen as SQL like 0001. It adds
 
 Every one of them is a record like a ledger entry: triggers abort every UPDATE and DELETE, and
 a change is a new row (an objection's ruling, a credit). The indexes keep the award path fast:
-a household's posted lines of a task (the monthly cap), a posting's lines, its objections.
+a household's posted lines of a task in the postings of a month (the monthly cap), a
+posting's lines, its objections, a month's postings.
 """
 
 TABLES = """
@@ -28,6 +29,7 @@ CREATE TABLE posting (
     month TEXT NOT NULL, days INTEGER NOT NULL CHECK (typeof(days) = 'integer' AND days >= 1),
     published TEXT NOT NULL, until TEXT NOT NULL,
     operator TEXT NOT NULL, station TEXT NOT NULL);
+CREATE INDEX posting_month ON posting (month);
 CREATE INDEX posting_village_id_month ON posting (village_id, month);
 CREATE TABLE posting_line (
     id INTEGER NOT NULL PRIMARY KEY,
@@ -38,7 +40,8 @@ CREATE TABLE posting_line (
     qty INTEGER NOT NULL CHECK (typeof(qty) = 'integer'),
     note TEXT NOT NULL);
 CREATE INDEX posting_line_posting_id ON posting_line (posting_id);
-CREATE INDEX posting_line_household_id_task_id ON posting_line (household_id, task_id);
+CREATE INDEX posting_line_household_id_task_id_posting_id
+    ON posting_line (household_id, task_id, posting_id);
 CREATE TABLE objection (
     id INTEGER NOT NULL PRIMARY KEY,
     posting_id INTEGER NOT NULL REFERENCES posting (id),
@@ -46,6 +49,7 @@ CREATE TABLE objection (
     raised_by TEXT NOT NULL, reason TEXT NOT NULL,
     operator TEXT NOT NULL, station TEXT NOT NULL, time TEXT NOT NULL);
 CREATE INDEX objection_posting_id_household_id ON objection (posting_id, household_id);
+CREATE INDEX objection_household_id ON objection (household_id);
 CREATE TABLE objection_ruling (
     id INTEGER NOT NULL PRIMARY KEY,
     objection_id INTEGER NOT NULL UNIQUE REFERENCES objection (id),
