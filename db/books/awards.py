@@ -121,13 +121,11 @@ def _rows(row: type, table: str, key: str, values: list[str], size: int = 500) -
 def award(
     actor: Actor, clock: Clock, household: str, task: str, qty: int | str = 1, note: str = ""
 ) -> int:
-    """Award (or, for a deduction task, deduct) points; returns the entry id (posting days
-    0: for a posting, `record_one`)."""
+    """Award (or, for a deduction task, deduct) points at once; returns the entry id. With
+    the county's posting days above 0 an award is posted instead: use `record_one`."""
+    if postings.posting_days() > 0:  # refused before anything is written
+        raise Refused("本县记分要先公示，公示期满后才入账")
     recorded = record_one(actor, clock, household, task, qty, note)
-    if not recorded.entries:
-        raise Refused(
-            "记分已进入公示 {postings}，公示期满入账后才有条目", postings=recorded.postings
-        )
     return recorded.entries[0]
 
 

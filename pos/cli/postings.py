@@ -46,7 +46,9 @@ def posting_list(db_path: Path, status: str | None, tsv: bool) -> None:
     open_books(db_path)
     found = postings.postings(clock(), status)
     keys = ("number", "village", "month", "households", "points", "from", "until", "status")
-    headers = [_(h) for h in ("编号", "村", "月份", "户数", "积分", "起", "止", "状态")]
+    headers = [
+        _(h) for h in (N_("编号"), N_("村"), N_("月份"), N_("户数"), N_("积分"), N_("起"), N_("止"))
+    ] + [_("状态")]
     table(
         keys,
         headers,

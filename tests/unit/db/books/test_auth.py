@@ -207,8 +207,8 @@ def test_operator_rules(station):
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
-        ("clerk", {"redeem", "donate", "count"}),
-        ("cadre", {"award"}),
+        ("clerk", {"redeem", "donate", "count", "object"}),
+        ("cadre", {"award", "object"}),
         ("county", {"county", "backup"}),
         ("manager", set(auth.PERMISSIONS) - {"county"}),
     ],
