@@ -105,6 +105,20 @@ async def test_objection_ruling_and_credit_from_the_till(posting_shop):
     close()
 
 
+async def test_f6_prints_the_public_list(posting_shop):
+    app = shop(posting_shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "manager")
+        await open_postings(pilot)
+        await pilot.press("f6")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "公示名单已写出" in message(app), message(app)
+    printed = list((posting_shop.parent / "postings").glob("*.pdf"))
+    assert len(printed) == 1 and printed[0].stat().st_size > 1000
+    close()
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
 def test_postings_screen_snapshot(posting_shop, snap_compare, lang, size):

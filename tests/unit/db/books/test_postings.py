@@ -111,3 +111,20 @@ def test_verify_finds_a_credited_entry_that_is_not_its_line(posting_days):
     database.execute_sql("UPDATE posting_line SET points = 5")
     found = verify.verify(clock=s.clock)
     assert "posting" in {f.code for f in found.problems}
+
+
+def test_the_public_list_as_xlsx_writes_text_never_a_formula(posting_days, tmp_path):
+    from openpyxl import load_workbook
+
+    from pos.paper import posting_list
+
+    s = posting_days
+    number = awards.record_one(
+        s.manager, s.clock, "1012010001", "GY02", note='=HYPERLINK("http://x")'
+    ).postings[0]
+    out = posting_list.write(postings.detail(s.clock, number), tmp_path / "list.xlsx")
+    cells = [c for row in load_workbook(out).active.iter_rows() for c in row if c.value]
+    assert any("HYPERLINK" in str(c.value) for c in cells)
+    assert all(c.data_type != "f" for c in cells)
+    with pytest.raises(Refused):
+        posting_list.write(postings.detail(s.clock, number), tmp_path / "list.doc")
