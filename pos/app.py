@@ -36,6 +36,7 @@ SECTIONS = {
 MORE: dict[str, tuple[str, tuple[str, ...]]] = {
     "produce": (N_("代销"), ("produce",)),
     "notices": (N_("通知"), ()),
+    "postings": (N_("公示"), ("award", "object", "resolve_posting", "credit_posting")),
 }
 
 

@@ -57,6 +57,10 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     "produce": (N_("代销农产品和现金日结"), frozenset({"clerk", "manager"})),
     "notice": (N_("发布政策通知"), frozenset({"county"})),
     "station_settings": (N_("修改本站设置"), frozenset({"manager"})),
+    # 公示 (docs/design.md §4.12): anyone at the station takes an objection down; a manager rules
+    "object": (N_("登记公示异议"), frozenset({"clerk", "cadre", "manager"})),
+    "resolve_posting": (N_("处理公示异议"), frozenset({"manager"})),
+    "credit_posting": (N_("公示期满入账"), frozenset({"manager"})),
 }
 
 

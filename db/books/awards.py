@@ -23,7 +23,7 @@ from typing import NamedTuple
 from catalog.messages import N_, Message, Refused, SheetRefused
 from catalog.pinyin import initials
 from catalog.tabular import read_rows
-from db.books import catalog_at, ledger, views
+from db.books import catalog_at, ledger, postings, views
 from db.books.auth import ROLE_NAMES, Actor, require
 from db.books.households import refuse_inactive
 from db.books.views import TaskView
@@ -134,15 +134,43 @@ def _rows(row: type, table: str, key: str, values: list[str], size: int = 500) -
 def award(
     actor: Actor, clock: Clock, household: str, task: str, qty: int | str = 1, note: str = ""
 ) -> int:
-    """Award (or, for a deduction task, deduct) points; returns the entry id."""
+    """Award (or, for a deduction task, deduct) points at once; returns the entry id. With
+    the county's posting days above 0 an award is posted instead: use `record_one`."""
+    if postings.posting_days() > 0:  # refused before anything is written
+        raise Refused("本县记分要先公示，公示期满后才入账")
+    recorded = record_one(actor, clock, household, task, qty, note)
+    return recorded.entries[0]
+
+
+def record_one(
+    actor: Actor, clock: Clock, household: str, task: str, qty: int | str = 1, note: str = ""
+) -> Recorded:
+    """`record` of one line: its refusal as it is, not as a sheet's."""
     try:
-        return apply_sheet(actor, clock, [AwardLine(household, task, qty, note)])[0]
+        return record(actor, clock, [AwardLine(household, task, qty, note)])
     except SheetRefused as refused:
         raise refused.problems[0][1] from None
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What an award or a sheet wrote: ledger entries (posting days 0), or the postings its
+    lines wait on (公示, docs/design.md §4.12), as numbers."""
+
+    entries: tuple[int, ...] = ()
+    postings: tuple[str, ...] = ()
+    lines: int = 0
+    points: int = 0
+
+
 def apply_sheet(actor: Actor, clock: Clock, lines: list[AwardLine]) -> list[int]:
-    """Write every line or none; returns the entry ids in line order."""
+    """Write every line or none; returns the entry ids in line order (none when posted)."""
+    return list(record(actor, clock, lines).entries)
+
+
+def record(actor: Actor, clock: Clock, lines: list[AwardLine]) -> Recorded:
+    """Write every line or none: as ledger entries, or, with the county's posting days above
+    0, as lines of a posting for each village, credited after the period (`postings`)."""
     require(actor, "award")
     if not lines:
         raise Refused("表格中没有记分行")
@@ -155,8 +183,11 @@ def apply_sheet(actor: Actor, clock: Clock, lines: list[AwardLine]) -> list[int]
         entries, problems = _check_all(actor, stamp(now), lines)
         if problems:
             raise SheetRefused(problems)
-        ids = ledger.append(actor.name, actor.station, now, entries)
         points = sum(e.points for e in entries)
+        if postings.posting_days() > 0:
+            posted = postings.post(actor, now, entries)
+            return Recorded((), tuple(human(p) for p in posted), len(entries), points)
+        ids = ledger.append(actor.name, actor.station, now, entries)
         audit.record(
             actor.name,
             actor.station,
@@ -164,7 +195,7 @@ def apply_sheet(actor: Actor, clock: Clock, lines: list[AwardLine]) -> list[int]
             "award",
             f"{len(entries)} 行，合计 {points:+d} 分，条目 {human(ids[0])}–{human(ids[-1])}",
         )
-    return ids
+    return Recorded(tuple(ids), (), len(entries), points)
 
 
 def check_sheet(actor: Actor, clock: Clock, lines: list[AwardLine]) -> list[tuple[int, Refused]]:

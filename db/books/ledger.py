@@ -153,6 +153,11 @@ def task_points(
         )
         rows = database.execute_sql(sql, (*chunk, *codes, start, end))
         found.update({(h, t): int(total) for h, t, total in rows})
+        sql = POSTED_POINTS.format(
+            households=", ".join("?" * len(chunk)), tasks=", ".join("?" * len(codes))
+        )
+        for h, t, total in database.execute_sql(sql, (*chunk, *codes, start[:7])):
+            found[(h, t)] = found.get((h, t), 0) + int(total)
     return found
 
 
@@ -161,7 +166,20 @@ TASK_POINTS = (
     "FROM ledger_entry e LEFT JOIN ledger_entry r ON r.reverses_id = e.id "
     "WHERE e.household_id IN ({households}) AND e.task_id IN ({tasks}) "
     "AND +e.reverses_id IS NULL AND e.time >= ? AND e.time < ? "
+    "AND NOT EXISTS (SELECT 1 FROM posting_entry AS pe WHERE pe.entry_id = e.id) "
     "GROUP BY e.household_id, e.task_id"
+)
+# 公示 (docs/design.md §4.12): a posted line counts against the caps of its posting's month from
+# the moment it is posted, until an upheld objection drops it; once credited it still counts
+# there, through its line, and its entry (left out above) not again in the month of crediting.
+POSTED_POINTS = (
+    "SELECT l.household_id, l.task_id, SUM(l.points) FROM posting_line AS l "
+    "WHERE l.household_id IN ({households}) AND l.task_id IN ({tasks}) "
+    "AND l.posting_id IN (SELECT id FROM posting WHERE month = ?) "
+    "AND NOT EXISTS (SELECT 1 FROM objection AS o JOIN objection_ruling AS u "
+    "ON u.objection_id = o.id WHERE o.posting_id = l.posting_id "
+    "AND o.household_id = l.household_id AND u.upheld = 1) "
+    "GROUP BY l.household_id, l.task_id"
 )
 IN_CHUNK = 900  # values in one IN (...): SQLite before 3.32 takes at most 999 parameters
 

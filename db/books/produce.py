@@ -1,4 +1,4 @@
-"""Produce micro-sales for cash (自产农产品微销售) and the shop's cash book (docs/design.md §4.9).
+"""Produce micro-sales for cash (自产农产品微销售) and the shop's cash book (docs/design.md §4.11).
 
 A household's produce is taken in on consignment as a lot at an agreed price per unit; parts of
 it are sold for cash; the household is paid, against a slip both sign, what its sold lots

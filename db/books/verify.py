@@ -129,6 +129,7 @@ def _whole(report: Report, spans: list[Span], path: str | None, workers: int | N
         _redemptions(report)
         _reversals(report)
         report.problems.extend(produce.problems())
+        _postings(report)
         if verified.at_county():
             report.problems.extend(month_totals.problems())
         _chains(report, chains, scan.results())
@@ -347,6 +348,37 @@ def _redemptions(report: Report, new: Span | None = None) -> None:
             entry=-entry,
         )
         report.problems.append(Finding("redemption", message, subject=slip))
+
+
+# 公示 (docs/design.md §4.12): every entry a credited line became is that line (household, task,
+# points, quantity, kind by its sign), written by the credit at its time, after the posting's
+# last day, and no line is credited whose household had an upheld objection, or one still
+# open when the credit was written.
+POSTED_ENTRIES = """
+SELECT pe.entry_id, l.posting_id FROM posting_entry AS pe
+JOIN posting_line AS l ON l.id = pe.line_id JOIN posting AS p ON p.id = l.posting_id
+JOIN posting_credit AS c ON c.id = pe.credit_id
+LEFT JOIN ledger_entry AS e ON e.id = pe.entry_id
+WHERE e.id IS NULL OR c.posting_id <> l.posting_id OR e.household_id <> l.household_id
+   OR e.task_id IS NOT l.task_id OR e.points <> l.points OR e.qty <> l.qty
+   OR e.kind <> CASE WHEN l.points < 0 THEN 'deduction' ELSE 'award' END
+   OR e.time <> c.time OR substr(c.time, 1, 10) <= p.until
+   OR EXISTS (SELECT 1 FROM objection AS o LEFT JOIN objection_ruling AS u
+     ON u.objection_id = o.id WHERE o.posting_id = l.posting_id
+     AND o.household_id = l.household_id AND o.time <= c.time
+     AND (u.id IS NULL OR u.time > c.time OR u.upheld = 1))
+ORDER BY pe.entry_id
+"""
+
+
+def _postings(report: Report) -> None:
+    for entry, posting in _rows(POSTED_ENTRIES):
+        message = Message(
+            N_("条目 {entry} 与公示 {posting} 的记分行或入账不相符"),
+            entry=human(entry),
+            posting=human(posting),
+        )
+        report.problems.append(Finding("posting", message, subject=entry))
 
 
 REVERSALS = (

@@ -193,6 +193,22 @@ def check_catalog(found: Found, p: dict) -> None:
         p,
         _task_finding,
     )
+    posted = task_points_at("l.task_id", "p.published")
+    found.gather(  # 公示: a posted line is what its entry will be, valued when it was posted
+        "SELECT l.id, CASE WHEN l.points < 0 THEN 'deduction' ELSE 'award' END, l.task_id, "  # noqa: S608
+        f"l.points, l.qty, {posted} FROM f.posting_line AS l JOIN f.posting AS p "
+        "ON p.id = l.posting_id WHERE (SELECT v.value IS NOT NULL AND "
+        "(l.points IS NOT v.value * l.qty OR (l.points > 0) <> (v.value > 0)) "
+        f"FROM (SELECT {posted} AS value) AS v) ORDER BY l.id",
+        p,
+        _task_finding,
+    )
+    found.gather(
+        "SELECT task_id, COUNT(*) FROM f.posting_line WHERE task_id NOT IN "
+        "(SELECT code FROM main.task) GROUP BY task_id ORDER BY task_id",
+        p,
+        lambda r: problem("unknown_task", UNKNOWN_TASK, r[0], code=r[0], count=r[1]),
+    )
     found.gather(
         "SELECT item_id, COUNT(*) FROM (SELECT item_id FROM f.redemption_line "
         "UNION ALL SELECT item_id FROM f.stock_move UNION ALL SELECT item_id FROM f.donation_line "
@@ -250,7 +266,24 @@ COUNTY_USED = (
     "WHERE x.reverses_id = m.id), 0)) FROM main.ledger_entry AS m "
     "WHERE m.household_id = c.household AND m.task_id = c.task AND +m.reverses_id IS NULL "
     "AND +m.time >= (CASE c.per WHEN 'year' THEN :ystart ELSE :start END) "
-    "AND +m.time < (CASE c.per WHEN 'year' THEN :yend ELSE :end END)), 0)"
+    "AND +m.time < (CASE c.per WHEN 'year' THEN :yend ELSE :end END) "
+    "AND NOT EXISTS (SELECT 1 FROM main.posting_entry AS pe WHERE pe.entry_id = m.id)), 0) "
+    "+ COALESCE((SELECT SUM(l.points) FROM main.posting_line AS l JOIN main.posting AS p "
+    "ON p.id = l.posting_id WHERE l.household_id = c.household AND l.task_id = c.task "
+    "AND (CASE c.per WHEN 'year' THEN substr(p.month, 1, 4) = substr(:month, 1, 4) "
+    "ELSE p.month = :month END) AND NOT EXISTS (SELECT 1 FROM main.objection AS o "
+    "JOIN main.objection_ruling AS r ON r.objection_id = o.id WHERE o.posting_id = p.id "
+    "AND o.household_id = l.household_id AND r.upheld = 1)), 0)"
+)
+# 公示 (docs/design.md §4.12): the file's posted lines of its month count, as at the station,
+# unless an upheld objection in the file dropped them; the entries credits made count in their
+# postings' months through their lines, not again here. A line counts at its posting's time.
+POSTED = (
+    "SELECT l.household_id, l.task_id, p.published, l.points FROM f.posting_line AS l "
+    "JOIN f.posting AS p ON p.id = l.posting_id WHERE p.month = :month {only}"
+    "AND NOT EXISTS (SELECT 1 FROM f.objection AS o JOIN f.objection_ruling AS r "
+    "ON r.objection_id = o.id WHERE o.posting_id = l.posting_id "
+    "AND o.household_id = l.household_id AND r.upheld = 1)"
 )
 LATER_REVERSAL = (
     " + COALESCE((SELECT c.points FROM main.ledger_entry AS c WHERE c.reverses_id = e.id), 0)"
@@ -273,10 +306,14 @@ def check_caps(
     cap, per = task_cap_at("u.task", "u.last"), task_per_at("u.task", "u.last")
     found.gather(
         "WITH rev AS (SELECT reverses_id, points FROM f.ledger_entry WHERE kind = 'reversal'), "  # noqa: S608
-        "used AS (SELECT e.household_id AS household, e.task_id AS task, MAX(e.time) AS last, "
-        f"SUM(e.points + COALESCE(r.points, 0){LATER_REVERSAL if later else ''}) AS points "
+        "used AS (SELECT household, task, MAX(time) AS last, SUM(points) AS points FROM ("
+        "SELECT e.household_id AS household, e.task_id AS task, e.time AS time, "
+        f"e.points + COALESCE(r.points, 0){LATER_REVERSAL if later else ''} AS points "
         "FROM f.ledger_entry AS e LEFT JOIN rev AS r ON r.reverses_id = e.id "
-        f"WHERE e.task_id IS NOT NULL AND e.reverses_id IS NULL {only}GROUP BY 1, 2), "
+        f"WHERE e.task_id IS NOT NULL AND e.reverses_id IS NULL {only}"
+        "AND e.id NOT IN (SELECT entry_id FROM f.posting_entry) "
+        f"UNION ALL {POSTED.format(only=only.replace('e.household_id', 'l.household_id'))}"
+        ") GROUP BY 1, 2), "
         f"capped AS (SELECT u.household, u.task, u.points, {cap} AS cap, {per} AS per "
         "FROM used AS u) "
         f"SELECT c.household, c.task, c.cap, c.points + {COUNTY_USED if county else '0'} "

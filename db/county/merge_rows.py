@@ -38,7 +38,14 @@ ID_TABLES = (
     "produce_payout_line",
     "cash_close",
     "cash_move",
+    "posting",
+    "posting_line",
+    "objection",
+    "objection_ruling",
+    "posting_credit",
 )
+# posting_entry is keyed by the entry it names (`entry_id`), not an `id` of its own.
+POSTING_ENTRY = TABLES["posting_entry"].column_list
 TAMPERED = "同号不同内容（篡改）"  # a check's name (sealed.CHECKS)
 
 
@@ -111,6 +118,17 @@ def plan(checked: Checked, notices: list[Finding]) -> Plan:
                 table=name,
                 record=human(bad),
             )
+    bad_credit = one(
+        "SELECT s.entry_id FROM f.posting_entry AS s JOIN main.posting_entry AS m "
+        "USING (entry_id) WHERE s.line_id <> m.line_id OR s.credit_id <> m.credit_id LIMIT 1"
+    )
+    if bad_credit:
+        raise FileRefused(
+            TAMPERED,
+            "{table} {record} 与县里已有的同号记录内容不同",
+            table="posting_entry",
+            record=human(bad_credit[0]),
+        )
     bad_version = one(
         "SELECT s.number, s.updated FROM f.household_version AS s "  # noqa: S608 - constants
         "JOIN main.household_version AS m USING (number, updated, updated_by) "
@@ -178,6 +196,11 @@ def write(plan: Plan) -> None:
     for name in ID_TABLES:
         union.insert_rows("f", name, name in plan.overlapping)
     _reprice(checked.station)
+    database.execute_sql(
+        f"INSERT INTO main.posting_entry ({POSTING_ENTRY}) SELECT {POSTING_ENTRY} "  # noqa: S608
+        "FROM f.posting_entry AS s WHERE NOT EXISTS "
+        "(SELECT 1 FROM main.posting_entry AS m WHERE m.entry_id = s.entry_id)"
+    )
     union.merge_cards("f")
     if checked.last is not None and (plan.county_max is None or checked.last > plan.county_max):
         Station.update(chain_head=checked.chain_end).where(

@@ -105,6 +105,7 @@ def county_report(actor: Actor, month: str, clock: Clock) -> CountyReport:
         report_views.categories(month),
         *report_views.goods(month, fen),
         report_views.donations(month),
+        report_views.postings(month),
         report_views.missing(month),
         report_views.overdrawn(month, fen),
         *report_produce.produce(month),

@@ -199,6 +199,56 @@ def donations(month: str) -> Sheet:
     return sheet
 
 
+# 公示 (docs/design.md §4.12): per village, what was posted in the month and what became of
+# the postings' lines by the month's end: objections, their outcome, credits.
+POSTINGS = """
+WITH ps AS (SELECT id, village_id FROM posting WHERE month = :month),
+ls AS (SELECT l.id, l.posting_id, l.household_id, l.points FROM posting_line AS l
+  WHERE l.posting_id IN (SELECT id FROM ps)),
+obj AS (SELECT o.posting_id, o.id, u.upheld FROM objection AS o
+  LEFT JOIN objection_ruling AS u ON u.objection_id = o.id AND u.time < :end
+  WHERE o.posting_id IN (SELECT id FROM ps) AND o.time < :end),
+cr AS (SELECT pe.line_id FROM posting_entry AS pe JOIN ledger_entry AS e ON e.id = pe.entry_id
+  WHERE pe.line_id IN (SELECT id FROM ls) AND e.time < :end)
+SELECT v.code, v.name, COUNT(DISTINCT ps.id),
+  (SELECT COUNT(DISTINCT ls.household_id) FROM ls JOIN ps AS q ON q.id = ls.posting_id
+   WHERE q.village_id = v.code),
+  (SELECT COALESCE(SUM(ls.points), 0) FROM ls JOIN ps AS q ON q.id = ls.posting_id
+   WHERE q.village_id = v.code),
+  (SELECT COUNT(*) FROM obj JOIN ps AS q ON q.id = obj.posting_id WHERE q.village_id = v.code),
+  (SELECT COUNT(*) FROM obj JOIN ps AS q ON q.id = obj.posting_id
+   WHERE q.village_id = v.code AND obj.upheld = 1),
+  (SELECT COUNT(*) FROM obj JOIN ps AS q ON q.id = obj.posting_id
+   WHERE q.village_id = v.code AND obj.upheld = 0),
+  (SELECT COALESCE(SUM(ls.points), 0) FROM ls JOIN ps AS q ON q.id = ls.posting_id
+   WHERE q.village_id = v.code AND ls.id IN (SELECT line_id FROM cr))
+FROM ps JOIN village AS v ON v.code = ps.village_id GROUP BY v.code, v.name ORDER BY v.code
+"""
+
+
+def postings(month: str) -> Sheet:
+    """The month's postings by village: households and points posted, objections raised,
+    upheld and dismissed, points credited by the month's end."""
+    _start, end = month_bounds(month)
+    sheet = Sheet(
+        N_("公示"),
+        (
+            N_("村代码"),
+            N_("村"),
+            N_("公示份数"),
+            N_("公示户数"),
+            N_("公示积分"),
+            N_("异议"),
+            N_("异议成立"),
+            N_("异议不成立"),
+            N_("已入账积分"),
+        ),
+        keys=2,
+    )
+    sheet.rows.extend(rows(POSTINGS, month=month, end=end))
+    return sheet
+
+
 def missing(month: str) -> Sheet:
     """Stations enrolled by the end of the month whose file for it has not been merged."""
     _, end = month_bounds(month)

@@ -18,6 +18,8 @@ from catalog.messages import N_
 # adds itself (`item.station`) travel in its month files with their price changes
 # (`item_price`); update and setup files carry every item's price history; month files carry
 # produce sold for cash and the cash book; update and setup files the county's notices.
+# The county row carries the posting days; month files carry postings (公示), their
+# lines, objections and rulings, credits and the entries credited lines became.
 FORMAT = 3
 APPLICATION_ID = 0x41495849  # 'AIXI'
 
@@ -59,7 +61,7 @@ TABLES = {
     for t in (
         _t(
             "county",
-            "code:text name:text fen_per_point:int card_key:text public_key:text",
+            "code:text name:text fen_per_point:int card_key:text public_key:text posting_days:int",
             ("code",),
         ),
         _t(
@@ -163,6 +165,27 @@ TABLES = {
             "id:int title:text text:text start:text until:text? townships:text "
             "categories:text households:text operator:text time:text",
         ),
+        # 公示 (docs/design.md §4.12)
+        _t(
+            "posting",
+            "id:int village_id:text month:text days:int published:text until:text "
+            "operator:text station:text",
+        ),
+        _t(
+            "posting_line",
+            "id:int posting_id:int household_id:text task_id:text points:int qty:int note:text",
+        ),
+        _t(
+            "objection",
+            "id:int posting_id:int household_id:text raised_by:text reason:text "
+            "operator:text station:text time:text",
+        ),
+        _t(
+            "objection_ruling",
+            "id:int objection_id:int upheld:int note:text operator:text station:text time:text",
+        ),
+        _t("posting_credit", "id:int posting_id:int operator:text station:text time:text"),
+        _t("posting_entry", "entry_id:int line_id:int credit_id:int", ("entry_id",)),
     )
 }
 PRODUCE = (
@@ -172,6 +195,14 @@ PRODUCE = (
     "produce_payout_line",
     "cash_close",
     "cash_move",
+)
+POSTINGS = (
+    "posting",
+    "posting_line",
+    "objection",
+    "objection_ruling",
+    "posting_credit",
+    "posting_entry",
 )
 # `signer`: the station (monthly file) or the county (update, setup) whose key sealed the
 # body; `mac`: the seal, an HMAC-SHA256 or an Ed25519 signature in hex (db/exchange/sealed.py).
@@ -193,6 +224,7 @@ KINDS: dict[str, tuple[str, ...]] = {
         "item_price",
         "item",
         *PRODUCE,
+        *POSTINGS,
     ),
     "update": (
         "county",

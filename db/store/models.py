@@ -58,6 +58,7 @@ class County(BaseModel):
     fen_per_point = IntegerField(default=100)  # 100 fen = 1 yuan per point
     card_key = TextField()  # hex; signs member cards
     public_key = TextField(null=True)  # hex; the county's Ed25519 key that signs updates
+    posting_days = IntegerField(default=0)  # 公示: days an award waits before credit (0: none)
 
 
 class Station(BaseModel):
@@ -405,6 +406,87 @@ class VerifiedPoint(BaseModel):
         primary_key = CompositeKey("records", "station")
 
 
+class Posting(BaseModel):
+    """A public list (公示) of a village and month: awards waiting to be credited (0008)."""
+
+    village_id: str
+    id = BigIntegerField(primary_key=True)
+    village = ForeignKeyField(Village, index=False)
+    month = TextField()  # YYYY-MM: the month whose caps its lines count in
+    days = IntegerField()
+    published = TextField()
+    until = TextField()  # YYYY-MM-DD: the posting's last day; credit from the day after
+    operator = TextField()
+    station = TextField()
+
+    class Meta:
+        indexes = ((("month",), False), (("village", "month"), False))
+
+
+class PostingLine(BaseModel):
+    """What would have been a ledger entry, while it waits on the public list. Immutable."""
+
+    posting_id: int
+    household_id: str
+    task_id: str
+    id = BigIntegerField(primary_key=True)
+    posting = ForeignKeyField(Posting, backref="lines")
+    household = ForeignKeyField(Household, index=False)
+    task = ForeignKeyField(Task, index=False)
+    points = IntegerField()
+    qty = IntegerField()
+    note = TextField()
+
+    class Meta:
+        indexes = ((("household", "task", "posting"), False),)
+
+
+class Objection(BaseModel):
+    """An objection to a household's lines of a posting. Immutable; its ruling is a row."""
+
+    posting_id: int
+    household_id: str
+    id = BigIntegerField(primary_key=True)
+    posting = ForeignKeyField(Posting, index=False)
+    household = ForeignKeyField(Household)
+    raised_by = TextField()
+    reason = TextField()
+    operator = TextField()
+    station = TextField()
+    time = TextField()
+
+    class Meta:
+        indexes = ((("posting", "household"), False),)
+
+
+class ObjectionRuling(BaseModel):
+    objection_id: int
+    id = BigIntegerField(primary_key=True)
+    objection = ForeignKeyField(Objection, unique=True)
+    upheld = IntegerField()  # 1: the household's lines are dropped; 0: they stand
+    note = TextField()
+    operator = TextField()
+    station = TextField()
+    time = TextField()
+
+
+class PostingCredit(BaseModel):
+    posting_id: int
+    id = BigIntegerField(primary_key=True)
+    posting = ForeignKeyField(Posting)
+    operator = TextField()
+    station = TextField()
+    time = TextField()
+
+
+class PostingEntry(BaseModel):
+    """The ledger entry a credited line became."""
+
+    entry_id = BigIntegerField(primary_key=True)
+    line = ForeignKeyField(PostingLine, unique=True)
+    credit = ForeignKeyField(PostingCredit, index=False)
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Setting,
     County,
@@ -434,4 +516,10 @@ MODELS: tuple[type[BaseModel], ...] = (
     StationTownship,
     HouseholdVersion,
     VerifiedPoint,
+    Posting,
+    PostingLine,
+    Objection,
+    ObjectionRuling,
+    PostingCredit,
+    PostingEntry,
 )

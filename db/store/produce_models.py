@@ -1,6 +1,6 @@
 """Produce sold for cash, the cash book and the county's notices (migration 0009).
 
-Money is integer fen in tables of its own, never mixed with points (docs/design.md §4.9).
+Money is integer fen in tables of its own, never mixed with points (docs/design.md §4.11).
 Every row here is an entry: written once, never changed or deleted (the migration's triggers).
 """
 

@@ -128,7 +128,11 @@ def award(
     actor = sign_in(operator)
     if lines is None:
         assert household and task
-        entry = ledger.entry(awards.award(actor, clock(), household, task, qty, note))
+        recorded = awards.record_one(actor, clock(), household, task, qty, note)
+        if recorded.postings:
+            _say_posted(recorded)
+            return
+        entry = ledger.entry(recorded.entries[0])
         person = households.shown(household.strip().upper())
         click.echo(
             _("已记入：{name}（{number}）{task} ×{qty}，{points} 分，余额 {balance} 分").format(
@@ -142,8 +146,22 @@ def award(
         )
     else:
         assert sheet is not None
-        ids = reporting(sheet, report, lambda: awards.apply_sheet(actor, clock(), lines))
-        click.echo(_("整张表已入账：{count} 行。").format(count=len(ids)))
+        recorded = reporting(sheet, report, lambda: awards.record(actor, clock(), lines))
+        if recorded.postings:
+            _say_posted(recorded)
+            return
+        click.echo(_("整张表已入账：{count} 行。").format(count=len(recorded.entries)))
+
+
+def _say_posted(recorded: awards.Recorded) -> None:
+    """公示: the lines wait on the public list; the balance has not moved yet."""
+    click.echo(
+        _("已进入公示 {postings}：{count} 行，合计 {points} 分；公示期满由站长入账").format(
+            postings=_("、").join(recorded.postings),
+            count=recorded.lines,
+            points=f"{recorded.points:+d}",
+        )
+    )
 
 
 @command()

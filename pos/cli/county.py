@@ -11,6 +11,7 @@ from typing import TypeVar
 import click
 
 from catalog.messages import Refused, shown
+from db.books import postings
 from db.county import merge, office
 from db.county import report as reports
 from db.county.report import yuan
@@ -133,6 +134,27 @@ def county_enroll(
         click.echo(text.format(pin=pin))
 
 
+@county_group.command("settings")
+@db_option
+@click.option(
+    "--posting-days",
+    required=True,
+    metavar="N",
+    help="公示天数（0 到 30）：记分先公示这么多天，期满后才入账；0 表示立即入账。",
+)
+@county_operator_option
+@refusals
+def county_settings(db_path: Path, posting_days: str, operator: str) -> None:
+    """县里的设置：公示天数。随下一份设置文件或更新文件送到各站点。"""
+    open_books(db_path)
+    actor = sign_in(operator)
+    days = postings.set_posting_days(actor, clock(), posting_days)
+    if days:
+        click.echo(_("公示天数已设为 {days} 天，随更新文件送到各站点").format(days=days))
+    else:
+        click.echo(_("公示天数已设为 0：记分立即入账，随更新文件送到各站点"))
+
+
 @county_group.command("merge")
 @db_option
 @click.argument("files", nargs=-1, required=True, type=file_type)
@@ -208,6 +230,24 @@ def county_report(db_path: Path, month: str, xlsx: Path | None, operator: str) -
     lines = [*towns.rows, ["", towns.total[0], *towns.total[2:]]]
     cells = [[shown(r[i], _) for i in picks] for r in lines]
     table(picked, [_(h) for h in picked], cells, tsv=False)
+    posted = report.sheet("公示")
+    if posted.rows:
+        sums = dict(zip(posted.headers, posted.total, strict=True))
+        text = _(
+            "公示 {postings} 份，{households} 户，{points} 分；异议 {objections} 件"
+            "（成立 {upheld}，不成立 {dismissed}）；月底前入账 {credited} 分"
+        )
+        click.echo(
+            text.format(
+                postings=sums["公示份数"],
+                households=sums["公示户数"],
+                points=sums["公示积分"],
+                objections=sums["异议"],
+                upheld=sums["异议成立"],
+                dismissed=sums["异议不成立"],
+                credited=sums["已入账积分"],
+            )
+        )
     missing = tuple(r[0] for r in report.sheet("未报站点").rows)
     overdrawn = report.sheet("透支户").rows
     text = _("未报站点：{stations}；透支户 {count} 户")

@@ -1,4 +1,4 @@
-"""`aixin produce intake|sell|payout|list|reverse|close|day` (docs/design.md §4.9, §7)."""
+"""`aixin produce intake|sell|payout|list|reverse|close|day` (docs/design.md §4.11, §7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The produce payout slip and the day's cash book, as text (docs/design.md §4.9)."""
+"""The produce payout slip and the day's cash book, as text (docs/design.md §4.11)."""
 
 from __future__ import annotations
 

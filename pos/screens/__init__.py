@@ -34,4 +34,8 @@ def section_screen(section: str) -> Screen:
         from pos.screens.notices import NoticesScreen
 
         return NoticesScreen()
+    if section == "postings":
+        from pos.screens.postings import PostingsScreen
+
+        return PostingsScreen()
     raise ValueError(section)

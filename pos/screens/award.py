@@ -279,9 +279,16 @@ class AwardScreen(ShopScreen):
         if not confirmed:
             return
         try:
-            ids = awards.apply_sheet(self.actor, self.shop.clock, self.lines())
+            recorded = awards.record(self.actor, self.shop.clock, self.lines())
         except Refused as refusal:
             self.refused(refusal)
             return
         self.action_clear()
-        self.say(_("已入账 {count} 户").format(count=len(ids)))
+        if recorded.postings:  # 公示: the number to find the public list by
+            self.say(
+                _("已进入公示 {postings}：{count} 户，期满后入账").format(
+                    postings=_("、").join(recorded.postings), count=recorded.lines
+                )
+            )
+            return
+        self.say(_("已入账 {count} 户").format(count=len(recorded.entries)))

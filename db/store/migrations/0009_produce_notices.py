@@ -1,7 +1,7 @@
 """Produce sold for cash on consignment, the shop's cash book, and the county's notices.
 
 Frozen as SQL like 0001. Money is integer fen, in tables of its own, never mixed with points
-(docs/design.md §4.9). It adds
+(docs/design.md §4.11). It adds
 - `produce_lot`: a household's produce taken in on consignment: name, unit, quantity and the
   agreed price per unit in fen;
 - `produce_sale`: part of a lot sold for cash, with its amount (quantity × the lot's price) and

@@ -1,4 +1,4 @@
-"""Yuan as people write them, held as integer fen (docs/design.md §4.9)."""
+"""Yuan as people write them, held as integer fen (docs/design.md §4.11)."""
 
 from __future__ import annotations
 

@@ -207,8 +207,8 @@ def test_operator_rules(station):
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
-        ("clerk", {"redeem", "donate", "count", "produce"}),
-        ("cadre", {"award"}),
+        ("clerk", {"redeem", "donate", "count", "produce", "object"}),
+        ("cadre", {"award", "object"}),
         ("county", {"county", "backup", "notice"}),
         ("manager", set(auth.PERMISSIONS) - {"county", "notice"}),
     ],

@@ -1,4 +1,4 @@
-"""Produce sold for cash and the cash book: the invariants of docs/design.md §4.9."""
+"""Produce sold for cash and the cash book: the invariants of docs/design.md §4.11."""
 
 from __future__ import annotations
 

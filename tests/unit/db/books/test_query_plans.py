@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from db.books import auth, awards, cards, corrections, households, redemptions, stock
+from db.books import auth, awards, cards, corrections, households, postings, redemptions, stock
 from db.store.audit import BooksClock
 from db.store.clock import FixedClock
 from db.store.connection import close, connect, database
@@ -46,6 +46,12 @@ GROWING = (
     "donor",
     "stock_count",
     "stock_count_line",
+    "posting",
+    "posting_line",
+    "objection",
+    "objection_ruling",
+    "posting_credit",
+    "posting_entry",
 )
 SCAN = re.compile(r"\bSCAN (\w+)")
 ALIAS = re.compile(r'"(\w+)" AS "(\w+)"')  # peewee names every table: "ledger_entry" AS "t1"
@@ -91,6 +97,46 @@ def skew() -> None:
         "household_id, -points, 'reversal', task_id, id, 1, '', 'manager', station, time, '' "
         "FROM ledger_entry WHERE id > ? AND id % 5 = 0",
         (top + count, top),
+    )
+    # 公示: two years of postings of both villages, thousands of lines of the heavy households,
+    # objections and rulings on a tenth, credits naming the old entries.
+    database.execute_sql(
+        "WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < 599) "
+        "INSERT INTO posting (id, village_id, month, days, published, until, operator, station) "
+        "SELECT ? + 1 + k, CASE k % 2 WHEN 0 THEN '451425101201' ELSE '451425101202' END, "
+        "strftime('%Y-%m', datetime('2024-11-01', '+' || (k / 25) || ' months')), 3, "
+        "datetime('2024-11-01', '+' || (k / 25) || ' months'), "
+        "date('2024-11-03', '+' || (k / 25) || ' months'), 'manager', ? FROM n",
+        (low, SHOP),
+    )
+    database.execute_sql(
+        "WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < ?) "
+        "INSERT INTO posting_line (id, posting_id, household_id, task_id, points, qty, note) "
+        "SELECT ? + 1 + k, ? + 1 + (k % 600), CASE (k % 600) % 2 WHEN 0 THEN "
+        "CASE k % 4 WHEN 0 THEN ? ELSE ? END ELSE ? END, 'GY02', 10, 1, '' FROM n",
+        (count - 1, low, low, HEAVY[0], HEAVY[1], HEAVY[2]),
+    )
+    database.execute_sql(
+        "INSERT INTO objection (id, posting_id, household_id, raised_by, reason, operator, "
+        "station, time) SELECT id, posting_id, household_id, '村民', '有异议', 'clerk', ?, "
+        "'2024-11-02 09:00:00' FROM posting_line WHERE id % 10 = 0",
+        (SHOP,),
+    )
+    database.execute_sql(
+        "INSERT INTO objection_ruling (id, objection_id, upheld, note, operator, station, time) "
+        "SELECT id, id, id % 20 = 0, '', 'manager', ?, '2024-11-02 10:00:00' FROM objection",
+        (SHOP,),
+    )
+    database.execute_sql(
+        "INSERT INTO posting_credit (id, posting_id, operator, station, time) "
+        "SELECT id, id, 'manager', ?, '2024-11-05 09:00:00' FROM posting",
+        (SHOP,),
+    )
+    database.execute_sql(
+        "INSERT INTO posting_entry (entry_id, line_id, credit_id) SELECT e.id, l.id, "
+        "l.posting_id FROM posting_line AS l JOIN ledger_entry AS e ON e.id = ? + (l.id - ?) "
+        "WHERE l.id % 3 = 0",
+        (top, low),
     )
     low_moves = database.execute_sql(
         "SELECT COALESCE(MAX(id), ?) FROM stock_move WHERE id >= ?", (low, low)
@@ -138,7 +184,27 @@ def write_paths(station) -> dict[str, Callable[[], object]]:
         awards.check_sheet(manager, books_clock, lines)
         awards.apply_sheet(manager, books_clock, lines)
 
+    def posted(lines):
+        database.execute_sql("UPDATE county SET posting_days = 3")
+        return awards.record(manager, books_clock, lines).postings[0]
+
+    def post_a_sheet():
+        posted([awards.AwardLine(h, t, 1) for h in HEAVY for t in ("GY02", "HJ01", "PX01")])
+
+    def object_and_rule():
+        number = posted([awards.AwardLine(HEAVY[0], "HJ01", 1)])
+        postings.object_to(clerk, books_clock, number, HEAVY[0], "没做", "村民")
+        postings.resolve(manager, books_clock, number, HEAVY[0], uphold=False)
+
+    def credit():
+        number = posted([awards.AwardLine(HEAVY[1], "HJ01", 1)])
+        clock.at += timedelta(days=4)
+        postings.credit(manager, books_clock, number)
+
     return {
+        "posted sheet": post_a_sheet,
+        "objection and ruling": object_and_rule,
+        "posting credit": credit,
         "sign-in": lambda: auth.sign_in("manager", "1234", books_clock),
         "the books' clock": books_clock.now,
         "ids": lambda: next_id(Entry, SHOP) + next_id(Redemption, SHOP),
@@ -247,6 +313,9 @@ def skewed(request, skewed_files, tmp_path) -> Station:
         "stock count",
         "card reissue",
         "household edit",
+        "posted sheet",
+        "objection and ruling",
+        "posting credit",
     ],
 )
 def test_every_query_of_a_write_path_uses_a_selective_index(skewed, path):

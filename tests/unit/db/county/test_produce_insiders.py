@@ -1,5 +1,5 @@
 """Produce rows a station's key-holder wrote outside the services: the county refuses the
-file with every reason (docs/design.md §4.9, §14), in the style of test_county_insiders."""
+file with every reason (docs/design.md §4.11, §14), in the style of test_county_insiders."""
 
 from __future__ import annotations
 
