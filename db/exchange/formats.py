@@ -114,6 +114,8 @@ TABLES = {
             "donation_id:int? count_id:int? reverses_id:int? note:text "
             "operator:text station:text time:text",
         ),
+        _t("transfer", "id:int sender:text receiver:text operator:text time:text note:text"),
+        _t("transfer_line", "id:int transfer_id:int item_id:text qty:int"),
         _t(
             "ledger_entry",
             "id:int household_id:text points:int kind:text task_id:text? "
@@ -164,5 +166,12 @@ KINDS: dict[str, tuple[str, ...]] = {
         "redemption_line",
         "ledger_entry",
     ),
+    # goods one station sends another (docs/design.md §10): one transfer and its lines
+    "transfer": ("transfer", "transfer_line"),
 }
-KIND_NAMES = {"month": N_("月报文件"), "update": N_("更新文件"), "setup": N_("站点设置文件")}
+KIND_NAMES = {
+    "month": N_("月报文件"),
+    "update": N_("更新文件"),
+    "setup": N_("站点设置文件"),
+    "transfer": N_("调拨文件"),
+}
