@@ -303,16 +303,16 @@ def standing(event_id: int, household: str) -> Standing:
 
 def _reason(event: EventView, person: Household, eligible: bool) -> Message:
     if person.status != "active":
-        return Message("该户状态不是在册，不能领取")
+        return Message(N_("该户状态不是在册，不能领取"))
     if person.number in event.households:
-        return Message("该户在本次慰问的名单里")
+        return Message(N_("该户在本次慰问的名单里"))
     if eligible:
         if not event.categories and not event.villages:
-            return Message("本次慰问发给所有在册农户")
-        return Message("该户的类别和所在村符合本次慰问的条件")
+            return Message(N_("本次慰问发给所有在册农户"))
+        return Message(N_("该户的类别和所在村符合本次慰问的条件"))
     if event.categories and person.category not in event.categories:
         return Message(
-            "该户是{category}，本次慰问只发给 {categories}",
+            N_("该户是{category}，本次慰问只发给 {categories}"),
             category=Message(person.category),
             categories=tuple(Message(c) for c in event.categories),
         )
@@ -320,9 +320,9 @@ def _reason(event: EventView, person: Household, eligible: bool) -> Message:
         village = Village.get_by_id(person.village_id).name
         names = tuple(v.name for v in Village.select().where(Village.code.in_(event.villages)))
         return Message(
-            "该户在{village}，本次慰问只发给 {villages}", village=village, villages=names
+            N_("该户在{village}，本次慰问只发给 {villages}"), village=village, villages=names
         )
-    return Message("该户不在本次慰问的名单里")
+    return Message(N_("该户不在本次慰问的名单里"))
 
 
 def handout(actor: Actor, clock: Clock, event_id: int, household: str) -> HandoutSlip:

@@ -298,4 +298,5 @@ def view(transfer_id: int) -> TransferView:
 
 def transfers() -> list[TransferView]:
     """Every transfer this station sent or received, newest first."""
-    return [view(t.id) for t in Transfer.select(Transfer.id).order_by(Transfer.time.desc())]
+    newest = Transfer.select(Transfer.id).order_by(Transfer.time.desc(), Transfer.id.desc())
+    return [view(t.id) for t in newest]
