@@ -7,6 +7,7 @@ import pytest
 from catalog.messages import Refused
 from db.books import awards, events, households, redemptions, verify, visits
 from db.books.households import HouseholdForm
+from db.store.connection import database
 from db.store.models import Entry, Handout, HandoutLine, StockMove, VisitRedemption
 from tests.helpers import snapshot
 
@@ -144,3 +145,21 @@ def test_a_visit_records_redemptions_and_handouts(station):
     assert (done.redemptions, done.households) == (1, 2)
     with pytest.raises(Refused):
         visits.close(station.clerk, station.clock)
+
+
+def test_verify_checks_the_handouts(station):
+    event = spring(station)
+    events.handout(station.clerk, station.clock, event, "1012010001")
+    assert verify.verify(clock=station.clock).ok
+    assert verify.verify(since_last=True, clock=station.clock).ok
+    database.execute_sql("DROP TRIGGER handout_line_no_update")
+    database.execute_sql("UPDATE handout_line SET qty = qty + 1")
+    database.execute_sql(
+        "INSERT INTO stock_move (id, item_id, qty, kind, note, operator, station, time) "
+        "SELECT MAX(id) + 1, 'G001', -1, 'handout', '', 'x', '451425-03', time FROM stock_move"
+    )
+    database.execute_sql("UPDATE item SET stock = stock - 1 WHERE code = 'G001'")
+    codes = {f.code for f in verify.verify(clock=station.clock).problems}
+    assert {"handout_lines", "handout_move", "handout_stray"} <= codes
+    codes = {f.code for f in verify.verify(since_last=True, clock=station.clock).problems}
+    assert {"handout_lines", "handout_move", "handout_stray"} <= codes
