@@ -31,7 +31,17 @@ ID_TABLES = (
     "stock_count_line",
     "stock_move",
     "ledger_entry",
+    # the shop's work in the field (migration 0010)
+    "transfer",
+    "transfer_line",
+    "visit",
+    "event",
+    "handout",
+    "handout_line",
 )
+# Tables keyed otherwise than by an id of their own: a row the county has is the same row
+# (its other columns compared, as for ids), a new one is added.
+KEYED_TABLES = ("transfer_receipt", "transfer_move", "visit_redemption", "event_rule", "event_item")
 TAMPERED = "同号不同内容（篡改）"  # a check's name (sealed.CHECKS)
 
 
@@ -104,6 +114,23 @@ def plan(checked: Checked, notices: list[Finding]) -> Plan:
                 table=name,
                 record=human(bad),
             )
+    for name in KEYED_TABLES:
+        table = TABLES[name]
+        rest = tuple(c for c in table.names if c not in table.key)
+        if not rest:
+            continue
+        joined = " AND ".join(f"m.{c} = s.{c}" for c in table.key)
+        clash = one(
+            f"SELECT s.{table.key[0]} FROM f.{name} AS s JOIN main.{name} AS m "  # noqa: S608
+            f"ON {joined} WHERE {union.differs(rest)} LIMIT 1"
+        )
+        if clash:
+            raise FileRefused(
+                TAMPERED,
+                "{table} {record} 与县里已有的同号记录内容不同",
+                table=name,
+                record=human(clash[0]),
+            )
     bad_version = one(
         "SELECT s.number, s.updated FROM f.household_version AS s "  # noqa: S608 - constants
         "JOIN main.household_version AS m USING (number, updated, updated_by) "
@@ -169,6 +196,12 @@ def write(plan: Plan) -> None:
         month_totals.add_computed(checked.totals)
     for name in ID_TABLES:
         union.insert_rows("f", name, name in plan.overlapping)
+    for name in KEYED_TABLES:
+        columns = TABLES[name].column_list
+        database.execute_sql(
+            f"INSERT OR IGNORE INTO main.{name} ({columns}) "  # noqa: S608 - constants
+            f"SELECT {columns} FROM f.{name}"
+        )
     union.merge_cards("f")
     if checked.last is not None and (plan.county_max is None or checked.last > plan.county_max):
         Station.update(chain_head=checked.chain_end).where(

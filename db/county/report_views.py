@@ -32,7 +32,8 @@ BY_KIND = (
     "-SUM(CASE WHEN m.kind = 'deduction' THEN m.points ELSE 0 END), "
     "-SUM(CASE WHEN m.kind = 'redemption' THEN m.points ELSE 0 END), "
     "SUM(CASE WHEN m.kind = 'reversal' THEN m.points ELSE 0 END), "
-    "SUM(CASE WHEN m.kind IN ('adjustment', 'base') THEN m.points ELSE 0 END), SUM(m.points)"
+    "SUM(CASE WHEN m.kind IN ('adjustment', 'base', 'handout') THEN m.points ELSE 0 END), "
+    "SUM(m.points)"
 )
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from catalog.messages import N_, Finding, Message
+from db.county import field_checks
 from db.county.catalog_checks import Found, Prepared, check_caps, problem
 from db.exchange.month_check import Checked
 from db.exchange.month_content import SHOWN, Problems
@@ -90,6 +91,7 @@ def check(checked: Checked, prepared: Prepared, now: str, notices: list[Finding]
         _households(found, params, checked, scope, notices)
         _roster(found, params)
         _cards(found, params)
+        field_checks.check(found, params)
         _balances(found, params, checked, scope, later, notices)
     return earlier + found.problems()
 

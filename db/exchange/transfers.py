@@ -33,7 +33,7 @@ from db.store import audit, files
 from db.store.clock import Clock, stamp
 from db.store.connection import database, schema_version
 from db.store.ids import STATION_CODE, human, id_range, next_id, next_ids
-from db.store.models import County, Item, Transfer, TransferLine, TransferReceipt
+from db.store.models import County, Item, Transfer, TransferLine, TransferMove, TransferReceipt
 
 MAX_LINES = 200
 
@@ -110,7 +110,7 @@ def send(
                 for i, (code, qty) in zip(line_ids, wanted.items(), strict=True)
             ]
         ).execute()
-        stock.append(
+        moves = stock.append(
             actor.name,
             here.code,
             now,
@@ -119,6 +119,7 @@ def send(
                 for code, qty in wanted.items()
             ],
         )
+        _link(moves, transfer_id)
         audit.record(
             actor.name, here.code, now, "transfer-send", f"{human(transfer_id)} → {receiver}"
         )
@@ -221,7 +222,7 @@ def receive(actor: Actor, clock: Clock, path: Path) -> TransferView:
         TransferReceipt.insert(
             transfer=transfer[0], station=here.code, operator=actor.name, time=stamp(now)
         ).execute()
-        stock.append(
+        moves = stock.append(
             actor.name,
             here.code,
             now,
@@ -230,10 +231,15 @@ def receive(actor: Actor, clock: Clock, path: Path) -> TransferView:
                 for _i, t, c, q in lines
             ],
         )
+        _link(moves, transfer[0])
         audit.record(
             actor.name, here.code, now, "transfer-receive", f"{human(transfer[0])} ← {transfer[1]}"
         )
     return view(transfer[0])
+
+
+def _link(moves: list[int], transfer_id: int) -> None:
+    TransferMove.insert_many([{"move": m, "transfer": transfer_id} for m in moves]).execute()
 
 
 def _unchanged(transfer_id: int) -> TransferView:

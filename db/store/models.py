@@ -34,13 +34,18 @@ HOUSEHOLD_CATEGORIES = (
 HOUSEHOLD_STATUSES = ("active", "moved", "deceased", "removed")
 ROLES = ("clerk", "cadre", "manager", "county")
 STATION_KINDS = ("shop", "mobile", "village", "county")
-ENTRY_KINDS = ("award", "deduction", "redemption", "reversal", "adjustment", "base")
-MOVE_KINDS = ("donation", "purchase", "redemption", "adjustment", "count", "writeoff", "transfer")
-# Migration 0010 lets the books hold hand-outs (节日慰问) as entries and moves of their own kind;
-# month files do not carry them yet (docs/design.md §3), so ENTRY_KINDS and MOVE_KINDS, which
-# say what a month file may hold, leave them out.
-BOOK_ENTRY_KINDS = (*ENTRY_KINDS, "handout")
-BOOK_MOVE_KINDS = (*MOVE_KINDS, "handout")
+# `handout`: a holiday hand-out's points and goods (migration 0010)
+ENTRY_KINDS = ("award", "deduction", "redemption", "reversal", "adjustment", "base", "handout")
+MOVE_KINDS = (
+    "donation",
+    "purchase",
+    "redemption",
+    "adjustment",
+    "count",
+    "writeoff",
+    "transfer",
+    "handout",
+)
 EVENT_RULES = ("category", "village", "household")
 TASK_UNITS = ("次", "天", "月", "项", "人")
 
@@ -403,6 +408,14 @@ class TransferReceipt(BaseModel):
     time = TextField()
 
 
+class TransferMove(BaseModel):
+    """The transfer a stock move belongs to: out at the sender, in at the receiver."""
+
+    transfer_id: int
+    move = ForeignKeyField(StockMove, primary_key=True)
+    transfer = ForeignKeyField(Transfer)
+
+
 class Visit(BaseModel):
     """The mobile shop at one village on one day; open while `closed` is NULL."""
 
@@ -516,6 +529,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Transfer,
     TransferLine,
     TransferReceipt,
+    TransferMove,
     Visit,
     VisitRedemption,
     Event,

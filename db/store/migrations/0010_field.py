@@ -3,7 +3,9 @@
 Frozen as SQL like 0001 (docs/design.md §3, §4). It adds
 - `transfer`, `transfer_line`: goods one station sends another (the sender writes them when it
   sends, the receiver when it takes the file in), and `transfer_receipt`: the receiving
-  station's act of taking a transfer in, once (its primary key is the transfer);
+  station's act of taking a transfer in, once (its primary key is the transfer), and
+  `transfer_move`: which transfer each stock move of either end belongs to, so the county
+  reconciles what left the sender with what reached the receiver;
 - `visit`: the mobile shop (流动超市) at one village on one day, and `visit_redemption`: the
   redemptions made on it (a hand-out names its visit itself);
 - `event`, `event_rule`, `event_item`: a holiday hand-out (节日慰问) — its period, who is
@@ -31,6 +33,10 @@ CREATE INDEX transfer_line_transfer_id ON transfer_line (transfer_id);
 CREATE TABLE transfer_receipt (
     transfer_id INTEGER NOT NULL PRIMARY KEY REFERENCES transfer (id),
     station TEXT NOT NULL, operator TEXT NOT NULL, time TEXT NOT NULL);
+CREATE TABLE transfer_move (
+    move_id INTEGER NOT NULL PRIMARY KEY REFERENCES stock_move (id),
+    transfer_id INTEGER NOT NULL REFERENCES transfer (id));
+CREATE INDEX transfer_move_transfer_id ON transfer_move (transfer_id);
 CREATE TABLE visit (
     id INTEGER NOT NULL PRIMARY KEY,
     village_id VARCHAR(255) NOT NULL REFERENCES village (code),
@@ -79,6 +85,7 @@ IMMUTABLE = (
     "transfer",
     "transfer_line",
     "transfer_receipt",
+    "transfer_move",
     "visit_redemption",
     "event",
     "event_rule",

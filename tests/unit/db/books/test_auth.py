@@ -207,7 +207,7 @@ def test_operator_rules(station):
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
-        ("clerk", {"redeem", "donate", "count"}),
+        ("clerk", {"redeem", "donate", "count", "handout", "visit"}),
         ("cadre", {"award"}),
         ("county", {"county", "backup"}),
         ("manager", set(auth.PERMISSIONS) - {"county"}),
