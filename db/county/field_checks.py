@@ -7,7 +7,7 @@ against the county's books inside the merge's write transaction, file attached a
   event's points, its goods the event's package, its day inside the event's period, and the
   household has no other hand-out of that event at the county;
 - a visit's redemption names a visit of the file or the county, of the sending station;
-- a transfer's goods are goods the county knows.
+- a transfer's ends are stations the county enrolled, its goods goods the county knows.
 Set-based, each a join on keys; the rows are few.
 """
 
@@ -75,6 +75,12 @@ CHECKS = (
         N_("兑换单 {record} 记在一次没有的或别的站点的巡回上"),
         f"SELECT x.redemption_id FROM f.visit_redemption AS x WHERE x.visit_id NOT IN "  # noqa: S608
         f"(SELECT id FROM {VISITS} WHERE station = :me)",
+    ),
+    (
+        "unknown_station",
+        N_("调拨单 {record} 的调出站或调入站不是本县登记的站点"),
+        "SELECT t.id FROM f.transfer AS t WHERE t.sender NOT IN (SELECT code FROM main.station) "
+        "OR t.receiver NOT IN (SELECT code FROM main.station)",
     ),
     (
         "unknown_item",
