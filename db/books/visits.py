@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from catalog.messages import N_, Message, Refused
+from db.books import households
 from db.books.auth import Actor, require
 from db.store import audit
 from db.store.clock import Clock, stamp
@@ -81,11 +82,11 @@ def open_visit(station: str) -> VisitView | None:
 
 
 def start(actor: Actor, clock: Clock, village: str, day: str | None = None) -> VisitView:
-    """Open a visit of `village` on `day` (today when None) at the actor's station."""
+    """Open a visit of `village` (its code, or its name when unique) on `day` (today when
+    None) at the actor's station."""
     require(actor, "visit")
-    place = Village.get_or_none(Village.code == village)
-    if place is None:
-        raise Refused("没有编码为 {village} 的村", village=village)
+    place = households.village_of(village.strip())
+    village = place.code
     with database.atomic():
         now = clock.now()
         when = parse_day(day, N_("日期")) if day else stamp(now)[:10]

@@ -26,4 +26,12 @@ def section_screen(section: str) -> Screen:
         from pos.screens.reports import ReportsScreen
 
         return ReportsScreen()
+    if section == "handout":
+        from pos.screens.handout import HandoutScreen
+
+        return HandoutScreen()
+    if section == "visit":
+        from pos.screens.visit import VisitScreen
+
+        return VisitScreen()
     raise ValueError(section)
