@@ -37,6 +37,8 @@ MORE: dict[str, tuple[str, tuple[str, ...]]] = {
     "produce": (N_("代销"), ("produce",)),
     "notices": (N_("通知"), ()),
     "postings": (N_("公示"), ("award", "object", "resolve_posting", "credit_posting")),
+    "handout": (N_("节日慰问"), ("handout",)),
+    "visit": (N_("流动超市巡回"), ("visit",)),
 }
 
 

@@ -50,6 +50,10 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     "edit_catalog": (N_("修改商品和积分项目"), frozenset({"manager"})),
     "manage_operators": (N_("管理操作员"), frozenset({"manager"})),
     "export": (N_("导出月报文件"), frozenset({"manager"})),
+    "manage_events": (N_("设置节日慰问"), frozenset({"manager"})),
+    "handout": (N_("发放节日慰问"), frozenset({"clerk", "manager"})),
+    "visit": (N_("开始或结束流动超市的巡回"), frozenset({"clerk", "manager"})),
+    "transfer": (N_("调拨商品"), frozenset({"manager"})),
     "update": (N_("导入县里的更新文件"), frozenset({"manager"})),
     # the county office backs up its own books too
     "backup": (N_("备份账本"), frozenset({"manager", "county"})),

@@ -142,6 +142,11 @@ def form_for(number: str) -> HouseholdForm | None:
     return form_of(household) if household else None
 
 
+def village_of(text: str) -> Village:
+    """The village of code `text`, or of name `text` when one village has it."""
+    return _village(text)
+
+
 def _village(text: str) -> Village:
     village = Village.get_or_none(Village.code == text)
     if village:

@@ -28,7 +28,7 @@ HOUSEHOLD = (
     "SUM(CASE WHEN s.kind = 'deduction' THEN s.points ELSE 0 END), "
     "SUM(CASE WHEN s.kind = 'redemption' THEN s.points ELSE 0 END), "
     "SUM(CASE WHEN s.kind = 'reversal' THEN s.points ELSE 0 END), "
-    "SUM(CASE WHEN s.kind IN ('adjustment', 'base') THEN s.points ELSE 0 END), "
+    "SUM(CASE WHEN s.kind IN ('adjustment', 'base', 'handout') THEN s.points ELSE 0 END), "
     "COUNT(*), SUM(s.kind = 'redemption') FROM {src}.ledger_entry AS s WHERE {new} "
     "GROUP BY 1, 2"
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from catalog.messages import Refused
-from db.books import ledger, stock
+from db.books import ledger, stock, visits
 from db.books.auth import Actor, require
 from db.books.households import require_active
 from db.books.views import Slip, SlipLine
@@ -65,6 +65,7 @@ def redeem(actor: Actor, clock: Clock, household: str, basket: list[tuple[str, i
             station=actor.station,
             time=stamp(now),
         )
+        visits.record_redemption(actor.station, redemption.id)
         line_ids = next_ids(RedemptionLine, actor.station, len(wanted))
         RedemptionLine.insert_many(
             [

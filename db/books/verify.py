@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from peewee import DatabaseError
 
 from catalog.messages import N_, Finding, Message
-from db.books import month_totals, produce, verified
+from db.books import field_checks, month_totals, produce, verified
 from db.books.verified import Span
 from db.store import chain, chain_scan
 from db.store.clock import Clock, SystemClock
@@ -130,6 +130,7 @@ def _whole(report: Report, spans: list[Span], path: str | None, workers: int | N
         _reversals(report)
         report.problems.extend(produce.problems())
         _postings(report)
+        report.problems.extend(field_checks.problems())
         if verified.at_county():
             report.problems.extend(month_totals.problems())
         _chains(report, chains, scan.results())
@@ -432,6 +433,7 @@ def _since(report: Report, spans: list[Span], point: dict[tuple[str, str], Verif
             _reversals(report, span)
     report.problems.extend(verified.references(entries, moves))
     report.problems.extend(produce.problems())  # small books: whole each time
+    report.problems.extend(field_checks.problems())
     if verified.at_county():
         report.problems.extend(month_totals.problems(verified.months(entries, moves)))
     report.counted["households"] = len(households)

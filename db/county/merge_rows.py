@@ -43,9 +43,25 @@ ID_TABLES = (
     "objection",
     "objection_ruling",
     "posting_credit",
+    # the shop's work in the field (migration 0010)
+    "transfer",
+    "transfer_line",
+    "visit",
+    "event",
+    "handout",
+    "handout_line",
 )
-# posting_entry is keyed by the entry it names (`entry_id`), not an `id` of its own.
-POSTING_ENTRY = TABLES["posting_entry"].column_list
+# Tables keyed otherwise than by an id of their own: a row the county has is the same row
+# (its other columns compared, as for ids), a new one is added.
+# posting_entry is keyed by the entry a credited line became (`entry_id`).
+KEYED_TABLES = (
+    "posting_entry",
+    "transfer_receipt",
+    "transfer_move",
+    "visit_redemption",
+    "event_rule",
+    "event_item",
+)
 TAMPERED = "同号不同内容（篡改）"  # a check's name (sealed.CHECKS)
 
 
@@ -118,17 +134,23 @@ def plan(checked: Checked, notices: list[Finding]) -> Plan:
                 table=name,
                 record=human(bad),
             )
-    bad_credit = one(
-        "SELECT s.entry_id FROM f.posting_entry AS s JOIN main.posting_entry AS m "
-        "USING (entry_id) WHERE s.line_id <> m.line_id OR s.credit_id <> m.credit_id LIMIT 1"
-    )
-    if bad_credit:
-        raise FileRefused(
-            TAMPERED,
-            "{table} {record} 与县里已有的同号记录内容不同",
-            table="posting_entry",
-            record=human(bad_credit[0]),
+    for name in KEYED_TABLES:
+        table = TABLES[name]
+        rest = tuple(c for c in table.names if c not in table.key)
+        if not rest:
+            continue
+        joined = " AND ".join(f"m.{c} = s.{c}" for c in table.key)
+        clash = one(
+            f"SELECT s.{table.key[0]} FROM f.{name} AS s JOIN main.{name} AS m "  # noqa: S608
+            f"ON {joined} WHERE {union.differs(rest)} LIMIT 1"
         )
+        if clash:
+            raise FileRefused(
+                TAMPERED,
+                "{table} {record} 与县里已有的同号记录内容不同",
+                table=name,
+                record=human(clash[0]),
+            )
     bad_version = one(
         "SELECT s.number, s.updated FROM f.household_version AS s "  # noqa: S608 - constants
         "JOIN main.household_version AS m USING (number, updated, updated_by) "
@@ -196,11 +218,12 @@ def write(plan: Plan) -> None:
     for name in ID_TABLES:
         union.insert_rows("f", name, name in plan.overlapping)
     _reprice(checked.station)
-    database.execute_sql(
-        f"INSERT INTO main.posting_entry ({POSTING_ENTRY}) SELECT {POSTING_ENTRY} "  # noqa: S608
-        "FROM f.posting_entry AS s WHERE NOT EXISTS "
-        "(SELECT 1 FROM main.posting_entry AS m WHERE m.entry_id = s.entry_id)"
-    )
+    for name in KEYED_TABLES:
+        columns = TABLES[name].column_list
+        database.execute_sql(
+            f"INSERT OR IGNORE INTO main.{name} ({columns}) "  # noqa: S608 - constants
+            f"SELECT {columns} FROM f.{name}"
+        )
     union.merge_cards("f")
     if checked.last is not None and (plan.county_max is None or checked.last > plan.county_max):
         Station.update(chain_head=checked.chain_end).where(

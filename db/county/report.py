@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from catalog.messages import N_, Message
 from db.books.auth import Actor
-from db.county import report_produce, report_views
+from db.county import field_report, report_produce, report_views
 from db.county.office import officer
 from db.county.report_views import POINTS, Sheet, rows
 from db.exchange.export import check_month
@@ -109,6 +109,9 @@ def county_report(actor: Actor, month: str, clock: Clock) -> CountyReport:
         report_views.missing(month),
         report_views.overdrawn(month, fen),
         *report_produce.produce(month),
+        field_report.transfers(month),
+        field_report.events(month),
+        field_report.visits(month),
     ]
     made = clock.now()
     with database.atomic():
@@ -133,7 +136,10 @@ def _places(month: str, fen: int) -> list[Sheet]:
         keys=4,
         money=frozenset({len(heads) + 3}),
     )
+    handed = field_report.handouts_by("village", month)
+    reached = 4 + heads.index(N_("受益人次"))
     for row in rows(VILLAGES, month=month):
+        row[reached] += handed.get(row[2], 0)  # a hand-out reaches a household too
         villages.rows.append([*row, row[-1] * fen])
     unknown = rows(UNKNOWN_HOUSEHOLDS, month=month)[0]
     if unknown[0]:

@@ -32,7 +32,8 @@ BY_KIND = (
     "-SUM(CASE WHEN m.kind = 'deduction' THEN m.points ELSE 0 END), "
     "-SUM(CASE WHEN m.kind = 'redemption' THEN m.points ELSE 0 END), "
     "SUM(CASE WHEN m.kind = 'reversal' THEN m.points ELSE 0 END), "
-    "SUM(CASE WHEN m.kind IN ('adjustment', 'base') THEN m.points ELSE 0 END), SUM(m.points)"
+    "SUM(CASE WHEN m.kind IN ('adjustment', 'base', 'handout') THEN m.points ELSE 0 END), "
+    "SUM(m.points)"
 )
 
 
@@ -79,20 +80,19 @@ def stations(month: str) -> Sheet:
             month=month,
         )
     }
+    from db.county.field_report import handouts_by  # it builds on this module's Sheet
+
+    handed = handouts_by("station", month)
     for code, name, kind, sent in rows(
         "SELECT s.code, s.name, s.kind, EXISTS (SELECT 1 FROM monthly_file AS f "
         "WHERE f.station_id = s.code AND f.month = :month) FROM station AS s "
         "WHERE s.kind <> 'county' ORDER BY s.code",
         month=month,
     ):
+        figure = list(figures.get(code, [0] * 8))
+        figure[-1] += handed.get(code, 0)  # people reached: redemptions and hand-outs
         sheet.rows.append(
-            [
-                code,
-                name,
-                kind_name(kind),
-                Message(N_("已报") if sent else N_("未报")),
-                *figures.get(code, [0] * 8),
-            ]
+            [code, name, kind_name(kind), Message(N_("已报") if sent else N_("未报")), *figure]
         )
     return sheet
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from catalog.messages import N_, Finding, Message
-from db.county import posting_checks
+from db.county import field_checks, posting_checks
 from db.county.catalog_checks import Found, Prepared, check_caps, problem
 from db.exchange.month_check import Checked
 from db.exchange.month_content import SHOWN, Problems
@@ -95,6 +95,7 @@ def check(checked: Checked, prepared: Prepared, now: str, notices: list[Finding]
         _cards(found, params)
         _produce(found, params)
         posting_checks.check(found, params)
+        field_checks.check(found, params)
         _balances(found, params, checked, scope, later, notices)
         _goods(found, params)
     return earlier + found.problems()

@@ -20,6 +20,7 @@ from catalog.messages import N_
 # produce sold for cash and the cash book; update and setup files the county's notices.
 # The county row carries the posting days; month files carry postings (公示), their
 # lines, objections and rulings, credits and the entries credited lines became.
+# Month files also carry transfers, visits and holiday hand-outs (migration 0010).
 FORMAT = 3
 APPLICATION_ID = 0x41495849  # 'AIXI'
 
@@ -129,6 +130,30 @@ TABLES = {
             "donation_id:int? count_id:int? reverses_id:int? note:text "
             "operator:text station:text time:text",
         ),
+        _t("transfer", "id:int sender:text receiver:text operator:text time:text note:text"),
+        _t("transfer_line", "id:int transfer_id:int item_id:text qty:int"),
+        _t(
+            "transfer_receipt",
+            "transfer_id:int station:text operator:text time:text",
+            ("transfer_id",),
+        ),
+        _t("transfer_move", "move_id:int transfer_id:int", ("move_id",)),
+        # without `closed`: a visit closed after its month's file is the same row
+        _t("visit", "id:int village_id:text day:text operator:text station:text opened:text"),
+        _t("visit_redemption", "redemption_id:int visit_id:int", ("redemption_id",)),
+        _t(
+            "event",
+            "id:int name:text starts:text ends:text points:int operator:text station:text "
+            "time:text",
+        ),
+        _t("event_rule", "event_id:int kind:text value:text", ("event_id", "kind", "value")),
+        _t("event_item", "event_id:int item_id:text qty:int", ("event_id", "item_id")),
+        _t(
+            "handout",
+            "id:int event_id:int household_id:text entry_id:int? visit_id:int? operator:text "
+            "station:text time:text",
+        ),
+        _t("handout_line", "id:int handout_id:int item_id:text qty:int move_id:int"),
         _t(
             "ledger_entry",
             "id:int household_id:text points:int kind:text task_id:text? "
@@ -209,6 +234,20 @@ POSTINGS = (
 MANIFEST_DDL = "CREATE TABLE manifest (signer TEXT NOT NULL, body TEXT NOT NULL, mac TEXT NOT NULL)"
 
 ROSTER = ("township", "village", "village_group", "household_version", "card")
+# The shop's work in the field, in a month file (docs/design.md §10).
+FIELD = (
+    "transfer",
+    "transfer_line",
+    "transfer_receipt",
+    "transfer_move",
+    "visit",
+    "visit_redemption",
+    "event",
+    "event_rule",
+    "event_item",
+    "handout",
+    "handout_line",
+)
 KINDS: dict[str, tuple[str, ...]] = {
     "month": ROSTER
     + (
@@ -225,6 +264,7 @@ KINDS: dict[str, tuple[str, ...]] = {
         "item",
         *PRODUCE,
         *POSTINGS,
+        *FIELD,
     ),
     "update": (
         "county",
@@ -256,5 +296,12 @@ KINDS: dict[str, tuple[str, ...]] = {
         "ledger_entry",
         "notice",
     ),
+    # goods one station sends another (docs/design.md §10): one transfer and its lines
+    "transfer": ("transfer", "transfer_line"),
 }
-KIND_NAMES = {"month": N_("月报文件"), "update": N_("更新文件"), "setup": N_("站点设置文件")}
+KIND_NAMES = {
+    "month": N_("月报文件"),
+    "update": N_("更新文件"),
+    "setup": N_("站点设置文件"),
+    "transfer": N_("调拨文件"),
+}

@@ -47,7 +47,8 @@ MB = 1 << 20
 # A monthly file may be 40 times that; an update or setup file carries a station's roster and
 # every entry other stations wrote for its households (a few hundred MB for the 200,000-household
 # benchmark station), so it may be several times that. A file beyond them is not one of ours.
-LIMITS = {"month": 512 * MB, "update": 2048 * MB, "setup": 2048 * MB}
+# A transfer file holds one transfer of at most a few hundred lines: some kB.
+LIMITS = {"month": 512 * MB, "update": 2048 * MB, "setup": 2048 * MB, "transfer": 4 * MB}
 # A manifest lists a 16-hex digest per 1,024 rows of each table: some hundred kB for the
 # largest file above. Its JSON is at most 4 deep (body, tables, table, chunks).
 MANIFEST_BYTES = 8 * MB
@@ -58,6 +59,7 @@ SIGNERS = {
     "month": (re.compile(r"^\d{6}-\d{2}$"), 64),  # the station, HMAC-SHA256
     "update": (re.compile(r"^\d{6}$"), signing.SIGNATURE_HEX),  # the county, Ed25519
     "setup": (re.compile(r"^\d{6}$"), signing.SIGNATURE_HEX),
+    "transfer": (re.compile(r"^\d{6}-\d{2}$"), 64),  # the sending station, HMAC-SHA256
 }
 HEX = re.compile(r"^[0-9a-fA-F]+$")
 
@@ -121,7 +123,7 @@ def seal_attached(conn: sqlite3.Connection, schema: str, fields: dict, key: str)
     }
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     data = text.encode("utf-8")
-    if kind == "month":
+    if kind in ("month", "transfer"):
         signer, signature = fields["station"], hmac_hex(key, data)
     else:
         signer, signature = fields["county"], signing.sign(key, data)
@@ -343,6 +345,8 @@ def _manifest_row(conn: sqlite3.Connection, kind: str) -> tuple[str, bytes, str]
 
 
 def _bad_seal(kind: str) -> FileRefused:
+    if kind == "transfer":
+        return FileRefused("校验码（MAC）", "校验码不对：文件被改动过，或不是本县的站点发出的")
     if kind == "month":
         return FileRefused("校验码（MAC）", "清单的校验码不对：文件被改动过，或不是用本站密钥签的")
     return FileRefused("县里的签名", "签名不对：文件被改动过，或不是县里签发的")

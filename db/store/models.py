@@ -34,8 +34,19 @@ HOUSEHOLD_CATEGORIES = (
 HOUSEHOLD_STATUSES = ("active", "moved", "deceased", "removed")
 ROLES = ("clerk", "cadre", "manager", "county")
 STATION_KINDS = ("shop", "mobile", "village", "county")
-ENTRY_KINDS = ("award", "deduction", "redemption", "reversal", "adjustment", "base")
-MOVE_KINDS = ("donation", "purchase", "redemption", "adjustment", "count", "writeoff", "transfer")
+# `handout`: a holiday hand-out's points and goods (migration 0010)
+ENTRY_KINDS = ("award", "deduction", "redemption", "reversal", "adjustment", "base", "handout")
+MOVE_KINDS = (
+    "donation",
+    "purchase",
+    "redemption",
+    "adjustment",
+    "count",
+    "writeoff",
+    "transfer",
+    "handout",
+)
+EVENT_RULES = ("category", "village", "household")
 TASK_UNITS = ("次", "天", "月", "项", "人")
 
 
@@ -487,6 +498,125 @@ class PostingEntry(BaseModel):
     credit = ForeignKeyField(PostingCredit, index=False)
 
 
+class Transfer(BaseModel):
+    """Goods one station sends another (migration 0010); written at both ends, same id."""
+
+    id = BigIntegerField(primary_key=True)
+    sender = TextField()
+    receiver = TextField()
+    operator = TextField()
+    time = TextField()
+    note = TextField(default="")
+
+
+class TransferLine(BaseModel):
+    item_id: str
+    id = BigIntegerField(primary_key=True)
+    transfer = ForeignKeyField(Transfer, backref="lines")
+    item = ForeignKeyField(Item)
+    qty = IntegerField()
+
+
+class TransferReceipt(BaseModel):
+    """The receiving station took transfer `transfer` in: once, as its key says."""
+
+    transfer = ForeignKeyField(Transfer, primary_key=True)
+    station = TextField()
+    operator = TextField()
+    time = TextField()
+
+
+class TransferMove(BaseModel):
+    """The transfer a stock move belongs to: out at the sender, in at the receiver."""
+
+    transfer_id: int
+    move = ForeignKeyField(StockMove, primary_key=True)
+    transfer = ForeignKeyField(Transfer)
+
+
+class Visit(BaseModel):
+    """The mobile shop at one village on one day; open while `closed` is NULL."""
+
+    village_id: str
+    id = BigIntegerField(primary_key=True)
+    village = ForeignKeyField(Village)
+    day = TextField()
+    operator = TextField()
+    station = TextField()
+    opened = TextField()
+    closed = TextField(null=True)
+
+    class Meta:
+        indexes = ((("station", "closed"), False),)
+
+
+class VisitRedemption(BaseModel):
+    visit_id: int
+    redemption = ForeignKeyField(Redemption, primary_key=True)
+    visit = ForeignKeyField(Visit)
+
+
+class Event(BaseModel):
+    """A holiday hand-out (节日慰问): its period and the package's points."""
+
+    id = BigIntegerField(primary_key=True)
+    name = TextField()
+    starts = TextField()  # YYYY-MM-DD, both days included
+    ends = TextField()
+    points = IntegerField(default=0)
+    operator = TextField()
+    station = TextField()
+    time = TextField()
+
+
+class EventRule(BaseModel):
+    """Who is eligible: a household of any listed category, village or number (EVENT_RULES)."""
+
+    event = ForeignKeyField(Event, backref="rules")
+    kind = CharField()
+    value = TextField()
+
+    class Meta:
+        primary_key = CompositeKey("event", "kind", "value")
+
+
+class EventItem(BaseModel):
+    item_id: str
+    event = ForeignKeyField(Event, backref="items")
+    item = ForeignKeyField(Item)
+    qty = IntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("event", "item")
+
+
+class Handout(BaseModel):
+    """One household's package of one event, at most once (a unique index)."""
+
+    event_id: int
+    household_id: str
+    id = BigIntegerField(primary_key=True)
+    event = ForeignKeyField(Event, backref="handouts", index=False)
+    household = ForeignKeyField(Household)
+    entry = ForeignKeyField(Entry, null=True)
+    visit = ForeignKeyField(Visit, null=True)
+    operator = TextField()
+    station = TextField()
+    time = TextField()
+
+    class Meta:
+        indexes = ((("event", "household"), True),)
+
+
+class HandoutLine(BaseModel):
+    item_id: str
+    id = BigIntegerField(primary_key=True)
+    handout = ForeignKeyField(Handout, backref="lines")
+    item = ForeignKeyField(Item)
+    qty = IntegerField()
+    move = ForeignKeyField(StockMove, unique=True)
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Setting,
     County,
@@ -522,4 +652,15 @@ MODELS: tuple[type[BaseModel], ...] = (
     ObjectionRuling,
     PostingCredit,
     PostingEntry,
+    Transfer,
+    TransferLine,
+    TransferReceipt,
+    TransferMove,
+    Visit,
+    VisitRedemption,
+    Event,
+    EventRule,
+    EventItem,
+    Handout,
+    HandoutLine,
 )

@@ -14,6 +14,7 @@ from pos.cli import (
     county,
     demo,
     donations,
+    field,
     households,
     labels,
     lists,
@@ -74,6 +75,7 @@ for module in (
     notices,
     lists,
     printer,
+    field,
 ):
     for command in module.COMMANDS:
         main.add_command(command)

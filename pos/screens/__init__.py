@@ -38,4 +38,12 @@ def section_screen(section: str) -> Screen:
         from pos.screens.postings import PostingsScreen
 
         return PostingsScreen()
+    if section == "handout":
+        from pos.screens.handout import HandoutScreen
+
+        return HandoutScreen()
+    if section == "visit":
+        from pos.screens.visit import VisitScreen
+
+        return VisitScreen()
     raise ValueError(section)

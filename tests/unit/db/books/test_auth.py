@@ -207,7 +207,7 @@ def test_operator_rules(station):
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
-        ("clerk", {"redeem", "donate", "count", "produce", "object"}),
+        ("clerk", {"redeem", "donate", "count", "produce", "object", "handout", "visit"}),
         ("cadre", {"award", "object"}),
         ("county", {"county", "backup", "notice"}),
         ("manager", set(auth.PERMISSIONS) - {"county", "notice"}),

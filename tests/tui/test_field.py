@@ -1,0 +1,106 @@
+"""F11 节日慰问 and 流动超市巡回 in the till: driven by keys, checked on the books, and
+snapshots at 80×24 and 120×36 in Chinese and English."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from db.books import events
+from db.books.auth import sign_in as sign_in_service
+from db.store.clock import FixedClock
+from db.store.connection import close
+from db.store.models import Handout, Visit
+from pos.app import make_app
+from tests.conftest import NOW
+from tests.tui.conftest import message, payload, scan, sign_in
+
+
+def spring() -> int:
+    clock = FixedClock(NOW)
+    manager = sign_in_service("manager", "1234", clock)
+    return events.add(
+        manager,
+        clock,
+        "春节慰问",
+        "2026-11-20",
+        "2026-12-31",
+        villages=("451425101201",),
+        items=[("G001", 1)],
+        points=10,
+    )
+
+
+async def open_more(pilot, number: str) -> None:
+    await pilot.press("f11")
+    await pilot.pause()
+    await pilot.press(number)
+    await pilot.pause()
+
+
+async def test_a_card_scanned_shows_the_standing_and_f10_hands_out_once(app):
+    spring()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await sign_in(pilot, "clerk")
+        await open_more(pilot, "1")
+        await scan(pilot, payload("1012010001"))
+        assert "可以领取" in message(app)
+        await pilot.press("f10")
+        await pilot.pause()
+        assert "已发放" in message(app)
+        assert Handout.select().count() == 1
+        await scan(pilot, payload("1012010001"))
+        assert "已于" in message(app)
+        await pilot.press("f10")
+        await pilot.pause()
+        assert "不能再领" in message(app) and Handout.select().count() == 1
+        await scan(pilot, "1012020001")
+        assert "不能领取" in message(app)
+        await pilot.press("f10")
+        await pilot.pause()
+        assert Handout.select().count() == 1
+
+
+async def test_a_visit_opens_and_closes(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await sign_in(pilot, "clerk")
+        await open_more(pilot, "2")
+        await scan(pilot, "那造村")
+        assert Visit.get().closed is None and "开始" in message(app)
+        await pilot.press("f10")
+        await pilot.pause()
+        assert Visit.get().closed is not None and "结束" in message(app)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_handout_screen_fits(shop_file, snap_compare, size, lang):
+    app = make_app(
+        shop_file, clock=FixedClock(NOW + timedelta(hours=1), timedelta(seconds=1)), lang=lang
+    )
+    spring()
+
+    async def run_before(pilot):
+        await sign_in(pilot, "clerk")
+        await open_more(pilot, "1")
+        await scan(pilot, payload("1012010001"))
+
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
+    close()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_visit_screen_fits(shop_file, snap_compare, size, lang):
+    app = make_app(
+        shop_file, clock=FixedClock(NOW + timedelta(hours=1), timedelta(seconds=1)), lang=lang
+    )
+
+    async def run_before(pilot):
+        await sign_in(pilot, "clerk")
+        await open_more(pilot, "2")
+        await scan(pilot, "451425101201")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
+    close()
