@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from platformdirs import user_data_dir
 
-from pos.cli import books, cards, catalog, county, demo, households, slips
+from pos.cli import books, cards, catalog, county, demo, households, operators, slips
 from pos.cli.helptext import Root, choose_language
 
 
@@ -44,6 +44,6 @@ def main(ctx: click.Context, db_path: Path | None, lang: str | None) -> None:
         open_shop(db_path or default_db(), lang)
 
 
-for module in (books, households, catalog, cards, demo, county, slips):
+for module in (books, households, catalog, cards, demo, county, operators, slips):
     for command in module.COMMANDS:
         main.add_command(command)
