@@ -1,4 +1,4 @@
-"""Managing operators: add, list, disable, PINs (docs/design.md §2), each refusal changing nothing."""
+"""Managing operators: add, list, disable, PINs (docs/design.md §2); refusals change nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from catalog.messages import Refused
 from db.books import auth
 from db.county import office
 from db.store.connection import close, connect
-from db.store.models import Audit, Operator, Setting
+from db.store.models import Audit, Setting
 from tests.helpers import snapshot
 
 

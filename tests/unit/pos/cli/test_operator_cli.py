@@ -65,7 +65,7 @@ def test_add_a_cadre_for_two_villages_then_list(db):
     assert "韦小宝\tcadre\t451425101201,451425101202\tyes\tno" in lines
     assert "clerk\tclerk\t\tyes\tno" in lines
     award = run(
-        "award", "--db", db, "--household", "1012020001", "--task", "T01",
+        "award", "--db", db, "--household", "1012020001", "--task", "HJ02",
         "--operator", "韦小宝", pin="390417",
     )  # fmt: skip
     assert award.exit_code == 0, award.output
