@@ -11,6 +11,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
+from catalog.messages import N_
 from db.books.setup import here, setting
 from db.store.audit import IGNORED_CLOCK, BooksClock
 from db.store.clock import Clock, SystemClock, env_clock
@@ -31,7 +32,10 @@ SECTIONS = {
 }
 # Sections without a function key: F11 lists them (pos/screens/more.py), in this order, each
 # with its label and the permissions that open it (any one of them; none: everyone).
-MORE: dict[str, tuple[str, tuple[str, ...]]] = {}
+MORE: dict[str, tuple[str, tuple[str, ...]]] = {
+    "operators": (N_("操作员"), ("manage_operators",)),
+    "my_pin": (N_("修改我的密码"), ()),
+}
 
 
 class AixinApp(App[None]):

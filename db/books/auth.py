@@ -242,7 +242,7 @@ def _check_role_here(role: str, here: Station) -> None:
     if here.kind == "county" and role != "county":
         raise Refused("县级数据库的操作员都是县扶贫办的（county），不能添加 {role}", role=role)
     if here.kind != "county" and role == "county":
-        raise Refused("县扶贫办的操作员（county）只在县级数据库里添加，站点不能添加")
+        raise Refused("县扶贫办的操作员（county）只在县级数据库里添加和管理，站点不能")
 
 
 def add_operator(

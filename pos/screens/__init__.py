@@ -26,4 +26,12 @@ def section_screen(section: str) -> Screen:
         from pos.screens.reports import ReportsScreen
 
         return ReportsScreen()
+    if section == "operators":
+        from pos.screens.operators import OperatorsScreen
+
+        return OperatorsScreen()
+    if section == "my_pin":
+        from pos.screens.operators import MyPinScreen
+
+        return MyPinScreen()
     raise ValueError(section)

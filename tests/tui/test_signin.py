@@ -118,6 +118,8 @@ async def test_a_trial_station_takes_its_time_from_aixin_clock(shop_file, monkey
 
 
 async def test_f11_lists_the_sections_without_a_key_of_their_own(app, monkeypatch):
+    for section in list(MORE):  # the list as the sections of other issues find it
+        monkeypatch.delitem(MORE, section)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "clerk")
         await pilot.press("f11")  # nothing to list yet: nothing happens
