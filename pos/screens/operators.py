@@ -32,7 +32,7 @@ class OperatorsScreen(ShopScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_frame_top()
-        yield Label(_("操作员"), classes="title")
+        yield Label(_("本站操作员"), classes="title")
         yield ListTable(id="operators")
         yield from self.compose_frame_bottom()
 
@@ -48,7 +48,7 @@ class OperatorsScreen(ShopScreen):
             table.add_row(
                 view.name,
                 _(auth.ROLE_NAMES[view.role]),
-                "、".join(view.villages),
+                villages(view.villages),
                 _("是") if view.active else Text(_("否"), style="bold red"),
                 Text(view.locked_until[11:16], style="bold red") if view.locked_until else "",
                 key=view.name,
@@ -91,6 +91,13 @@ class OperatorsScreen(ShopScreen):
         if said:
             self.fill()
             self.say(said)
+
+
+def villages(codes: tuple[str, ...]) -> str:
+    """A cadre's villages in a column that fits 80 columns: two, or the first and a count."""
+    if len(codes) <= 2:
+        return "、".join(codes)
+    return _("{first} 等 {count} 个村").format(first=codes[0], count=len(codes))
 
 
 class OperatorFormScreen(Dialog):
