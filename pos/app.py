@@ -159,6 +159,8 @@ class AixinApp(App[None]):
         for section in SECTIONS:
             if self.may_open(section):
                 self.switch_screen(section_screen(section))
+                # F11 and the others hang on who signed in: the footer asks again once shown
+                self.call_after_refresh(self.refresh_bindings)
                 return
 
 
