@@ -39,6 +39,8 @@ MORE: dict[str, tuple[str, tuple[str, ...]]] = {
     "postings": (N_("公示"), ("award", "object", "resolve_posting", "credit_posting")),
     "handout": (N_("节日慰问"), ("handout",)),
     "visit": (N_("流动超市巡回"), ("visit",)),
+    "operators": (N_("操作员"), ("manage_operators",)),
+    "my_pin": (N_("修改我的密码"), ()),
 }
 
 
@@ -164,6 +166,8 @@ class AixinApp(App[None]):
         for section in SECTIONS:
             if self.may_open(section):
                 self.switch_screen(section_screen(section))
+                # F11 and the others hang on who signed in: the footer asks again once shown
+                self.call_after_refresh(self.refresh_bindings)
                 break
         actor = self.shop.actor
         if actor is not None:

@@ -53,7 +53,7 @@ def init_county(
     """Fill the empty database that is open as county `code`'s office, with its first county
     operator, `county`, whose PIN is `pin`."""
     if not PIN_PATTERN.match(pin):
-        raise Refused("密码应为 4 到 12 位数字")
+        raise Refused("密码应为 4 到 8 位数字")
     with database.atomic():
         county = add_county(code, name, card_key=card_key, fen_per_point=fen_per_point)
         updates.signing_key(county.code)  # its key pair: the private half never leaves here
@@ -145,7 +145,7 @@ def enroll(
     """
     officer(actor)
     if not PIN_PATTERN.match(manager_pin):
-        raise Refused("密码应为 4 到 12 位数字")
+        raise Refused("密码应为 4 到 8 位数字")
     manager = FirstOperator("manager", "manager", hash_pin(manager_pin))
     updates.write(
         code.strip(),

@@ -35,9 +35,17 @@ class CountyReport:
     made: str
     fen_per_point: int
     sheets: list[Sheet]
+    # For the workbook (`county_report(..., for_print=True)`): the same views of the month
+    # before, which it sets beside each figure, and the monthly trend it charts.
+    previous: list[Sheet] | None = None
+    previous_month: str | None = None
+    trend: Sheet | None = None
 
     def sheet(self, title: str) -> Sheet:
         return next(s for s in self.sheets if s.title == title)
+
+    def previous_sheet(self, title: str) -> Sheet | None:
+        return next((s for s in self.previous or () if s.title == title), None)
 
 
 # Per village: the month's points, households that earned / redeemed, visits, balances.
@@ -93,13 +101,41 @@ def yuan(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
-def county_report(actor: Actor, month: str, clock: Clock) -> CountyReport:
-    """`actor`, a county operator, reads the county's `month`; the reading is recorded."""
+# The month's main figures, month by month, for the workbook's chart (`trend`).
+TREND = """
+SELECT month, SUM(award), -SUM(deduction), -SUM(redemption),
+    SUM(award + deduction + redemption + reversal + adjustment),
+    SUM(award > 0), SUM(redemptions > 0), SUM(redemptions)
+FROM month_household WHERE month >= :first AND month <= :month GROUP BY month
+"""
+TREND_MONTHS = 12
+
+
+def county_report(
+    actor: Actor, month: str, clock: Clock, *, for_print: bool = False
+) -> CountyReport:
+    """`actor`, a county operator, reads the county's `month`; the reading is recorded.
+
+    `for_print` adds what the workbook shows beside it: the month before, and the trend of
+    the last twelve months."""
     month = check_month(month)
     office = officer(actor)
     county = County.get_by_id(office.county_id)
     fen = county.fen_per_point
-    sheets = [
+    sheets = _sheets(month, fen)
+    made = clock.now()
+    with database.atomic():
+        audit.record(actor.name, office.code, made, "report", month)
+    report = CountyReport(county.code, county.name, month, stamp(made), fen, sheets)
+    if for_print:
+        report.previous_month = month_before(month)
+        report.previous = _sheets(report.previous_month, fen)
+        report.trend = trend(month)
+    return report
+
+
+def _sheets(month: str, fen: int) -> list[Sheet]:
+    return [
         *_places(month, fen),
         report_views.stations(month),
         report_views.categories(month),
@@ -113,10 +149,39 @@ def county_report(actor: Actor, month: str, clock: Clock) -> CountyReport:
         field_report.events(month),
         field_report.visits(month),
     ]
-    made = clock.now()
-    with database.atomic():
-        audit.record(actor.name, office.code, made, "report", month)
-    return CountyReport(county.code, county.name, month, stamp(made), fen, sheets)
+
+
+def month_before(month: str, count: int = 1) -> str:
+    """'2026-01' -> '2025-12'; with `count`, that many months before."""
+    year, number = int(month[:4]), int(month[5:7]) - count
+    while number < 1:
+        year, number = year - 1, number + 12
+    return f"{year:04d}-{number:02d}"
+
+
+def trend(month: str) -> Sheet:
+    """Points awarded, deducted, redeemed and net, households that earned and redeemed, and
+    visits, in each of the twelve months up to `month` (a month with nothing has zeros)."""
+    first = month_before(month, TREND_MONTHS - 1)
+    sheet = Sheet(
+        N_("月度趋势"),
+        (
+            N_("月份"),
+            N_("奖励积分"),
+            N_("扣减积分"),
+            N_("兑换积分"),
+            N_("净变动"),
+            N_("获分户数"),
+            N_("兑换户数"),
+            N_("受益人次"),
+        ),
+        totals=False,
+    )
+    found = {row[0]: row[1:] for row in rows(TREND, first=first, month=month)}
+    for back in range(TREND_MONTHS - 1, -1, -1):
+        name = month_before(month, back)
+        sheet.rows.append([name, *(int(v or 0) for v in found.get(name, [0] * 7))])
+    return sheet
 
 
 def _places(month: str, fen: int) -> list[Sheet]:

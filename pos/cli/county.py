@@ -195,7 +195,7 @@ def county_report(db_path: Path, month: str, xlsx: Path | None, operator: str) -
     """县级月报：按乡镇、村、站点、积分类别的积分，余额，受益人次，商品，捐赠，未报站点，透支户。"""
     open_books(db_path)
     actor = sign_in(operator)
-    report = reports.county_report(actor, month, clock())
+    report = reports.county_report(actor, month, clock(), for_print=xlsx is not None)
     towns = report.sheet("按乡镇")
     total = dict(zip(towns.headers, towns.total, strict=True))
     rate = yuan(report.fen_per_point)

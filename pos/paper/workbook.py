@@ -1,9 +1,15 @@
-"""The county report as an xlsx workbook: a cover sheet, then one sheet per view.
+"""The county report as an xlsx workbook: a cover sheet, the monthly trend with its charts,
+then one sheet per view.
 
 Each view has a title line, a bold header row, its rows and a bold total row; money (kept in
 fen by the report) is written in yuan as exact decimals with two places. Titles, headers and
 the report's own labels are msgids, written in the language `translate` gives; names, codes
-and numbers are data and written as they are.
+and numbers are data and written as they are. When the report carries the month before
+(`county_report(..., for_print=True)`), each figure has the same figure of that month in
+the column beside it, matched by the row's names (a row the month before lacked is blank).
+
+Every sheet prints on A4 landscape, as wide as the page, with its title and header rows
+repeated on each page and the page number in the footer.
 
 Names and notes come from the stations, so every text cell is written as text, never as a
 formula (`append`): a donor named `=HYPERLINK(...)` reads as that name.
@@ -16,6 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -52,6 +59,7 @@ def write_workbook(report: CountyReport, path: Path, translate: Translate = str)
         (Message(N_("{county}爱心超市积分报表"), county=report.name), ""),
         (Message(N_("县代码")), report.county),
         (Message(N_("月份")), report.month),
+        *([(Message(N_("上月")), report.previous_month)] if report.previous_month else []),
         (Message(N_("制表时间")), report.made),
         (Message(N_("每分折合")), Message(N_("{yuan} 元"), yuan=yuan(report.fen_per_point))),
         ("", ""),
@@ -62,42 +70,129 @@ def write_workbook(report: CountyReport, path: Path, translate: Translate = str)
     cover["A1"].font = Font(bold=True, size=14)
     cover.column_dimensions["A"].width = 12
     cover.column_dimensions["B"].width = 90
+    _print_setup(cover, titles=None)
+    if report.trend is not None:
+        _trend(book, report, report.trend, translate)
     for sheet in report.sheets:
         _sheet(book, report, sheet, translate)
     with files.output(path) as partial:  # whole or not at all; a fault is a refusal
         book.save(partial)
 
 
-def _sheet(book: Workbook, report: CountyReport, sheet: Sheet, translate: Translate) -> None:
+def _sheet(book: Workbook, report: CountyReport, sheet: Sheet, translate: Translate) -> Worksheet:
     title = translate(sheet.title)
     page = book.create_sheet(title)
     append(page, [f"{report.name} {report.month} {title}"])
     page["A1"].font = Font(bold=True, size=12)
-    headers = [translate(h) for h in sheet.headers]
+    before = report.previous_sheet(sheet.title) if sheet.totals else None
+    columns = _columns(sheet, before)
+    headers = [
+        translate(sheet.headers[i])
+        if not last
+        else shown(Message(N_("上月{header}"), header=Message(sheet.headers[i])), translate)
+        for i, last in columns
+    ]
     append(page, headers)
     for cell in page[2]:
         cell.font, cell.fill = BOLD, HEAD
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
-    rows = [[_value(v, i in sheet.money, translate) for i, v in enumerate(r)] for r in sheet.rows]
+    earlier = {_key(r, sheet.keys): r for r in before.rows} if before else {}
+
+    def line(row: list, last: list | None) -> list:
+        return [
+            _value(
+                (last[i] if last is not None else None) if was else row[i],
+                i in sheet.money,
+                translate,
+            )
+            for i, was in columns
+        ]
+
+    rows = [line(r, earlier.get(_key(r, sheet.keys))) for r in sheet.rows]
     for row in rows:
         append(page, row)
     if not rows:
         append(page, [translate(NONE)])
     elif sheet.totals:
-        append(page, [_value(v, i in sheet.money, translate) for i, v in enumerate(sheet.total)])
+        append(page, line(sheet.total, before.total if before else None))
         for cell in page[page.max_row]:
             cell.font = BOLD
-    for index in sheet.money:
-        for cell in page[get_column_letter(index + 1)][2:]:
-            cell.number_format = YUAN
+    for index, (source, _last) in enumerate(columns, start=1):
+        if source in sheet.money:
+            for cell in page[get_column_letter(index)][2:]:
+                cell.number_format = YUAN
+    _widths(page, headers, rows)
+    page.freeze_panes = "A3"
+    _print_setup(page, titles="1:2")
+    return page
+
+
+def _columns(sheet: Sheet, before: Sheet | None) -> list[tuple[int, bool]]:
+    """(the view's column, whether it is the month before's) in the order written: each
+    figure followed by the same figure the month before, when there is a month before."""
+    columns: list[tuple[int, bool]] = []
+    for i in range(len(sheet.headers)):
+        columns.append((i, False))
+        if before is not None and i >= sheet.keys and _figures(sheet, before, i):
+            columns.append((i, True))
+    return columns
+
+
+def _figures(sheet: Sheet, before: Sheet, index: int) -> bool:
+    """Whether column `index` holds numbers (in either month)."""
+    values = [r[index] for r in (*sheet.rows, *before.rows)]
+    return bool(values) and all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+
+
+def _key(row: list, keys: int) -> tuple:
+    return tuple(str(shown(v)) for v in row[:keys])
+
+
+def _trend(book: Workbook, report: CountyReport, trend: Sheet, translate: Translate) -> None:
+    """The last twelve months' main figures, and two charts of them: points, and people."""
+    page = _sheet(book, report, trend, translate)
+    first, last = 3, 2 + len(trend.rows)
+    months = Reference(page, min_col=1, min_row=first, max_row=last)
+    points = LineChart()
+    points.title = translate(N_("每月积分"))
+    points.y_axis.title = translate(N_("分"))
+    points.add_data(
+        Reference(page, min_col=2, max_col=4, min_row=2, max_row=last), titles_from_data=True
+    )
+    points.set_categories(months)
+    people = BarChart()
+    people.title = translate(N_("每月获分户数、兑换户数和受益人次"))
+    people.add_data(
+        Reference(page, min_col=6, max_col=8, min_row=2, max_row=last), titles_from_data=True
+    )
+    people.set_categories(months)
+    for chart, anchor in ((points, "J2"), (people, "J18")):
+        chart.width, chart.height = 18, 7.5
+        page.add_chart(chart, anchor)
+
+
+def _widths(page: Worksheet, headers: list, rows: list[list]) -> None:
     for index, header in enumerate(headers, start=1):
-        values = [header, *(str(r[index - 1]) for r in rows[:200])]
+        values = [str(header), *(str(r[index - 1]) for r in rows[:200])]
         width = max(sum(2 if ord(ch) > 127 else 1 for ch in v) for v in values)
         page.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 40)
-    page.freeze_panes = "A3"
+
+
+def _print_setup(page: Worksheet, titles: str | None) -> None:
+    """A4 landscape, the width of one page, `titles` (rows such as "1:2") on every page."""
+    page.page_setup.orientation = "landscape"
+    page.page_setup.paperSize = page.PAPERSIZE_A4
+    page.page_setup.fitToWidth = 1
+    page.page_setup.fitToHeight = 0  # as many pages down as it takes
+    page.sheet_properties.pageSetUpPr.fitToPage = True
+    if titles:
+        page.print_title_rows = titles
+    page.oddFooter.center.text = "&P / &N"
 
 
 def _value(value: object, money: bool, translate: Translate) -> object:
+    if value is None:
+        return None
     if money and isinstance(value, int):
         return yuan(value)
     return shown(value, translate)

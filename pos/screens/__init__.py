@@ -46,4 +46,12 @@ def section_screen(section: str) -> Screen:
         from pos.screens.visit import VisitScreen
 
         return VisitScreen()
+    if section == "operators":
+        from pos.screens.operators import OperatorsScreen
+
+        return OperatorsScreen()
+    if section == "my_pin":
+        from pos.screens.operators import MyPinScreen
+
+        return MyPinScreen()
     raise ValueError(section)

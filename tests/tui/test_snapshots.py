@@ -6,6 +6,8 @@ report before committing.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.tui.conftest import give_points, payload, scan, sign_in
 
 
@@ -59,3 +61,87 @@ def test_checkout_still_readable_at_80_by_24(app, snap_compare):
         await scan(pilot, "G019")
 
     assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
+
+
+# The operators' screens (issue 10), at the two sizes of a shop PC, in both languages. -------
+
+OPERATOR_SIZES = [(80, 24), (120, 36)]
+LANGUAGES = ["zh", "en"]
+
+
+def operators_app(shop_file, lang):
+    from datetime import timedelta
+
+    from db.store.clock import FixedClock
+    from pos.app import make_app
+    from tests.conftest import NOW
+
+    # a clock that stands still: the status line reads the same however many reads a run makes
+    return make_app(shop_file, clock=FixedClock(NOW + timedelta(hours=1)), lang=lang)
+
+
+async def still(pilot) -> None:
+    """The text boxes' cursors stop blinking, so a snapshot does not catch one half-lit."""
+    from textual.widgets import Input
+
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+    await pilot.pause()
+
+
+async def open_section(pilot, section: str) -> None:
+    sections = [name for name, _label in pilot.app.more_sections()]
+    await pilot.press("f11")
+    await pilot.pause()
+    await pilot.press(str(sections.index(section) + 1))
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", OPERATOR_SIZES, ids=["80x24", "120x36"])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_operators_list(shop_file, snap_compare, size, lang):
+    async def run_before(pilot):
+        await sign_in(pilot, "manager")
+        await open_section(pilot, "operators")
+
+    assert snap_compare(operators_app(shop_file, lang), run_before=run_before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", OPERATOR_SIZES, ids=["80x24", "120x36"])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_new_operator_form(shop_file, snap_compare, size, lang):
+    async def run_before(pilot):
+        await sign_in(pilot, "manager")
+        await open_section(pilot, "operators")
+        await pilot.press("f6", *"韦小宝")
+        await pilot.press("f10")  # no role yet: the form says so
+        await still(pilot)
+
+    assert snap_compare(operators_app(shop_file, lang), run_before=run_before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", OPERATOR_SIZES, ids=["80x24", "120x36"])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_reset_pin_dialog(shop_file, snap_compare, size, lang):
+    async def run_before(pilot):
+        await sign_in(pilot, "manager")
+        await open_section(pilot, "operators")
+        await pilot.press("down", "f8")
+        await still(pilot)
+
+    assert snap_compare(operators_app(shop_file, lang), run_before=run_before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", OPERATOR_SIZES, ids=["80x24", "120x36"])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_change_my_pin(shop_file, snap_compare, size, lang):
+    async def run_before(pilot):
+        await sign_in(pilot, "clerk")
+        await open_section(pilot, "my_pin")
+        await pilot.pause()
+        for box in ("9999", "390417", "390417"):  # a wrong old PIN: said, the boxes emptied
+            await pilot.press(*box, "enter")
+            await pilot.pause()
+        await still(pilot)
+
+    assert snap_compare(operators_app(shop_file, lang), run_before=run_before, terminal_size=size)

@@ -153,3 +153,97 @@ def test_verify_recomputes_the_monthly_totals(county_path):
     found = [f for f in verify().problems if f.code == "month_totals"]
     assert {f.fields["table"] for f in found} == {"month_household"}
     assert {f.fields["label"] for f in found} == {Message("多出"), Message("缺少")}
+
+
+@pytest.fixture
+def printed(county_path, tmp_path):
+    """The workbook of November as `county report --xlsx` writes it, read back."""
+    report = reports.county_report(COUNTY_OFFICER, "2026-11", JANUARY, for_print=True)
+    out = tmp_path / "report.xlsx"
+    write_workbook(report, out)
+    return report, load_workbook(out)
+
+
+def test_the_workbook_prints_on_a4_landscape_as_wide_as_the_page(printed):
+    report, book = printed
+    assert book.sheetnames == ["说明", "月度趋势", *(s.title for s in report.sheets)]
+    for page in book.worksheets:
+        setup = page.page_setup
+        assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9)
+        assert page.sheet_properties.pageSetUpPr.fitToPage
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+        assert page.oddFooter.center.text == "&P / &N"
+        if page.title != "说明":
+            assert page.print_title_rows == "$1:$2"  # rows 1 and 2
+
+
+def test_each_figure_stands_beside_the_month_before(county_path, printed):
+    report, book = printed
+    october = reports.county_report(COUNTY_OFFICER, "2026-10", JANUARY)
+    assert book["说明"]["B4"].value == "2026-10" and book["说明"]["A4"].value == "上月"
+    for title in ("按乡镇", "按村", "按站点", "按积分类别"):
+        page = book[title]
+        headers = [c.value for c in page[2]]
+        now, then = report.sheet(title), october.sheet(title)
+        keys = now.keys
+        earlier = {tuple(map(str, r[:keys])): r for r in then.rows}
+        for name in ("奖励积分", "兑换积分", "受益人次"):
+            if name not in now.headers:
+                continue
+            at = headers.index(name)
+            assert headers[at + 1] == f"上月{name}"
+            source = now.headers.index(name)
+            for row, line in zip(now.rows, page.iter_rows(min_row=3), strict=False):
+                assert line[at].value == row[source]
+                past = earlier.get(tuple(map(str, row[:keys])))
+                assert line[at + 1].value == (past[source] if past else None)
+            total = [c.value for c in page[page.max_row]]
+            assert total[0] == "合计"
+            assert total[at + 1] == then.total[source]
+    # the figures of a view's names are the keys: they get no column of the month before
+    assert "上月村代码" not in [c.value for c in book["按村"][2]]
+
+
+def test_money_of_the_month_before_is_in_yuan_too(printed):
+    report, book = printed
+    page = book["按乡镇"]
+    headers = [c.value for c in page[2]]
+    at = headers.index("上月月末余额折合（元）")
+    assert page.cell(3, at + 1).number_format == "#,##0.00"
+
+
+def test_the_trend_and_its_charts(county_path, printed):
+    report, book = printed
+    page = book["月度趋势"]
+    assert [c.value for c in page[2]] == [
+        "月份", "奖励积分", "扣减积分", "兑换积分", "净变动", "获分户数", "兑换户数", "受益人次",
+    ]  # fmt: skip
+    months = [r[0].value for r in page.iter_rows(min_row=3)]
+    assert months[0] == "2025-12" and months[-1] == "2026-11" and len(months) == 12
+    for month in ("2026-09", "2026-10", "2026-11"):
+        towns = reports.county_report(COUNTY_OFFICER, month, JANUARY).sheet("按乡镇")
+        total = dict(zip(towns.headers, towns.total, strict=True))
+        line = [c.value for c in page[3 + months.index(month)]]
+        assert line[1:] == [
+            total[h] for h in ("奖励积分", "扣减积分", "兑换积分", "净变动", "获分户数",
+                               "兑换户数", "受益人次")
+        ]  # fmt: skip
+    assert [c.value for c in page[3]][1:] == [0] * 7  # before the county's first month
+    points, people = page._charts
+    assert [s.val.numRef.f for s in points.series] == [
+        "'月度趋势'!$B$3:$B$14", "'月度趋势'!$C$3:$C$14", "'月度趋势'!$D$3:$D$14",
+    ]  # fmt: skip
+    assert [s.tx.strRef.f for s in points.series] == [
+        "'月度趋势'!B2", "'月度趋势'!C2", "'月度趋势'!D2",
+    ]  # fmt: skip
+    assert points.series[0].cat.numRef.f == "'月度趋势'!$A$3:$A$14"
+    assert [s.val.numRef.f for s in people.series] == [
+        "'月度趋势'!$F$3:$F$14", "'月度趋势'!$G$3:$G$14", "'月度趋势'!$H$3:$H$14",
+    ]  # fmt: skip
+
+
+def test_the_report_without_a_workbook_reads_no_other_month(county_path):
+    report = reports.county_report(COUNTY_OFFICER, "2026-11", JANUARY)
+    assert report.previous is None and report.trend is None
+    assert reports.month_before("2026-01") == "2025-12"
+    assert reports.month_before("2026-03", 14) == "2025-01"

@@ -147,7 +147,7 @@ def test_county_init_makes_the_county_operator(county_world, tmp_path):
         close()
     connect(tmp_path / "new.sqlite", create=True)
     try:
-        with pytest.raises(Refused, match="4 到 12 位数字"):
+        with pytest.raises(Refused, match="4 到 8 位数字"):
             office.init_county("451426", "另一县", JANUARY, pin="12")
     finally:
         close()

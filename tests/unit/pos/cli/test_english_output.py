@@ -241,10 +241,12 @@ def test_report_and_workbook_in_english(county_world, tmp_path):
     data = data_of(county)
     assert_english(result.output, data)
     book = load_workbook(out)
-    assert book.sheetnames[:3] == ["Notes", "By township", "By village"]
+    assert book.sheetnames[:4] == ["Notes", "Monthly trend", "By township", "By village"]
+    assert book["Monthly trend"]._charts[0].title is not None
     texts = []
     for page in book.worksheets:
         texts.append(page.title)
         texts.extend(str(c.value) for row in page.iter_rows() for c in row if c.value is not None)
     assert "Total" in texts and "Organisation" in texts
+    assert any(t.endswith(", month before") for t in texts)
     assert_english("\n".join(texts), data)
