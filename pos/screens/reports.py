@@ -19,6 +19,13 @@ class ReportsScreen(ShopScreen):
         yield from self.compose_frame_bottom()
 
     def on_mount(self) -> None:
+        self.show_figures()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.show_figures()  # kept on the desk: figures as the books are now
+
+    def show_figures(self) -> None:
         self.summaries = today_and_month(self.shop.station, self.shop.clock.now())
         today, month = self.summaries
         self.query_one("#figures", Static).update(figures(today, month))
@@ -45,6 +52,7 @@ def figures(today: Summary, month: Summary) -> Table:
     for label, name in rows:
         table.add_row(label, str(getattr(today, name)), str(getattr(month, name)))
     table.add_row(_("捐赠现金（元）"), f"{today.cash_fen / 100:.2f}", f"{month.cash_fen / 100:.2f}")
+    table.caption = _("记分、扣分、兑换都已减去冲正，冲正的笔数单列")
     return table
 
 
@@ -52,8 +60,9 @@ def low_stock(summary: Summary) -> Table | str:
     if not summary.low_stock:
         return _("没有低于补货线的商品。")
     table = Table(title=_("低库存商品"), padding=(0, 2))
-    for column in (_("编码"), _("商品"), _("库存"), _("补货线")):
+    for column in (_("编码"), _("商品"), _("库存"), _("补货线"), ""):
         table.add_column(column)
     for code, name, stock, level in summary.low_stock:
-        table.add_row(code, name, str(stock), str(level))
+        mark = _("缺货") if stock <= 0 else _("低库存")
+        table.add_row(code, name, str(stock), str(level), mark)
     return table
