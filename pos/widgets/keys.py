@@ -22,7 +22,7 @@ class KeyBar(Static):
     def __init__(self, **kwargs) -> None:
         super().__init__(markup=False, **kwargs)
         #: the keys left out for want of room, for the tests and F1
-        self.hidden: list[str] = []
+        self.hidden: list[str] | None = None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, lambda _screen: self.draw())
@@ -48,18 +48,20 @@ class KeyBar(Static):
         return first + own + general
 
     def draw(self) -> None:
-        if not self.is_mounted:
+        # under a dialog, the app's keys are off: the line keeps what it showed before
+        if not self.is_mounted or (self.hidden is not None and not self.screen.is_current):
             return
         room = self.size.width or self.app.size.width - 2
-        line, used, self.hidden = Text(), 0, []
+        line, used, hidden = Text(), 0, []
         for key, description in self.keys():
             width = cell_len(key) + 1 + cell_len(description)
-            if used + width > room or self.hidden:
-                self.hidden.append(key)
+            if used + width > room or hidden:
+                hidden.append(key)
                 continue
             if used:
                 line.append(" " * GAP)
             line.append(key, style="bold reverse")
             line.append(" " + description)
             used += width + GAP
+        self.hidden = hidden
         self.update(line)
