@@ -9,16 +9,18 @@ from pathlib import Path
 from textual import events
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 
-from catalog.messages import N_
+from catalog.messages import N_, Message
 from db.books import notices
 from db.books.setup import here, setting
 from db.store.audit import IGNORED_CLOCK, BooksClock
 from db.store.clock import Clock, SystemClock, env_clock
 from db.store.connection import connect
+from pos.desk import Desk, forget, unsaved_of
 from pos.i18n import _, translate_bindings, use
 from pos.screens import section_screen
+from pos.screens.dialogs import DropScreen
 from pos.screens.help import HelpScreen
 from pos.screens.signin import SignInScreen
 from pos.shop import Shop
@@ -65,6 +67,8 @@ class AixinApp(App[None]):
         super().__init__()
         self.shop = shop
         self.last_activity = time.monotonic()
+        #: the signed-in (or last) operator's section screens, kept with their work (§8.1)
+        self.desk = Desk(self)
         translate_bindings(self)
 
     def on_mount(self) -> None:
@@ -87,7 +91,7 @@ class AixinApp(App[None]):
             return
         idle = time.monotonic() - self.last_activity
         if self.shop.actor is not None and idle > self.shop.idle_minutes * 60:
-            self.sign_out()
+            self.sign_out(keep=True)  # the work waits for the same operator
             self.notify(_("长时间没有操作，已自动退出登录"), timeout=30)
 
     def get_key_display(self, binding: Binding) -> str:
@@ -139,19 +143,72 @@ class AixinApp(App[None]):
 
         self.push_screen(MoreScreen(self.more_sections()), chosen)
 
+    # -- the desk: switching section, signing out and closing keep or ask (§8.1) ----------
+
+    def shown_screens(self) -> list[Screen]:
+        """The full screens of the section shown, its section screen first."""
+        from pos.screens.signin import SignInScreen
+
+        return [s for s in self.screen_stack[1:] if not isinstance(s, ModalScreen | SignInScreen)]
+
+    def unsaved(self) -> list[Message]:
+        """Every piece of typed work not yet saved, on the screen shown and on the desk."""
+        return unsaved_of(self.shown_screens()) + self.desk.unsaved()
+
+    def ask_to_drop(self, work: list[Message], then, *, title: str = "") -> None:
+        """Run `then` at once when there is no work to lose, else after the operator agrees."""
+        if not work:
+            then()
+            return
+        self.push_screen(DropScreen(work, title), lambda yes: then() if yes else None)
+
     def action_section(self, section: str) -> None:
-        if self.may_open(section):
-            while len(self.screen_stack) > 2:  # a household opened from F4, say
-                self.pop_screen()
-            self.switch_screen(section_screen(section))
+        if not self.may_open(section):
+            return
+        current = self.desk.section
+        if section == current:  # back to the section's own screen, from a form over it
+            above = self.shown_screens()[1:]
+            if above:
+                self.ask_to_drop(unsaved_of(above), self.back_to_section)
+            return
+        if current is not None:
+            self.desk.keep(current, self.shown_screens())
+        self.show_section(section)
+
+    def back_to_section(self) -> None:
+        above = self.shown_screens()[1:]
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        for screen in above:
+            forget(self, screen, just_left=True)
+
+    def show_section(self, section: str) -> None:
+        """The section's kept screens, or a new section screen."""
+        screens = self.desk.take(section) or [section_screen(section)]
+        while len(self.screen_stack) > 2:  # kept on the desk, or dialogs
+            self.pop_screen()
+        self.switch_screen(screens[0])
+        for screen in screens[1:]:
+            self.push_screen(screen)
+        self.desk.section = section
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.screen))
 
     def action_sign_out(self) -> None:
-        self.sign_out()
+        title = _("退出登录会丢掉这些还没有保存的工作")
+        self.ask_to_drop(self.unsaved(), lambda: self.sign_out(keep=False), title=title)
 
-    def sign_out(self) -> None:
+    async def action_quit(self) -> None:
+        work = self.unsaved() if not isinstance(self.screen, DropScreen) else []
+        title = _("关闭会丢掉这些还没有保存的工作")
+        self.ask_to_drop(work, self.exit, title=title)
+
+    def sign_out(self, *, keep: bool = True) -> None:
+        """Back to sign-in. `keep`: the section's screens wait on the desk for the same
+        operator (an idle till); else they are dropped (asked before, by the caller)."""
+        if self.shop.actor is not None and self.desk.section is not None:
+            self.desk.keep(self.desk.section, self.shown_screens())
         self.shop.actor = None
         while len(self.screen_stack) > 2:
             self.pop_screen()
@@ -159,26 +216,52 @@ class AixinApp(App[None]):
             self.switch_screen(SignInScreen())
         else:
             self.push_screen(SignInScreen())
+        if not keep:
+            self.desk.clear(self.desk.operator, just_left=True)
 
     def signed_in(self) -> None:
-        """After sign-in: the first section the role may open, and the notices that came
-        since the operator last signed in."""
-        for section in SECTIONS:
-            if self.may_open(section):
-                self.switch_screen(section_screen(section))
-                # F11 and the others hang on who signed in: the footer asks again once shown
-                self.call_after_refresh(self.refresh_bindings)
-                break
-        actor = self.shop.actor
-        if actor is not None:
-            new = notices.unseen(actor.name, self.shop.clock.now().strftime("%Y-%m-%d"))
-            if new:
-                titles = "、".join(n.title for n in new[:3])
-                text = _("新通知 {count} 条：{titles}（F11 通知）").format(
-                    count=len(new), titles=titles
-                )
-                self.notify(text, timeout=20)
-                notices.mark_seen(actor.name, new)
+        """After sign-in: the operator's own desk as it was left, else the first section the
+        role may open — after asking, when another operator left unsaved work; and the notices
+        that came since the operator last signed in."""
+        actor = self.shop.signed_in
+        # F11 and the others hang on who signed in: the footer asks again once shown
+        self.call_after_refresh(self.refresh_bindings)
+        self.tell_new_notices()
+        desk = self.desk
+        if desk.operator == actor.name and desk.section and self.may_open(desk.section):
+            self.show_section(desk.section)
+            return
+
+        def fresh() -> None:
+            desk.clear(actor.name)
+            for section in SECTIONS:
+                if self.may_open(section):
+                    self.show_section(section)
+                    return
+
+        def answered(drop: bool | None) -> None:
+            if drop:
+                fresh()
+            else:  # the previous operator may come back and sign in
+                self.shop.actor = None
+
+        work = desk.unsaved()
+        if work:
+            title = _("{name} 还有没有保存的工作；放弃它们，换 {other} 登录？").format(
+                name=desk.operator, other=actor.name
+            )
+            self.push_screen(DropScreen(work, title), answered)
+        else:
+            fresh()
+
+    def tell_new_notices(self) -> None:
+        actor = self.shop.signed_in
+        new = notices.unseen(actor.name, self.shop.clock.now().strftime("%Y-%m-%d"))
+        if new:
+            titles = "、".join(n.title for n in new[:3])
+            text = _("新通知 {count} 条：{titles}（F11 通知）")
+            self.notify(text.format(count=len(new), titles=titles), timeout=20)
+            notices.mark_seen(actor.name, new)
 
 
 def make_app(

@@ -47,6 +47,16 @@ def _not_reversed(entry: Entry) -> None:
         )
 
 
+def check_reversible(entry_id: int) -> None:
+    """Refuses, before any reason is asked for, an entry that cannot be reversed whatever the
+    reason: unknown, a reversal itself, already reversed (the redemption an entry belongs
+    to, for a redemption's entry)."""
+    entry = Entry.get_or_none(Entry.id == entry_id)
+    if entry is None:
+        raise Refused("条目 {entry} 不存在", entry=human(entry_id))
+    _not_reversed(entry)
+
+
 def _opposite(entry: Entry, note: str) -> ledger.NewEntry:
     """The reversal of `entry`: the same household, task and redemption, the points negated."""
     return ledger.NewEntry(

@@ -34,15 +34,20 @@ def _one(sql: str, *params: object) -> tuple:
 
 def summarize(station: str, start: str, end: str) -> Summary:
     """Figures for `station` over [start, end), times as stored ('YYYY-MM-DD HH:MM:SS')."""
+    # awards and deductions net of their reversals in the period, as redemptions are: one
+    # figure counted one way on every screen (docs/design.md §8.4)
     awarded, deducted, redeemed, reversed_, scored = _one(
-        "SELECT COALESCE(SUM(CASE WHEN kind = 'award' THEN points END), 0), "
-        "COALESCE(-SUM(CASE WHEN kind = 'deduction' THEN points END), 0), "
-        # redeemed: net of redemptions reversed in the period, as goods out are by their moves
-        "COALESCE(-SUM(CASE WHEN kind = 'redemption' OR (kind = 'reversal' "
-        "AND redemption_id IS NOT NULL) THEN points END), 0), "
-        "COALESCE(SUM(CASE WHEN kind = 'reversal' THEN 1 END), 0), "
-        "COUNT(DISTINCT CASE WHEN kind = 'award' THEN household_id END) "
-        "FROM ledger_entry WHERE station = ? AND time >= ? AND time < ?",
+        "SELECT COALESCE(SUM(CASE WHEN e.kind = 'award' OR o.kind = 'award' "
+        "THEN e.points END), 0), "
+        "COALESCE(-SUM(CASE WHEN e.kind = 'deduction' OR o.kind = 'deduction' "
+        "THEN e.points END), 0), "
+        "COALESCE(-SUM(CASE WHEN e.kind = 'redemption' OR (e.kind = 'reversal' "
+        "AND e.redemption_id IS NOT NULL) THEN e.points END), 0), "
+        "COALESCE(SUM(CASE WHEN e.kind = 'reversal' THEN 1 END), 0), "
+        "COUNT(DISTINCT CASE WHEN e.kind = 'award' THEN e.household_id END) "
+        "FROM ledger_entry AS e LEFT JOIN ledger_entry AS o "
+        "ON e.kind = 'reversal' AND o.id = e.reverses_id "
+        "WHERE e.station = ? AND e.time >= ? AND e.time < ?",
         station,
         start,
         end,

@@ -147,6 +147,16 @@ def village_of(text: str) -> Village:
     return _village(text)
 
 
+def phone_ok(phone: str) -> bool:
+    """A mobile number (11 digits from 1) or a landline with its area code (0 and 9–11
+    digits), with +86, spaces and dashes allowed: a 7-digit local number reaches no one."""
+    digits = re.sub(r"[\s\-]", "", phone)
+    if not re.fullmatch(r"\+?[0-9]+", digits):
+        return False
+    digits = digits.removeprefix("+86").removeprefix("+")
+    return bool(re.fullmatch(r"1[3-9][0-9]{9}|0[1-9][0-9]{8,10}", digits))
+
+
 def _village(text: str) -> Village:
     village = Village.get_or_none(Village.code == text)
     if village:
@@ -234,8 +244,8 @@ def validate(form: HouseholdForm, *, create_group: bool = False) -> dict:
     if not members.isdigit() or not 1 <= int(members) <= MAX_MEMBERS:
         raise Refused("家庭人口应为 1 到 30 的整数，而不是“{members}”", members=form.members)
     phone = form.phone.strip()
-    if phone and not re.match(r"^[0-9+\- ]{5,20}$", phone):
-        raise Refused("电话号码“{phone}”不对", phone=phone)
+    if phone and not phone_ok(phone):
+        raise Refused("电话号码“{phone}”不对：手机号 11 位，座机号要带区号", phone=phone)
     village = _village(form.village.strip())
     group = _group(village, form.group.strip(), create=create_group)
     twin = Household.get_or_none((Household.id_number == id_number) & (Household.number != number))

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from catalog.messages import Refused
+from catalog.messages import N_, Message, Refused
 from db.books import awards, cards, households, setup
 from db.books.views import HouseholdView, TaskView
 from pos.i18n import _
@@ -41,6 +41,22 @@ class AwardScreen(ShopScreen):
         super().__init__()
         self.chosen: TaskView | None = None
         self.rows: dict[str, HouseholdView] = {}
+
+    def unsaved(self) -> Message | None:
+        typed = self.typed()
+        if not typed:
+            return None
+        return Message(
+            N_("积分表：{task} {count} 户已输入数量，还没有入账"),
+            task=self.chosen.name if self.chosen else "—",
+            count=typed,
+        )
+
+    def typed(self) -> int:
+        """How many rows hold a typed quantity."""
+        if not self.is_mounted:
+            return 0
+        return sum(1 for qty in self.query_one(QuantityGrid).quantities.values() if qty)
 
     def compose(self) -> ComposeResult:
         yield from self.compose_frame_top()
@@ -71,18 +87,30 @@ class AwardScreen(ShopScreen):
     def action_pick_task(self) -> None:
         def search(text: str):
             return [
-                (t.code, (t.code, t.name, t.category, f"{t.points:+d}/{t.unit}", t.cap or ""))
+                (t.code, (t.code, f"{t.points:+d}/{t.unit}", t.cap or "", t.name, t.category))
                 for t in awards.search_tasks(text)
             ]
 
-        columns = (_("编码"), _("项目"), _("类别"), _("分值"), _("每月上限"))
-        self.app.push_screen(PickerScreen(_("选积分项目"), columns, search), self.picked_task)
+        # what a cadre decides on first: the points and the cap, then the name
+        columns = (_("编码"), _("分值"), _("每月上限"), _("项目"), _("类别"))
+        picker = PickerScreen(
+            _("选积分项目"), columns, search, searches=_("项目名称、拼音首字母或编码")
+        )
+        self.app.push_screen(picker, self.picked_task)
 
     def picked_task(self, code: str | None) -> None:
-        if code:
+        if not code or (self.chosen is not None and code == self.chosen.code):
+            return
+
+        def take() -> None:
+            self.clear_batch()
             self.chosen = awards.task(code)
             self.show_task()
             self.recheck()
+
+        # the typed quantities were for the old task: they never move to the new one
+        title = _("换项目：已输入的数量是上一个项目的，换了就清空（农户名单留着）")
+        self.ask_to_drop(take, title=title)
 
     def show_task(self) -> None:
         box = self.query_one("#task", Static)
@@ -193,23 +221,21 @@ class AwardScreen(ShopScreen):
 
     def action_ask_clear(self) -> None:
         """A village's typed quantities are work: one stray Esc must not lose them."""
-        typed = sum(1 for qty in self.query_one(QuantityGrid).quantities.values() if qty)
-        if not typed:
-            self.action_clear()
-            return
-        body = _("已经输入了 {count} 户的数量，清空后要重新输入。").format(count=typed)
-        self.app.push_screen(
-            ConfirmScreen(_("清空这张表？"), body),
-            lambda sure: self.action_clear() if sure else None,
-        )
+        self.ask_to_drop(self.action_clear, title=_("清空这张表？清空后要重新输入"))
 
     def action_clear(self) -> None:
         grid = self.query_one(QuantityGrid)
         grid.clear()
         grid.quantities.clear()
         self.rows.clear()
-        self.recheck()
+        self.clear_batch()
         self.focus_input()
+
+    def clear_batch(self) -> None:
+        """What belongs to one batch ends with it: the quantities and the note."""
+        self.query_one(QuantityGrid).clear_quantities()
+        self.query_one("#note", Input).value = ""
+        self.recheck()
 
     # -- checking and writing ------------------------------------------------------------------
 

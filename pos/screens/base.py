@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer
+from textual.widgets import Input
 
-from catalog.messages import Refused
+from catalog.messages import Message, Refused
 from db.books.auth import Actor
 from pos.i18n import _, translate_bindings
 from pos.screens.live import LiveScreen
 from pos.shop import Shop
 from pos.widgets.bars import MessageBar, StatusBar
+from pos.widgets.keys import KeyBar
 from pos.widgets.list_table import PlainTable
 
 
@@ -42,12 +43,39 @@ class ShopScreen(LiveScreen):
         """Whether the signed-in operator may run `action` here (the menu hides the rest)."""
         return True
 
+    # -- the desk protocol (docs/design.md §8.1) ------------------------------------------
+
+    def unsaved(self) -> Message | None:
+        """The typed work this screen holds that no save has written, named; None if none.
+        Asked before switching section, signing out and closing: keep it cheap."""
+        return None
+
+    def ask_to_drop(self, then, *, title: str = "") -> None:
+        """Run `then` (which drops this screen's work) after asking, when there is work."""
+        work = self.unsaved()
+        self.app.ask_to_drop([work] if work else [], then, title=title)  # type: ignore[attr-defined]
+
+    def leave(self) -> None:
+        """Close this screen for good (Esc on a form pushed over a section)."""
+        from pos.desk import forget
+
+        self.app.pop_screen()
+        forget(self.app, self, just_left=True)
+
+    def take_scan(self, text: str) -> None:
+        """A scan a dialog handed on (§8.2): as if typed into the scan box and Enter."""
+        boxes = self.query(self.FOCUS)
+        if boxes:
+            box = boxes.first(Input)
+            self.focus_input()
+            box.post_message(Input.Submitted(box, text))
+
     def compose_frame_top(self) -> ComposeResult:
         yield StatusBar()
 
     def compose_frame_bottom(self) -> ComposeResult:
         yield MessageBar(id="message")
-        yield Footer(compact=True)  # every key fits on the line at 100 columns
+        yield KeyBar()
 
     def on_screen_resume(self) -> None:
         self.focus_input()

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
-from catalog.messages import Refused
+from catalog.messages import N_, Message, Refused
 from db.books import cards, households, redemptions, stock
 from db.books.views import HouseholdView, ItemView
 from pos.i18n import _
@@ -53,6 +53,16 @@ class CheckoutScreen(ShopScreen):
         super().__init__()
         self.household: HouseholdView | None = None
         self.basket: dict[str, Line] = {}
+
+    def unsaved(self) -> Message | None:
+        if not self.basket:
+            return None
+        return Message(
+            N_("兑换：{name} 的购物篮里 {count} 件商品，{total} 分，还没有完成"),
+            name=self.household.head_name if self.household else "—",
+            count=sum(line.qty for line in self.basket.values()),
+            total=self.total,
+        )
 
     def compose(self) -> ComposeResult:
         yield from self.compose_frame_top()
@@ -94,12 +104,16 @@ class CheckoutScreen(ShopScreen):
 
     def open_household(self, household: HouseholdView) -> None:
         if self.household and self.basket and household.number != self.household.number:
-            self.say(
-                _("购物篮里还有 {name} 的商品：先完成兑换（F10）或清空（Esc）").format(
-                    name=self.household.head_name
-                ),
-                error=True,
+            # a new card: the basket is the other household's, asked before it is dropped
+            def drop() -> None:
+                self.basket = {}
+                self.refresh_basket()
+                self.open_household(household)
+
+            title = _("扫到了 {name} 的卡：放弃上一户的购物篮，接待 {name}？").format(
+                name=household.head_name
             )
+            self.ask_to_drop(drop, title=title)
             return
         self.household = household
         self.refresh_totals()
@@ -210,11 +224,18 @@ class CheckoutScreen(ShopScreen):
             self.drop_line(code)
 
     def drop_line(self, code: str) -> None:
+        # the cursor stays where it was (the next line, or the last): a second F8 removes
+        # the line the clerk sees under it, never one at the top
+        row = list(self.basket).index(code)
         removed = self.basket.pop(code)
-        self.refresh_basket()
+        after = list(self.basket)
+        self.refresh_basket(select=after[min(row, len(after) - 1)] if after else None)
         self.say(_("已删除 {name}").format(name=removed.item.name))
 
     def action_clear(self) -> None:
+        self.ask_to_drop(self.clear)
+
+    def clear(self) -> None:
         self.household, self.basket = None, {}
         self.refresh_basket()
         self.query_one("#message").hint(_("已清空，可以接待下一户"))  # type: ignore[attr-defined]
@@ -229,7 +250,12 @@ class CheckoutScreen(ShopScreen):
             ]
 
         columns = (_("户号"), _("户主"), _("村"), _("余额"))
-        picker = PickerScreen(_("查户（没带卡时核对身份后使用）"), columns, search)
+        picker = PickerScreen(
+            _("查户（没带卡时核对身份后使用）"),
+            columns,
+            search,
+            searches=_("姓名、拼音首字母、户号或身份证后几位"),
+        )
         self.app.push_screen(picker, self.picked_household)
 
     def picked_household(self, number: str | None) -> None:

@@ -1,12 +1,14 @@
 """Stock count: scan each item and type what is on the shelf; a manager finalizes.
 
+The count is blind: the counter sees what was counted, never the book quantity, until a
+manager confirms it (F10 shows the differences then).
+
 The count stays open (in the books) until a manager finalizes it, so a clerk may count in the
 evening and the manager book the differences next morning.
 """
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -31,6 +33,8 @@ class CountScreen(ShopScreen):
     def __init__(self) -> None:
         super().__init__()
         self.count_id: int | None = None
+        #: what is counted so far, by item code (a second scan says it replaces)
+        self.counted: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         yield from self.compose_frame_top()
@@ -42,7 +46,7 @@ class CountScreen(ShopScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(ListTable)
-        table.add_columns(_("编码"), _("商品"), _("账面"), _("实盘"), _("差异"))
+        table.add_columns(_("编码"), _("商品"), _("实盘"))
         self.count_id = stock.open_count(self.shop.station)
         self.refill()
 
@@ -55,18 +59,13 @@ class CountScreen(ShopScreen):
         if self.count_id is None:
             self.query_one("#message").hint(_("新的盘点：扫第一件商品开始"))  # type: ignore[attr-defined]
             return
+        self.counted = {line.code: line.counted for line in stock.count_lines(self.count_id)}
         for line in stock.count_lines(self.count_id):
-            diff = line.counted - line.expected
-            table.add_row(
-                line.code,
-                line.name,
-                line.expected,
-                line.counted,
-                Text(f"{diff:+d}", style="bold red") if diff else "0",
-            )
-        self.query_one("#message").hint(  # type: ignore[attr-defined]
-            _("盘点单进行中：已盘 {count} 种").format(count=table.row_count)
-        )
+            table.add_row(line.code, line.name, line.counted)
+        hint = _("盘点单进行中：已盘 {count} 种").format(count=table.row_count)
+        if not self.actor.may("finalize_count"):
+            hint += _("；盘完由站长核对账面并确认（F10）")
+        self.query_one("#message").hint(hint)  # type: ignore[attr-defined]
 
     @on(Input.Submitted, "#scan")
     def scanned(self, event: Input.Submitted) -> None:
@@ -91,9 +90,12 @@ class CountScreen(ShopScreen):
                 return
             self.refill()
 
-        question = _("{name} 实盘数量（账面 {stock} {unit}）").format(
-            name=item.name, stock=item.stock, unit=item.unit
-        )
+        if item.code in self.counted:
+            question = _("{name} 已盘 {counted} {unit}：输入新的实盘数量，会替换 {counted}").format(
+                name=item.name, counted=self.counted[item.code], unit=item.unit
+            )
+        else:
+            question = _("{name} 实盘数量（{unit}）").format(name=item.name, unit=item.unit)
         self.app.push_screen(AskScreen(question, number=True), answered)
 
     def action_finalize(self) -> None:
@@ -128,4 +130,4 @@ class CountScreen(ShopScreen):
         self.app.push_screen(ConfirmScreen(_("确认盘点"), summary), confirmed)
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.leave()  # the count itself stays open in the books

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
@@ -12,8 +12,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from catalog.messages import Refused
-from db.books import stock
+from catalog.messages import Message, Refused
+from db.books import cards, stock
 from pos.i18n import _, translate_bindings
 from pos.screens.live import LiveScreen
 from pos.widgets.list_table import ListTable
@@ -22,7 +22,13 @@ Row = tuple[str, Sequence[object]]  # (key returned when picked, cells shown)
 
 
 class Dialog(LiveScreen, ModalScreen):
-    """A framed box in the middle of the screen; Esc closes it with None."""
+    """A framed box in the middle of the screen; Esc closes it with None.
+
+    A scan is never lost here (docs/design.md §8.2): characters typed while no input has the
+    focus are collected, and Enter after them goes to `scanned(text)` instead of the dialog's
+    own Enter. A dialog that has finished (a slip) closes and hands the scan on; one that
+    still waits for an answer says why it does not take it.
+    """
 
     DEFAULT_CSS = """
     Dialog { align: center middle; }
@@ -33,15 +39,57 @@ class Dialog(LiveScreen, ModalScreen):
     Dialog .title { text-style: bold; margin-bottom: 1; }
     Dialog .hint { color: $text-muted; margin-top: 1; }
     Dialog .problem { color: $error; }
+    Dialog Label { width: 100%; }
     """
     BINDINGS = [Binding("escape", "cancel", "取消")]
 
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
+        self.typed = ""
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def on_key(self, event: events.Key) -> None:
+        if isinstance(self.focused, Input):
+            return  # the input takes what is typed, and its Submitted says what to do
+        if event.key == "enter" and self.typed:
+            text, self.typed = self.typed.strip(), ""
+            event.stop()
+            event.prevent_default()
+            if text:
+                self.scanned(text)
+        elif event.character and len(event.character) == 1 and event.character.isprintable():
+            self.typed += event.character
+            if event.character != " ":
+                event.stop()
+                event.prevent_default()
+
+    def scanned(self, text: str) -> None:
+        """A scan arrived while this dialog waits for an answer: say why it is not taken."""
+        self.refuse_scan(text)
+
+    def refuse_scan(self, text: str) -> None:
+        why = _("扫到了“{text}”：请先回答这里（看最下面一行的按键），再扫").format(text=text[:40])
+        problems = self.query("#problem")
+        if problems:
+            problems.first(Label).update(why)
+        else:
+            self.notify(why, severity="error")
+        self.app.bell()
+
+    def hand_on(self, text: str) -> None:
+        """Close, and give the scan to the screen underneath as if typed in its scan box."""
+        stack = self.app.screen_stack
+        under = stack[-2] if len(stack) > 1 and stack[-1] is self else None
+        self.dismiss(None)
+        take = getattr(under, "take_scan", None)
+        if take is not None:
+            self.app.call_later(take, text)
+
+    def is_card(self, text: str) -> bool:
+        return cards.looks_like_card(text)
 
     def dismiss(self, result: object = None) -> AwaitComplete:
         # Keys typed in one burst can ask twice (two Enters): the second must not close the
@@ -66,15 +114,20 @@ class PickerScreen(Dialog):
         columns: Sequence[str],
         search: Callable[[str], list[Row]],
         query: str = "",
+        *,
+        searches: str = "",
     ) -> None:
+        """`searches` says what the search looks in (goods: name, pinyin initials or code)."""
         super().__init__()
         self.title_text, self.columns, self.search, self.query_text = title, columns, search, query
+        self.searches = searches or _("输入名称、拼音首字母或编码")
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, classes="title", markup=False)
-            yield Input(self.query_text, placeholder=_("输入名称、拼音首字母或编码"), id="query")
+            yield Input(self.query_text, placeholder=self.searches, id="query")
             yield ListTable(id="results")
+            yield Label("", classes="problem", id="problem", markup=False)
             yield Label(_("↑↓ 选择，回车确定，Esc 取消"), classes="hint")
 
     def on_mount(self) -> None:
@@ -97,7 +150,10 @@ class PickerScreen(Dialog):
         self.query_one(ListTable).step(step)
 
     @on(Input.Submitted, "#query")
-    def picked(self) -> None:
+    def picked(self, event: Input.Submitted) -> None:
+        if self.is_card(event.value):  # a card scanned instead: the search is given up
+            self.hand_on(event.value.strip())
+            return
         key = self.query_one(ListTable).chosen()
         if key is not None:
             self.dismiss(key)
@@ -120,12 +176,7 @@ class AskScreen(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question, classes="title", markup=False)
-            yield Input(
-                self.value,
-                type="integer" if self.number else "text",
-                id="answer",
-                max_length=10 if self.number else 200,
-            )
+            yield Input(self.value, id="answer", max_length=60 if self.number else 200)
             yield Label("", classes="problem", id="problem", markup=False)
             yield Label(_("回车确定，Esc 取消"), classes="hint")
 
@@ -135,6 +186,11 @@ class AskScreen(Dialog):
     @on(Input.Submitted, "#answer")
     def answered(self, event: Input.Submitted) -> None:
         text = event.value.strip()
+        if self.is_card(text) or (self.number and len(text) > 9):
+            # a scan, not an answer; the box is cleared for the answer
+            self.query_one("#answer", Input).value = ""
+            self.refuse_scan(text)
+            return
         problem = self.check(text) if self.check else None
         if self.number and not problem and not (text.lstrip("-").isdecimal()):
             problem = _("请输入整数")
@@ -172,6 +228,7 @@ class ConfirmScreen(Dialog):
                 yield Static(self.body, markup=False)
                 for problem in self.problems:
                     yield Static(problem, classes="problem", markup=False)
+            yield Label("", classes="problem", id="problem", markup=False)
             hint = (
                 _("有问题的行必须先改好，Esc 返回")
                 if self.problems
@@ -185,7 +242,8 @@ class ConfirmScreen(Dialog):
 
 
 class TextScreen(Dialog):
-    """A slip or a receipt to read; Enter or Esc closes it."""
+    """A slip or a receipt to read; Enter or Esc closes it, and so does the next scan, which
+    then goes to the screen underneath (the next household's card)."""
 
     BINDINGS = [Binding("enter", "cancel", "关闭")]
 
@@ -200,3 +258,29 @@ class TextScreen(Dialog):
                 yield Static(self.text, markup=False)
             if self.note:
                 yield Label(self.note, classes="hint", markup=False)
+            yield Label(_("回车或 Esc 关闭；直接扫下一张卡也可以"), classes="hint")
+
+    def scanned(self, text: str) -> None:
+        self.hand_on(text)
+
+
+class DropScreen(Dialog):
+    """Names the typed work that is about to be lost; Enter or F10 drops it (True)."""
+
+    BINDINGS = [Binding("f10,enter", "confirm", "放弃")]
+
+    def __init__(self, work: Sequence[Message], title: str = "") -> None:
+        super().__init__()
+        self.work, self.title_text = work, title or _("这些还没有保存的工作会丢掉")
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text, classes="title", markup=False)
+            with VerticalScroll():
+                for work in self.work:
+                    yield Static("· " + work.render(_), markup=False)
+            yield Label("", classes="problem", id="problem", markup=False)
+            yield Label(_("回车或 F10 放弃这些工作，Esc 返回继续"), classes="hint")
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)

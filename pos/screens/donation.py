@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Select
 
-from catalog.messages import Refused
+from catalog.messages import N_, Message, Refused
 from catalog.money import fen
 from db.books import goods, stock
 from db.books.views import ItemView
@@ -39,6 +39,19 @@ class DonationScreen(ShopScreen):
         super().__init__()
         self.lines: dict[str, list[int]] = {}  # item code -> [qty, value in fen]
         self.items: dict[str, ItemView] = {}  # the items on the lines, as scanned
+
+    def unsaved(self) -> Message | None:
+        if not self.is_mounted:
+            return None
+        donor = self.query_one("#donor", Input).value.strip()
+        cash = self.query_one("#cash", Input).value.strip()
+        if not (donor or self.lines or cash):
+            return None
+        return Message(
+            N_("捐赠登记：{donor} {count} 种物品还没有登记"),
+            donor=donor or "—",
+            count=len(self.lines),
+        )
 
     def compose(self) -> ComposeResult:
         yield from self.compose_frame_top()
@@ -167,7 +180,7 @@ class DonationScreen(ShopScreen):
             self.say(_("已删除 {name}").format(name=self.items.pop(code).name))
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.ask_to_drop(self.leave)
 
     def action_finish(self) -> None:
         cash = fen(self.query_one("#cash", Input).value)
@@ -197,6 +210,6 @@ class DonationScreen(ShopScreen):
             saved = _("捐赠已登记；但收据没能保存（{reason}），修好后在库存页按 F12 补打").format(
                 reason=refusal.render(_)
             )
-        self.app.pop_screen()
+        self.leave()
         self.app.push_screen(TextScreen(_("捐赠收据"), slips.as_text(rows), saved))
         printing.hand_to_printer(self.app, rows, gift.id)

@@ -24,6 +24,7 @@ from pos.screens.printing import CardPrinter, CardsPrinted
 from pos.widgets.household_panel import HouseholdPanel, describe
 from pos.widgets.list_table import ListTable
 
+#: rows on a page before the screen is laid out; then as many as the list shows (§8.3)
 PAGE = 12
 
 
@@ -45,20 +46,35 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
         self.number = number
         self.spent = False
         self.page = 0
+        self.page_size = PAGE
         self.shown: dict[str, EntryView] = {}  # the page's entries, by row key
 
     def compose(self) -> ComposeResult:
         yield from self.compose_frame_top()
-        yield HouseholdPanel(id="household")
+        yield HouseholdPanel(id="panel")
         yield Static(id="history-title")
         yield ListTable(id="history")
         yield from self.compose_frame_bottom()
 
     def on_mount(self) -> None:
+        # who and why before the entry's number: at 80 columns the last ones scroll
         self.query_one(ListTable).add_columns(
-            _("条目"), _("时间"), _("积分"), _("内容"), _("数量"), _("经办"), _("备注")
+            _("时间"), _("积分"), _("内容"), _("备注"), _("经办"), _("数量"), _("条目")
         )
         self.refresh_all()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_page)
+
+    def fit_page(self) -> None:
+        """A page holds the rows the list shows, its header and scroll bar aside."""
+        if not self.live:
+            return
+        rows = max(3, self.query_one(ListTable).size.height - 2)
+        if rows != self.page_size:
+            first = self.page * self.page_size
+            self.page_size, self.page = rows, first // rows
+            self.refresh_all()
 
     def allowed(self, action: str) -> bool:
         needs = {
@@ -75,7 +91,9 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
 
     def refresh_all(self) -> None:
         household = self.household
-        self.query_one(HouseholdPanel).show(household, entries=0, detail=True)
+        self.query_one(HouseholdPanel).show(
+            household, entries=0, detail=True, full_phone=self.actor.may("edit_household")
+        )
         live = household.card
         card = (
             _("第 {serial} 号卡，{issued} 发").format(serial=live.serial, issued=live.issued[:10])
@@ -83,7 +101,8 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
             else _("没有有效的卡")
         )
         total = ledger.history_size(self.number, spent=self.spent)
-        pages = max(1, -(-total // PAGE))
+        size = self.page_size
+        pages = max(1, -(-total // size))
         self.page = min(self.page, pages - 1)
         kind = _("兑换记录") if self.spent else _("得分记录")
         where = _("第 {page}/{pages} 页，共 {total} 条").format(
@@ -92,19 +111,19 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
         self.query_one("#history-title", Static).update(f"[b]{kind}[/b]  {where}  ·  {card}")
         table = self.query_one(ListTable)
         table.clear()
-        page = ledger.history(self.number, limit=PAGE, offset=self.page * PAGE, spent=self.spent)
+        page = ledger.history(self.number, limit=size, offset=self.page * size, spent=self.spent)
         self.shown = {str(entry.id): entry for entry in page}
         reversed_mark = _("已冲正")
         for entry in page:
             note = f"{reversed_mark} · {entry.note}" if entry.reversed else entry.note
             table.add_row(
-                human(entry.id),
-                entry.time[:16],
+                entry.time[2:16],
                 f"{entry.points:+d}",
                 describe(entry),
-                entry.qty,
-                entry.operator,
                 note.removesuffix(" · "),
+                entry.operator,
+                entry.qty,
+                human(entry.id),
                 key=str(entry.id),
             )
 
@@ -118,10 +137,15 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
         self.refresh_all()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.leave()
 
     def action_edit(self) -> None:
-        self.app.push_screen(HouseholdFormScreen(self.number), lambda _saved: self.refresh_all())
+        def saved(number: str | None) -> None:
+            self.refresh_all()
+            if number:
+                self.say(_("已保存农户 {number}").format(number=number))
+
+        self.app.push_screen(HouseholdFormScreen(self.number), saved)
 
     def selected_entry(self) -> EntryView | None:
         key = self.query_one(ListTable).chosen()
@@ -131,6 +155,12 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
         entry = self.selected_entry()
         if entry is None:
             self.say(_("请先选中要冲正的条目"), error=True)
+            return
+        # refusals that do not depend on the reason are said before a reason is asked for
+        try:
+            corrections.check_reversible(entry.id)
+        except Refused as refusal:
+            self.refused(refusal)
             return
         what = (
             _("兑换单 {slip}（退回商品和积分）").format(slip=human(entry.redemption))
@@ -149,7 +179,11 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
             self.refresh_all()
             self.say(_("已冲正{what}").format(what=what))
 
-        self.app.push_screen(AskScreen(_("冲正{what}的原因").format(what=what)), reason_given)
+        def check(reason: str) -> str | None:
+            return None if reason.strip() else _("请写明冲正原因")
+
+        question = _("冲正{what}的原因").format(what=what)
+        self.app.push_screen(AskScreen(question, check=check), reason_given)
 
     def action_print_card(self) -> None:
         self.say(_("正在生成卡片……"))
@@ -179,6 +213,8 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
         self.say(event.text, error=event.error)
 
     def action_reissue(self) -> None:
+        had_card = self.household.card is not None
+
         def confirmed(yes: bool | None) -> None:
             if not yes:
                 return
@@ -188,12 +224,18 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
                 self.refused(refusal)
                 return
             self.refresh_all()
-            if card.serial == 1:  # the household had no card: nothing was revoked
-                self.say(_("已发放第 1 张卡"))
+            if not had_card:  # nothing was revoked
+                self.say(_("已发放第 {serial} 号卡").format(serial=card.serial))
             else:
                 self.say(_("已补发第 {serial} 号卡，旧卡作废").format(serial=card.serial))
 
-        body = _("补卡后旧卡立即作废，不能再兑换。确认为 {name} 补卡？").format(
-            name=self.household.head_name
-        )
-        self.app.push_screen(ConfirmScreen(_("补卡"), body), confirmed)
+        household = self.household
+        if household.card is None:  # no card to revoke: this is the first, or a new one
+            title = _("发卡")
+            body = _("{name} 现在没有有效的卡。确认发一张新卡？").format(name=household.head_name)
+        else:
+            title = _("补卡")
+            body = _("补卡后第 {serial} 号卡立即作废，不能再兑换。确认为 {name} 补卡？").format(
+                serial=household.card.serial, name=household.head_name
+            )
+        self.app.push_screen(ConfirmScreen(title, body), confirmed)

@@ -43,11 +43,18 @@ class HouseholdsScreen(CardPrinter, ShopScreen):
     def on_mount(self) -> None:
         table = self.query_one(ListTable)
         table.add_columns(
-            _("户号"), _("户主"), _("身份证"), _("村"), _("类别"), _("状态"), _("余额")
+            _("户号"), _("户主"), _("余额"), _("村"), _("状态"), _("身份证"), _("类别")
         )
         self.query_one("#message").hint(  # type: ignore[attr-defined]
             _("输入即查；↑↓ 选择，回车打开农户")
         )
+
+    def on_screen_resume(self) -> None:
+        # back from a household (a reversal, an edit) or another section: balances as now
+        super().on_screen_resume()
+        text = self.query_one("#search", Input).value
+        if text and not cards.looks_like_card(text):
+            self.fill(households.search(text, limit=100))
 
     def allowed(self, action: str) -> bool:
         if action == "add":
@@ -68,11 +75,11 @@ class HouseholdsScreen(CardPrinter, ShopScreen):
             table.add_row(
                 h.number,
                 h.head_name,
-                h.masked_id,
-                h.village,
-                _(h.category),
-                _(STATUS_NAMES[h.status]),
                 h.balance,
+                h.village,
+                _(STATUS_NAMES[h.status]),
+                h.masked_id,
+                _(h.category),
                 key=h.number,
             )
 

@@ -3,26 +3,52 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from db.books.figures import Summary, today_and_month
 from pos.i18n import _
 from pos.screens.base import ShopScreen
+from pos.widgets.list_table import ListTable
 
 
 class ReportsScreen(ShopScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_frame_top()
-        yield Static(id="figures")
-        yield Static(id="low")
+        # side by side, so both fit 80×24; the low-stock list scrolls (↑↓)
+        with Horizontal(id="reports"):
+            yield Static(id="figures")
+            with Vertical(id="low-side"):
+                yield Static(id="low-title")
+                yield ListTable(id="low")
         yield from self.compose_frame_bottom()
 
     def on_mount(self) -> None:
+        self.query_one("#low", ListTable).add_columns(
+            _("商品"), _("库存"), "", _("补货线"), _("编码")
+        )
+        self.show_figures()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.show_figures()  # kept on the desk: figures as the books are now
+
+    def show_figures(self) -> None:
         self.summaries = today_and_month(self.shop.station, self.shop.clock.now())
         today, month = self.summaries
         self.query_one("#figures", Static).update(figures(today, month))
-        self.query_one("#low", Static).update(low_stock(month))
+        self.show_low(month)
+
+    def show_low(self, summary: Summary) -> None:
+        table = self.query_one("#low", ListTable)
+        table.clear()
+        title = _("低库存商品") if summary.low_stock else _("没有低于补货线的商品。")
+        self.query_one("#low-title", Static).update(f"[b]{title}[/b]")
+        for code, name, stock, level in summary.low_stock:
+            mark = Text(_("缺货"), style="bold red") if stock <= 0 else _("低库存")
+            table.add_row(name, str(stock), mark, str(level), code)
 
 
 def figures(today: Summary, month: Summary) -> Table:
@@ -45,15 +71,5 @@ def figures(today: Summary, month: Summary) -> Table:
     for label, name in rows:
         table.add_row(label, str(getattr(today, name)), str(getattr(month, name)))
     table.add_row(_("捐赠现金（元）"), f"{today.cash_fen / 100:.2f}", f"{month.cash_fen / 100:.2f}")
-    return table
-
-
-def low_stock(summary: Summary) -> Table | str:
-    if not summary.low_stock:
-        return _("没有低于补货线的商品。")
-    table = Table(title=_("低库存商品"), padding=(0, 2))
-    for column in (_("编码"), _("商品"), _("库存"), _("补货线")):
-        table.add_column(column)
-    for code, name, stock, level in summary.low_stock:
-        table.add_row(code, name, str(stock), str(level))
+    table.caption = _("记分、扣分、兑换都已减去冲正，冲正的笔数单列")
     return table

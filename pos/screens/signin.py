@@ -5,13 +5,14 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 
 from catalog.messages import Refused
 from db.books import auth
 from pos.i18n import _
 from pos.screens.base import ShopScreen
 from pos.widgets.bars import MessageBar, StatusBar
+from pos.widgets.keys import KeyBar
 
 
 class SignInScreen(ShopScreen):
@@ -31,7 +32,7 @@ class SignInScreen(ShopScreen):
                     _("演示站点，密码都是 1234：\nclerk 店员 · cadre 村干部 · manager 站长"),
                     classes="hint",
                 )
-        yield Footer()
+        yield KeyBar()
 
     @on(Input.Submitted, "#operator")
     def to_pin(self) -> None:

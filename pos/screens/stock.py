@@ -44,7 +44,7 @@ class StockScreen(CardPrinter, ShopScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(ListTable)
-        table.add_columns(_("编码"), _("商品"), _("单位"), _("积分价"), _("库存"), _("补货线"), "")
+        table.add_columns(_("编码"), _("商品"), _("库存"), "", _("积分价"), _("单位"), _("补货线"))
         self.fill("")
 
     def on_screen_resume(self) -> None:
@@ -75,16 +75,18 @@ class StockScreen(CardPrinter, ShopScreen):
         low = 0
         for item in stock.search_items(text, limit=500):
             mark: Text | str = ""
-            if item.stock <= item.reorder_level:
+            if item.stock <= 0:
+                mark, low = Text(_("缺货"), style="bold reverse red"), low + 1
+            elif item.stock <= item.reorder_level:
                 mark, low = Text(_("低库存"), style="bold red"), low + 1
             table.add_row(
                 item.code,
                 item.name,
-                item.unit,
-                item.price,
                 item.stock,
-                item.reorder_level,
                 mark,
+                item.price,
+                item.unit,
+                item.reorder_level,
                 key=item.code,
             )
         if hint:

@@ -28,24 +28,24 @@ class StatusBar(Static):
 
             who = f"{_(ROLE_NAMES[shop.actor.role])} {shop.actor.name}"
         today = shop.clock.now()
-        parts = [
-            shop.station_name,
-            who,
-            _("{month} 月 {day} 日").format(month=today.month, day=today.day),
-        ]
-        line = Table.grid(expand=True)
+        date = _("{month} 月 {day} 日").format(month=today.month, day=today.day)
+        # the station's name gives way first: the date, who and the sections are never cut
+        line = Table.grid(expand=True, padding=(0, 1))
+        line.add_column(no_wrap=True)
         line.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        line.add_column(justify="right", no_wrap=True)  # the sections: never cut
+        line.add_column(justify="right", no_wrap=True)
         menu = self.app.menu() if shop.actor is not None else []  # type: ignore[attr-defined]
-        line.add_row(Text("  ".join(p for p in parts if p)), Text(" ".join(menu), style="bold"))
+        left = "  ".join(p for p in (date, who) if p)
+        line.add_row(Text(left), Text(shop.station_name), Text(" ".join(menu), style="bold"))
         self.update(line)
 
 
 class MessageBar(Static):
-    """One line that says what just happened: green when done, red when refused."""
+    """What just happened: green when done, red when refused; a long message wraps onto a
+    second and third line rather than being cut."""
 
     DEFAULT_CSS = """
-    MessageBar { height: 1; padding: 0 1; color: $text-muted; }
+    MessageBar { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     MessageBar.error { color: $text; background: $error 60%; text-style: bold; }
     MessageBar.ok { color: $text; background: $success 40%; }
     """

@@ -34,8 +34,10 @@ class HouseholdPanel(Static):
         entries: int = 5,
         after: int | None = None,
         detail: bool = False,
+        full_phone: bool = False,
     ) -> None:
-        """`detail` adds the household's size and phone, for the household screen."""
+        """`detail` adds the household's size and phone, for the household screen; the
+        phone is masked like the ID number unless `full_phone` (roles that edit households)."""
         if household is None:
             self.border_title = _("农户")
             self.add_class("empty")
@@ -52,7 +54,8 @@ class HouseholdPanel(Static):
             self.add_class("detail")
             rows.append((_("人口"), _("{count} 人").format(count=household.members)))
             if household.phone:
-                rows.append((_("电话"), escape(household.phone)))
+                phone = household.phone if full_phone else masked_phone(household.phone)
+                rows.append((_("电话"), escape(phone)))
         if household.status != "active":
             rows.append((_("状态"), f"[b red]{_(STATUS_NAMES[household.status])}[/]"))
         balance = _("[b]{count}[/] 分").format(count=household.balance)
@@ -83,6 +86,14 @@ class HouseholdPanel(Static):
         if shop is None:
             return []
         return notices.for_household(number, shop.clock.now().strftime("%Y-%m-%d"))
+
+
+def masked_phone(phone: str) -> str:
+    """'138****5678': the first three and last four digits, as the ID number is masked."""
+    digits = [c for c in phone if c.isdigit()]
+    if len(digits) <= 7:
+        return "*" * len(phone)
+    return "".join(digits[:3]) + "*" * (len(digits) - 7) + "".join(digits[-4:])
 
 
 def describe(entry: EntryView) -> str:

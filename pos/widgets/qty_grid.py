@@ -11,7 +11,11 @@ MAX_DIGITS = 4
 
 
 class QuantityGrid(PlainTable):
-    """Rows keyed by a string; column `qty_column` holds the typed quantity (0 = none)."""
+    """Rows keyed by a string; column `qty_column` holds the typed quantity (0 = none).
+
+    As in a spreadsheet, the first digit typed on a row replaces its value and the next ones
+    append; Backspace edits the value; moving to another row starts afresh.
+    """
 
     DEFAULT_CSS = """
     QuantityGrid { height: 1fr; }
@@ -31,6 +35,8 @@ class QuantityGrid(PlainTable):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.qty_column = qty_column
         self.quantities: dict[str, int] = {}
+        #: the row being typed into, since the cursor came to it (None: the next digit replaces)
+        self.typing: str | None = None
 
     def current_key(self) -> str | None:
         if not self.row_count:
@@ -42,6 +48,14 @@ class QuantityGrid(PlainTable):
         self.update_cell(key, self.columns_keys()[self.qty_column], str(qty) if qty else "")
         self.post_message(self.QuantityChanged(self, key, qty))
 
+    def clear_quantities(self) -> None:
+        """Every typed quantity gone, the rows kept (one message for the lot, not one each)."""
+        column = self.columns_keys()[self.qty_column]
+        for key in self.quantities:
+            self.update_cell(key, column, "")
+        self.quantities.clear()
+        self.typing = None
+
     def columns_keys(self) -> list:
         return list(self.columns)
 
@@ -49,15 +63,19 @@ class QuantityGrid(PlainTable):
         key = self.current_key()
         if key is None:
             return await super()._on_key(event)
-        qty = self.quantities.get(key, 0)
+        qty = self.quantities.get(key, 0) if self.typing == key else 0
         if event.character and event.character in "0123456789":  # not ² or ①: isdigit() says yes
             text = (str(qty) if qty else "") + event.character
+            self.typing = key
             self.set_qty(key, int(text[-MAX_DIGITS:]))
         elif event.key == "backspace":
-            self.set_qty(key, qty // 10)
+            self.typing = key
+            self.set_qty(key, self.quantities.get(key, 0) // 10)
         elif event.key == "enter":
+            self.typing = None
             self.move_cursor(row=min(self.cursor_row + 1, self.row_count - 1))
         else:
+            self.typing = None
             return await super()._on_key(event)
         event.stop()
         event.prevent_default()

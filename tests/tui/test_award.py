@@ -110,7 +110,7 @@ async def test_escape_asks_before_clearing_typed_quantities(app):
         grid = app.screen.query_one("#grid")
         await pilot.press("2", "enter", "escape")
         await pilot.pause()
-        assert type(app.screen).__name__ == "ConfirmScreen"
+        assert type(app.screen).__name__ == "DropScreen"
         await pilot.press("escape")  # a second stray Esc only closes the question
         await pilot.pause()
         assert grid.quantities == {"1012010001": 2} and grid.row_count == 3

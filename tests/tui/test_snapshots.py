@@ -6,9 +6,17 @@ report before committing.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from db.store.clock import FixedClock
+from db.store.connection import close
+from pos.app import make_app
+from pos.i18n import use
+from tests.conftest import NOW
 from tests.tui.conftest import give_points, payload, scan, sign_in
+from tests.tui.screens import SCREENS, SIZES
 
 
 def test_sign_in(app, snap_compare):
@@ -145,3 +153,21 @@ def test_change_my_pin(shop_file, snap_compare, size, lang):
         await still(pilot)
 
     assert snap_compare(operators_app(shop_file, lang), run_before=run_before, terminal_size=size)
+
+
+# Every screen at 80×24 and 120×36, in Chinese and English (docs/design.md §8.3).
+
+
+@pytest.fixture(params=["zh", "en"])
+def lang_app(request, shop_file):
+    clock = FixedClock(NOW + timedelta(hours=1), timedelta(seconds=1))
+    application = make_app(shop_file, clock=clock, lang=request.param)
+    yield application
+    close()
+    use("zh")
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", SCREENS)
+def test_every_screen(lang_app, snap_compare, name, size):
+    assert snap_compare(lang_app, run_before=SCREENS[name], terminal_size=SIZES[size])
