@@ -184,7 +184,14 @@ class AixinApp(App[None]):
 
     def show_section(self, section: str) -> None:
         """The section's kept screens, or a new section screen."""
-        screens = self.desk.take(section) or [section_screen(section)]
+        screens = self.desk.take(section)
+        if section in MORE and not unsaved_of(screens):
+            # the F11 sections read the books when they mount: a fresh one shows them as
+            # they are now (the F2–F9 ones refresh themselves when shown again)
+            for screen in screens:
+                forget(self, screen)
+            screens = []
+        screens = screens or [section_screen(section)]
         while len(self.screen_stack) > 2:  # kept on the desk, or dialogs
             self.pop_screen()
         self.switch_screen(screens[0])

@@ -59,3 +59,12 @@ async def scan(pilot, text: str) -> None:
 
 def message(app) -> str:
     return str(app.screen.query_one("#message").render())
+
+
+async def open_section(pilot, section: str) -> None:
+    """F11, then the digit of `section` in the list the signed-in operator sees."""
+    names = [name for name, _label in pilot.app.more_sections()]
+    await pilot.press("f11")
+    await pilot.pause()
+    await pilot.press(str(names.index(section) + 1))
+    await pilot.pause()

@@ -14,7 +14,7 @@ from db.store.connection import close
 from db.store.models import Handout, Visit
 from pos.app import make_app
 from tests.conftest import NOW
-from tests.tui.conftest import message, payload, scan, sign_in
+from tests.tui.conftest import message, open_section, payload, scan, sign_in
 
 
 def spring() -> int:
@@ -33,10 +33,8 @@ def spring() -> int:
 
 
 async def open_more(pilot, number: str) -> None:
-    await pilot.press("f11")
-    await pilot.pause()
-    await pilot.press(number)
-    await pilot.pause()
+    """The field's sections: 1 hand-outs, 2 visits."""
+    await open_section(pilot, {"1": "handout", "2": "visit"}[number])
 
 
 async def test_a_card_scanned_shows_the_standing_and_f10_hands_out_once(app):

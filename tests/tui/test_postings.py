@@ -15,7 +15,7 @@ from db.store.models import Objection, ObjectionRuling, PostingLine
 from pos.app import make_app
 from pos.i18n import use
 from tests.conftest import NOW
-from tests.tui.conftest import SIZE, message, sign_in
+from tests.tui.conftest import SIZE, message, open_section, sign_in
 
 
 @pytest.fixture
@@ -44,10 +44,7 @@ def shop(path, lang="zh", days=0):
 
 
 async def open_postings(pilot) -> None:
-    await pilot.press("f11")
-    await pilot.pause()
-    await pilot.press("enter")
-    await pilot.pause()
+    await open_section(pilot, "postings")
 
 
 async def test_the_grid_says_the_posting_number(posting_shop):

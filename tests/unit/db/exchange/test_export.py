@@ -84,7 +84,8 @@ def test_a_month_without_activity_still_yields_a_small_file(county_world):
     body = manifest(path)
     assert all(info["rows"] == 0 for info in body["tables"].values())
     assert body["entries"]["chain_start"] == body["entries"]["chain_end"] != "0" * 32
-    assert path.stat().st_size < 200_000
+    # every table and index takes a page or two even when empty: some 60 tables, 4 KiB pages
+    assert path.stat().st_size < 300_000
 
 
 def test_the_same_month_again_gives_the_same_file(county_world, tmp_path):
