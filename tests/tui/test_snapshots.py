@@ -167,7 +167,12 @@ def lang_app(request, shop_file):
     use("zh")
 
 
+# The slip shows the path it was saved to, under the test's own temporary folder, which differs
+# from run to run; test_fit holds the slip dialog to the screen at both sizes and languages.
+SNAPPED = [name for name in SCREENS if name != "slip"]
+
+
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", SCREENS)
+@pytest.mark.parametrize("name", SNAPPED)
 def test_every_screen(lang_app, snap_compare, name, size):
     assert snap_compare(lang_app, run_before=SCREENS[name], terminal_size=SIZES[size])

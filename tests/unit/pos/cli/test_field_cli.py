@@ -121,7 +121,8 @@ def test_transfer_out_on_a_visit_and_back(db, station_file, tmp_path):
                "--operator", "manager").exit_code == 0  # fmt: skip
     listed = rows(run("transfer", "list", "--db", db, "--tsv"))
     assert listed[0] == ["number", "from", "to", "time", "items", "qty", "received"]
-    assert len(listed) == 3 and listed[1][6] and not listed[2][6]
+    received = {row[1]: row[6] for row in listed[1:]}  # by sender: the order follows the time
+    assert len(listed) == 3 and received[MOBILE] and not received["451425-03"]
     too_many = run("transfer", "send", "--db", db, "--to", MOBILE, "--item", "G007:999",
                    "--operator", "manager", "--out", tmp_path / "t3")  # fmt: skip
     refused_in_one_line(too_many)
