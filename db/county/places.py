@@ -275,8 +275,9 @@ def import_places(actor: Actor, clock: Clock, rows: list[Row]) -> Imported:
                 office.code,
                 clock.now(),
                 "places-import",
-                f"乡镇 +{townships[0]} 改名 {townships[1]}，村 +{villages[0]} 改名 {villages[1]}，"
-                f"组 +{groups[0]} 改名 {groups[1]}",
+                # data, not a sentence: counts of places added (+) and renamed (~)
+                f"township +{townships[0]} ~{townships[1]} village +{villages[0]} "
+                f"~{villages[1]} group +{groups[0]} ~{groups[1]}",
             )
     return result
 
