@@ -6,6 +6,8 @@ import shutil
 from datetime import timedelta
 
 import pytest
+from textual import events
+from textual.widgets import Input
 
 from db.books.auth import sign_in as sign_in_service
 from db.books.cards import payload_for
@@ -53,7 +55,11 @@ async def sign_in(pilot, name: str, pin: str = "1234") -> None:
 
 
 async def scan(pilot, text: str) -> None:
-    await pilot.press(*text, "enter")
+    """`text` and Enter in one burst, as a scanner in keyboard mode types them: every key is
+    queued at once, then the screen is given time to take them all."""
+    for char in text:
+        pilot.app.post_message(events.Key(char, char))
+    pilot.app.post_message(events.Key("enter", "\r"))
     await pilot.pause()
 
 
@@ -68,3 +74,26 @@ async def open_section(pilot, section: str) -> None:
     await pilot.pause()
     await pilot.press(str(names.index(section) + 1))
     await pilot.pause()
+
+
+async def still(pilot) -> None:
+    """The text boxes' cursors stop blinking, so a snapshot never catches one half-lit: a
+    cursor blinks every half second, and how many halves a run takes depends on the machine."""
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+    await pilot.pause()
+
+
+@pytest.fixture
+def snap(snap_compare):
+    """`snap_compare`, with the cursors stilled before every picture."""
+
+    def compare(app, run_before=None, **options) -> bool:
+        async def settled(pilot) -> None:
+            if run_before is not None:
+                await run_before(pilot)
+            await still(pilot)
+
+        return snap_compare(app, run_before=settled, **options)
+
+    return compare

@@ -73,7 +73,7 @@ async def test_a_visit_opens_and_closes(app):
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_handout_screen_fits(shop_file, snap_compare, size, lang):
+def test_handout_screen_fits(shop_file, snap, size, lang):
     app = make_app(
         shop_file, clock=FixedClock(NOW + timedelta(hours=1), timedelta(seconds=1)), lang=lang
     )
@@ -84,13 +84,13 @@ def test_handout_screen_fits(shop_file, snap_compare, size, lang):
         await open_more(pilot, "1")
         await scan(pilot, payload("1012010001"))
 
-    assert snap_compare(app, run_before=run_before, terminal_size=size)
+    assert snap(app, run_before=run_before, terminal_size=size)
     close()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_visit_screen_fits(shop_file, snap_compare, size, lang):
+def test_visit_screen_fits(shop_file, snap, size, lang):
     app = make_app(
         shop_file, clock=FixedClock(NOW + timedelta(hours=1), timedelta(seconds=1)), lang=lang
     )
@@ -100,5 +100,5 @@ def test_visit_screen_fits(shop_file, snap_compare, size, lang):
         await open_more(pilot, "2")
         await scan(pilot, "451425101201")
 
-    assert snap_compare(app, run_before=run_before, terminal_size=size)
+    assert snap(app, run_before=run_before, terminal_size=size)
     close()

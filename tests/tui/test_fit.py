@@ -16,7 +16,7 @@ from db.store.connection import close
 from pos.app import make_app
 from pos.widgets.keys import KeyBar
 from tests.conftest import NOW
-from tests.tui.screens import SCREENS, SIZES
+from tests.tui.screens import SCREENS, SIZES, SNAPPED
 
 
 @pytest.fixture(params=["zh", "en"])
@@ -27,35 +27,45 @@ def any_app(request, shop_file):
     close()
 
 
+def assert_fits(app, width: int, height: int) -> None:
+    """The screen shown now fits `width`×`height`: nothing drawn outside it, the footer's keys
+    whole with F1 first, the status line's date whole."""
+    screen = app.screen
+    for widget in screen.query("*"):
+        region = widget.region
+        if not widget.display or not region.area:
+            continue
+        if any(getattr(a, "is_scrollable", False) for a in widget.ancestors[:-2]):
+            continue  # scrolled into view in its box, which is checked itself
+        assert region.right <= width and region.bottom <= height, (widget, region)
+    bars = screen.query(KeyBar)
+    if bars:
+        bar = bars.first()
+        keys = bar.keys()
+        drawn = str(bar.render())
+        assert cell_len(drawn) <= width - 2
+        if app.shop.actor is not None:
+            assert keys[0][0] == "F1" and drawn.startswith("F1")
+        for key, description in keys:
+            if key not in (bar.hidden or []):
+                assert f"{key} {description}" in drawn  # whole, never cut
+    status = [s for s in app.screen_stack if s.query("StatusBar")][-1].query_one("StatusBar")
+    today = app.shop.clock.now()
+    assert str(today.day) in "".join(
+        seg.text for seg in status.render_lines(status.region.reset_offset)[0]
+    )
+
+
+# The screens test_snapshots does not photograph; it holds every other one to the screen in
+# the same run as its snapshot.
+UNSNAPPED = [name for name in SCREENS if name not in SNAPPED]
+
+
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", SCREENS)
+@pytest.mark.parametrize("name", UNSNAPPED)
 async def test_every_screen_fits(any_app, name, size):
     width, height = SIZES[size]
-    app = any_app
-    async with app.run_test(size=(width, height)) as pilot:
+    async with any_app.run_test(size=(width, height)) as pilot:
         await SCREENS[name](pilot)
         await pilot.pause()
-        screen = app.screen
-        for widget in screen.query("*"):
-            region = widget.region
-            if not widget.display or not region.area:
-                continue
-            if any(getattr(a, "is_scrollable", False) for a in widget.ancestors[:-2]):
-                continue  # scrolled into view in its box, which is checked itself
-            assert region.right <= width and region.bottom <= height, (widget, region)
-        bars = screen.query(KeyBar)
-        if bars:
-            bar = bars.first()
-            keys = bar.keys()
-            drawn = str(bar.render())
-            assert cell_len(drawn) <= width - 2
-            if app.shop.actor is not None:
-                assert keys[0][0] == "F1" and drawn.startswith("F1")
-            for key, description in keys:
-                if key not in (bar.hidden or []):
-                    assert f"{key} {description}" in drawn  # whole, never cut
-        status = [s for s in app.screen_stack if s.query("StatusBar")][-1].query_one("StatusBar")
-        today = app.shop.clock.now()
-        assert str(today.day) in "".join(
-            seg.text for seg in status.render_lines(status.region.reset_offset)[0]
-        )
+        assert_fits(any_app, width, height)

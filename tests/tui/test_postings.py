@@ -118,7 +118,7 @@ async def test_f6_prints_the_public_list(posting_shop):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
-def test_postings_screen_snapshot(posting_shop, snap_compare, lang, size):
+def test_postings_screen_snapshot(posting_shop, snap, lang, size):
     app = shop(posting_shop, lang=lang)
 
     async def run_before(pilot):
@@ -126,7 +126,7 @@ def test_postings_screen_snapshot(posting_shop, snap_compare, lang, size):
         await open_postings(pilot)
 
     try:
-        assert snap_compare(app, run_before=run_before, terminal_size=size)
+        assert snap(app, run_before=run_before, terminal_size=size)
     finally:
         use("zh")
         close()

@@ -14,7 +14,7 @@ from db.store.connection import close, database
 from db.store.produce_models import Notice
 from pos.app import make_app
 from tests.conftest import NOW
-from tests.tui.conftest import message, payload, scan, sign_in
+from tests.tui.conftest import message, open_section, payload, scan, sign_in
 
 SIZES = [(80, 24), (120, 36)]
 
@@ -41,12 +41,6 @@ def a_notice(category: str = "脱贫户", households: str = "") -> None:
         operator="county",
         time="2026-11-01 09:00:00",
     )
-
-
-async def open_section(pilot, section: str) -> None:
-    assert section in [name for name, _label in pilot.app.more_sections()]
-    pilot.app.action_section(section)
-    await pilot.pause()
 
 
 async def test_intake_sell_and_pay_from_the_till(app):
@@ -104,7 +98,7 @@ async def test_a_notice_shows_at_sign_in_and_at_the_scan_of_its_households_only(
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_produce_screen(shop_file, snap_compare, lang, size):
+def test_produce_screen(shop_file, snap, lang, size):
     app = make_app(shop_file, clock=FixedClock(NOW + timedelta(hours=1)), lang=lang)
     some_produce()
 
@@ -114,14 +108,14 @@ def test_produce_screen(shop_file, snap_compare, lang, size):
         await pilot.pause()
 
     try:
-        assert snap_compare(app, run_before=run_before, terminal_size=size)
+        assert snap(app, run_before=run_before, terminal_size=size)
     finally:
         close()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_notices_screen(shop_file, snap_compare, lang, size):
+def test_notices_screen(shop_file, snap, lang, size):
     app = make_app(shop_file, clock=FixedClock(NOW + timedelta(hours=1)), lang=lang)
     a_notice()
 
@@ -132,6 +126,6 @@ def test_notices_screen(shop_file, snap_compare, lang, size):
         await pilot.pause()
 
     try:
-        assert snap_compare(app, run_before=run_before, terminal_size=size)
+        assert snap(app, run_before=run_before, terminal_size=size)
     finally:
         close()

@@ -19,7 +19,7 @@ from tests.tui.conftest import scan, sign_in
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
-def test_new_item_dialog(shop_file, snap_compare, lang, size):
+def test_new_item_dialog(shop_file, snap, lang, size):
     app = make_app(shop_file, clock=FixedClock(NOW, timedelta(seconds=1)), lang=lang)
 
     async def run_before(pilot):
@@ -33,6 +33,6 @@ def test_new_item_dialog(shop_file, snap_compare, lang, size):
         await pilot.pause()
 
     try:
-        assert snap_compare(app, run_before=run_before, terminal_size=size)
+        assert snap(app, run_before=run_before, terminal_size=size)
     finally:
         use("zh")
