@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +21,12 @@ from tests.helpers import Station
 
 NOW = datetime(2026, 11, 23, 9, 0, 0)
 COUNTY_KEY = "11" * 32
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """Two workers per core for `-n auto`: the screen tests spend half their time waiting for
+    the app to go idle between keys, and another worker's tests fill that time."""
+    return 2 * (os.cpu_count() or 1)
 
 
 @pytest.fixture(autouse=True)

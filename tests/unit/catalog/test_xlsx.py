@@ -137,9 +137,9 @@ def test_a_single_cell_at_xfd1048576_is_refused_at_once(tmp_path):
     """The attack: 5 KB, 31 s, then all memory."""
     for before in ("", '<dimension ref="A1:XFD1048576"/>'):
         path = award_sheet(tmp_path, row(1048576, number("XFD1048576", 1)), before=before)
-        started = time.perf_counter()
+        started = time.process_time()
         refused = refusal(path)
-        assert time.perf_counter() - started < 1
+        assert time.process_time() - started < 1
         assert refused.fields == {"most": Bounds().rows, "line": 1048576}
 
 
@@ -154,9 +154,9 @@ def test_a_claimed_dimension_is_not_materialised(tmp_path):
             before='<dimension ref="A1:XFD1048576"/>',
         ),
     )
-    started = time.perf_counter()
+    started = time.process_time()
     rows = read_rows(path, SHEET, NEEDED)
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     assert [(r.line, r.values) for r in rows] == [(2, {"household": "1012010001", "task": "HJ02"})]
 
 
@@ -169,9 +169,9 @@ def test_blank_formatted_rows_below_the_bound_are_not_read(tmp_path):
 def test_a_row_of_a_hundred_thousand_cells_is_refused(tmp_path):
     cells = "<c><v>1</v></c>" * 100_000
     path = award_sheet(tmp_path, f'<row r="2">{cells}</row>')
-    started = time.perf_counter()
+    started = time.process_time()
     refused = refusal(path)
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     assert refused.fields == {"line": 2, "most": xlsx.ROW_ELEMENTS}
 
 
@@ -182,10 +182,10 @@ def test_a_hundred_thousand_row_sheet_is_refused_in_a_moment(tmp_path):
         for n in range(2, 100_002)
     ]
     path = award_sheet(tmp_path, *rows)
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(Refused) as refused:
         awards.read_sheet(path)
-    assert time.perf_counter() - started < 5  # 0.1 s on a quiet PC
+    assert time.process_time() - started < 5  # 0.1 s on a quiet PC
     assert str(refused.value) == (
         "表格最多 10000 行（不算表头），第 10002 行还有内容：请分成几个文件，或删掉多余的行"
     )
@@ -202,9 +202,9 @@ def test_a_zip_bomb_is_refused_from_its_declared_sizes(tmp_path):
     bomb = sheet(header("户号", "项目编码"), after="<x>" + " " * (3 << 20) + "</x>")
     path = xf.write(tmp_path / "s.xlsx", bomb)
     assert path.stat().st_size < 20_000
-    started = time.perf_counter()
+    started = time.process_time()
     refused = refusal(path, max_rows=100)
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
     assert refused.fields == {"name": "s.xlsx", "size": 3.0, "most": 1.2}
 
 
