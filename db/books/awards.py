@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -309,15 +309,18 @@ def search_tasks(text: str = "", clock: Clock | None = None) -> list[TaskView]:
         for t in Task.select().where(Task.active).order_by(Task.code)
         if not text or text in t.name or t.code.lower().startswith(text) or text in initials(t.name)
     ]
-    if clock is None:
-        return rows
+    return rows if clock is None else _as_of(rows, clock)
+
+
+def _as_of(rows: list[TaskView], clock: Clock) -> list[TaskView]:
+    """`rows` with the values in force now; a task whose first value holds from a later date
+    is left out."""
     now = {t.code: t for t in catalog_at.tasks_at(stamp(clock.now()), [r.code for r in rows])}
-    shown = []
-    for r in rows:
-        at = now[r.code]
-        if at.points is not None:  # a task whose first value holds from a later date: not yet
-            shown.append(TaskView(r.code, r.name, r.category, at.points, r.unit, at.cap, at.per))
-    return shown
+    return [
+        replace(r, points=at.points, cap=at.cap, per=at.per)
+        for r in rows
+        if (at := now[r.code]).points is not None
+    ]
 
 
 def earned_this_month(clock: Clock, household: str, task: str) -> int:
@@ -329,11 +332,17 @@ def earned_this_month(clock: Clock, household: str, task: str) -> int:
     return ledger.task_points_in_month(household, task, start, end)
 
 
-def task(code: str) -> TaskView:
+def task(code: str, clock: Clock | None = None) -> TaskView:
+    """The line `code` of the rules sheet; with `clock`, its value as it stands now."""
     row = Task.get_or_none(Task.code == code.strip().upper())
     if row is None:
         raise Refused("积分项目 {code} 不存在", code=code)
-    return views.task(row)
+    if clock is None:
+        return views.task(row)
+    found = _as_of([views.task(row)], clock)
+    if not found:
+        raise Refused("积分项目 {code}（{name}）还没有到起用日期", code=row.code, name=row.name)
+    return found[0]
 
 
 def read_sheet(path: str | Path) -> list[AwardLine]:

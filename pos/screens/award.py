@@ -87,12 +87,12 @@ class AwardScreen(ShopScreen):
     def action_pick_task(self) -> None:
         def search(text: str):
             return [
-                (t.code, (t.code, f"{t.points:+d}/{t.unit}", t.cap or "", t.name, t.category))
-                for t in awards.search_tasks(text)
+                (t.code, (t.code, f"{t.points:+d}/{t.unit}", cap_shown(t), t.name, t.category))
+                for t in awards.search_tasks(text, self.shop.clock)
             ]
 
         # what a cadre decides on first: the points and the cap, then the name
-        columns = (_("编码"), _("分值"), _("每月上限"), _("项目"), _("类别"))
+        columns = (_("编码"), _("分值"), _("上限"), _("项目"), _("类别"))
         picker = PickerScreen(
             _("选积分项目"), columns, search, searches=_("项目名称、拼音首字母或编码")
         )
@@ -104,7 +104,7 @@ class AwardScreen(ShopScreen):
 
         def take() -> None:
             self.clear_batch()
-            self.chosen = awards.task(code)
+            self.chosen = awards.task(code, self.shop.clock)
             self.show_task()
             self.recheck()
 
@@ -118,7 +118,12 @@ class AwardScreen(ShopScreen):
             box.update(_("还没有选积分项目：按 F6 选择"))
             return
         t = self.chosen
-        cap = _("，每户每月最多 {cap} 分").format(cap=t.cap) if t.cap else ""
+        if not t.cap:
+            cap = ""
+        elif t.per == "year":
+            cap = _("，每户每年最多 {cap} 分").format(cap=t.cap)
+        else:
+            cap = _("，每户每月最多 {cap} 分").format(cap=t.cap)
         box.update(
             _("[b]{code} {name}[/b]（{category}）{points} 分/{unit}{cap}").format(
                 code=escape(t.code),
@@ -318,3 +323,10 @@ class AwardScreen(ShopScreen):
             )
             return
         self.say(_("已入账 {count} 户").format(count=len(recorded.entries)))
+
+
+def cap_shown(task: TaskView) -> str:
+    """The cap as the picker shows it: "20/月", "100/年", or nothing."""
+    if not task.cap:
+        return ""
+    return (_("{cap}/年") if task.per == "year" else _("{cap}/月")).format(cap=task.cap)

@@ -252,6 +252,16 @@ def test_an_award_takes_the_value_in_force_and_a_past_one_keeps_its_own(station)
     points = dict(database.execute_sql("SELECT id, points FROM ledger_entry").fetchall())
     assert (points[first], points[second], points[third]) == (2, 2, 3)
     assert [t.points for t in awards.search_tasks("HJ02", station.clock)] == [3]
+    assert awards.task("HJ02", station.clock).points == 3
+
+
+def test_the_award_screen_shows_the_value_in_force_not_the_newest(station):
+    add_value("HJ02", "2026-12-01", 3, 12)  # from next month (the clock is 2026-11-23)
+    assert [t.points for t in awards.search_tasks("HJ02", station.clock)] == [2]
+    shown = awards.task("HJ02", station.clock)
+    assert (shown.points, shown.cap) == (2, 8)  # the cap of the line in force, not the new 12
+    add_value("GY02", "2026-01-01", 10, 30, "year")
+    assert awards.task("GY02", station.clock).per == "year"
 
 
 def test_a_year_cap_counts_the_whole_year(station):
@@ -281,6 +291,8 @@ def test_a_task_whose_first_value_is_still_to_come_is_not_awarded(station):
     with pytest.raises(Refused, match="还没有到起用日期"):
         awards.award(station.manager, station.clock, "1012010001", "XX01")
     assert "XX01" not in [t.code for t in awards.search_tasks(clock=station.clock)]
+    with pytest.raises(Refused, match="还没有到起用日期"):
+        awards.task("XX01", station.clock)
 
 
 def test_the_value_at_a_moment_is_one_seek(station):
