@@ -22,7 +22,8 @@ from pos.cli.common import (
 )
 from pos.cli.output import table
 from pos.i18n import _
-from pos.paper.produce_slips import close_text, payout_text
+from pos.paper.produce_slips import close_text, payout_rows
+from pos.paper.slips import as_text
 
 
 def _qty(text: str) -> int:
@@ -127,7 +128,7 @@ def payout(db_path: Path, household: str, operator: str) -> None:
     open_books(db_path)
     actor = sign_in(operator)
     slip = produce.payout(actor, clock(), household)
-    click.echo(payout_text(slip))
+    click.echo(as_text(payout_rows(slip)))
 
 
 @produce_group.command("list")

@@ -1,4 +1,4 @@
-"""The produce payout slip and the day's cash book, as text (docs/design.md §4.11)."""
+"""The produce payout slip (a slip's rows) and the day's cash book (text), docs/design.md §4.11."""
 
 from __future__ import annotations
 
@@ -6,28 +6,31 @@ from catalog.money import yuan
 from db.books import produce
 from db.store.ids import human
 from pos.i18n import _
+from pos.paper.slips import RULE, Row, header
 
 
-def payout_text(slip: produce.PayoutSlip) -> str:
-    lines = [
-        _("{station} 代销付款单 {number}").format(station=slip.station, number=human(slip.id)),
-        _("时间：{time}  经办：{operator}").format(time=slip.time, operator=slip.operator),
-        _("农户：{name}（{number}）").format(name=slip.head_name, number=slip.household),
-    ]
+def payout_rows(slip: produce.PayoutSlip) -> list[Row]:
+    """The payout slip (代销付款单) a household signs for its cash: a slip's rows."""
+    rows = header(_("代销付款单"), slip.station, slip.id, slip.time)
+    rows += [(_("户号"), slip.household), (_("户主"), slip.head_name), RULE]
     for line in slip.lines:
-        lines.append(
-            _("  {lot} {item} {qty} {unit} × {price} 元 = {amount} 元").format(
-                lot=human(line.lot),
-                item=line.name,
-                qty=line.sold,
-                unit=line.unit,
-                price=yuan(line.price_fen),
-                amount=yuan(line.amount_fen),
+        rows.append((f"{human(line.lot)} {line.name}", ""))
+        rows.append(
+            (
+                _("  {qty} {unit} × {price} 元").format(
+                    qty=line.sold, unit=line.unit, price=yuan(line.price_fen)
+                ),
+                _("{amount} 元").format(amount=yuan(line.amount_fen)),
             )
         )
-    lines.append(_("合计付款：{amount} 元").format(amount=yuan(slip.amount_fen)))
-    lines.append(_("农户签字：__________    经办人签字：__________"))
-    return "\n".join(lines)
+    return rows + [
+        RULE,
+        (_("合计付款"), _("{amount} 元").format(amount=yuan(slip.amount_fen))),
+        (_("经办"), slip.operator),
+        ("", ""),
+        (_("农户签字：") + "_" * 12, ""),
+        (_("经办人签字：") + "_" * 12, ""),
+    ]
 
 
 def close_text(sheet: produce.CloseSheet) -> str:

@@ -21,6 +21,7 @@ from fpdf import FPDF
 from PIL import Image, ImageDraw
 
 from catalog.messages import Refused
+from catalog.money import yuan
 from db.books import notices
 from db.books.views import Receipt, Slip
 from db.store.ids import human
@@ -47,7 +48,8 @@ def as_text(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def _header(title: str, station: str, number: int, when: str, reprinted: str) -> list[Row]:
+def header(title: str, station: str, number: int, when: str, reprinted: str = "") -> list[Row]:
+    """A slip's first rows: what it is, where, its number and time."""
     rows = [(title, ""), (station, ""), (_("单号"), human(number)), (_("时间"), when)]
     if reprinted:
         rows.append((_("补打时间"), reprinted))
@@ -55,7 +57,7 @@ def _header(title: str, station: str, number: int, when: str, reprinted: str) ->
 
 
 def redemption_rows(slip: Slip) -> list[Row]:
-    rows = _header(_("爱心超市兑换单"), slip.station, slip.id, slip.time, slip.reprinted)
+    rows = header(_("爱心超市兑换单"), slip.station, slip.id, slip.time, slip.reprinted)
     rows += [(_("户号"), slip.household), (_("户主"), slip.head_name), RULE]
     for line in slip.lines:
         rows.append((line.name, ""))
@@ -76,7 +78,7 @@ def redemption_rows(slip: Slip) -> list[Row]:
 
 
 def donation_rows(gift: Receipt) -> list[Row]:
-    rows = _header(_("爱心捐赠收据"), gift.station, gift.id, gift.time, gift.reprinted)
+    rows = header(_("爱心捐赠收据"), gift.station, gift.id, gift.time, gift.reprinted)
     rows += [(_("捐赠方"), gift.donor), RULE]
     total = 0
     for line in gift.lines:
@@ -100,7 +102,7 @@ def donation_rows(gift: Receipt) -> list[Row]:
 
 
 def _yuan(fen: int) -> str:
-    return _("{amount} 元").format(amount=f"{fen // 100}.{fen % 100:02d}")
+    return _("{amount} 元").format(amount=yuan(fen))
 
 
 def points(count: int) -> str:
@@ -134,15 +136,23 @@ def as_image(rows: list[Row], fonts: CardFonts) -> Image.Image:
     return page
 
 
-def save(rows: list[Row], folder: Path, number: int) -> str:
-    """Write the slip as .txt and, when a Chinese font is found, .pdf; says where.
+# What a saved slip's name starts with: each kind of record numbers its own, so redemption
+# 451425-03-000001 and donation 451425-03-000001 are two slips.
+KINDS = ("redemption", "donation", "payout", "handout")
+
+
+def save(rows: list[Row], folder: Path, kind: str, number: int) -> str:
+    """Write the slip as .txt and, when a Chinese font is found, .pdf, named by `kind` (one of
+    KINDS) and `number`; says where.
 
     Refused, with the reason, when the folder cannot be written (then no part of a file is
     left behind): the sale or donation stands, and the slip can be printed again."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _sweep(folder)
-        base = folder / human(number)
+        if kind not in KINDS:
+            raise ValueError(f"a slip of no known kind: {kind}")
+        base = folder / f"{kind}-{human(number)}"
         text = base.with_suffix(".txt")
         _whole(text, lambda part: part.write_text(as_text(rows) + "\n", encoding="utf-8"))
         try:

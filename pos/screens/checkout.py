@@ -286,7 +286,7 @@ class CheckoutScreen(ShopScreen):
         self.refresh_basket()
         rows = slips.redemption_rows(done)
         try:
-            saved = slips.save(rows, self.shop.slips_dir, done.id)
+            saved = slips.save(rows, self.shop.slips_dir, "redemption", done.id)
         except Refused as refusal:  # the sale is booked all the same: print it again later
             saved = _(
                 "{name} 兑换完成，已记账；但兑换单没能保存（{reason}），修好后按 F12 补打"
@@ -304,4 +304,4 @@ class CheckoutScreen(ShopScreen):
         except Refused as refusal:
             self.refused(refusal)
             return
-        reprint.show(self, _("兑换单"), slips.redemption_rows(slip), slip.id)
+        printing.issue(self, _("兑换单"), slips.redemption_rows(slip), "redemption", slip.id)

@@ -205,7 +205,7 @@ class DonationScreen(ShopScreen):
         self.shop.last_receipt = gift
         rows = slips.donation_rows(gift)
         try:
-            saved = slips.save(rows, self.shop.slips_dir, gift.id)
+            saved = slips.save(rows, self.shop.slips_dir, "donation", gift.id)
         except Refused as refusal:  # the donation is booked all the same: print it again later
             saved = _("捐赠已登记；但收据没能保存（{reason}），修好后在库存页按 F12 补打").format(
                 reason=refusal.render(_)

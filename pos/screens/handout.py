@@ -19,6 +19,7 @@ from db.store.ids import human
 from pos.i18n import _
 from pos.paper.handouts import package_text, receipt_rows
 from pos.paper.slips import as_text
+from pos.screens import printing
 from pos.screens.base import ShopScreen
 from pos.widgets.list_table import ListTable
 from pos.widgets.scan_input import ScanInput
@@ -113,10 +114,13 @@ class HandoutScreen(ShopScreen):
             self.refused(refusal)
             return
         self.household = None
-        self.query_one("#standing", Static).update(as_text(receipt_rows(slip)))
-        self.say(
-            _("已发放：{name}，领取单 {number}").format(name=slip.head_name, number=human(slip.id))
+        rows = receipt_rows(slip)
+        self.query_one("#standing", Static).update(as_text(rows))
+        saved, whole = printing.keep(self, rows, "handout", slip.id)
+        given = _("已发放：{name}，领取单 {number}").format(
+            name=slip.head_name, number=human(slip.id)
         )
+        self.say(_("{done}；{saved}").format(done=given, saved=saved), error=not whole)
         self.refill()
 
     def action_clear(self) -> None:

@@ -16,9 +16,10 @@ from db.books import station_settings
 from db.books.card_faces import faces
 from db.store.ids import human
 from pos.i18n import _
-from pos.paper import thermal
+from pos.paper import slips, thermal
 from pos.paper.cards import print_cards
 from pos.paper.slips import Row
+from pos.screens.dialogs import TextScreen
 
 
 class CardsPrinted(Message):
@@ -93,3 +94,23 @@ def hand_to_printer(app: App, rows: list[Row], number: int) -> None:
             app.call_from_thread(app.notify, text, severity="error", timeout=30)
 
     app.run_worker(job, thread=True, group="printer", name="slip")
+
+
+def keep(screen, rows: list[Row], kind: str, number: int) -> tuple[str, bool]:
+    """Save a slip (`slips.KINDS`) and send it to the printer: (where it was saved, True) or
+    (why it could not be, False). What it records is booked either way, and F12 or `aixin
+    slip` prints it again."""
+    try:
+        saved = slips.save(rows, screen.shop.slips_dir, kind, number), True
+    except Refused as refusal:
+        saved = refusal.render(_), False
+    hand_to_printer(screen.app, rows, number)
+    return saved
+
+
+def issue(screen, title: str, rows: list[Row], kind: str, number: int) -> None:
+    """`keep` the slip and show it; when it could not be saved, say why, in red."""
+    saved, whole = keep(screen, rows, kind, number)
+    if not whole:
+        screen.say(saved, error=True)
+    screen.app.push_screen(TextScreen(title, slips.as_text(rows), saved))

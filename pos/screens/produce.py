@@ -18,7 +18,8 @@ from catalog.messages import N_, Refused
 from catalog.money import parse_yuan, yuan
 from db.books import produce
 from pos.i18n import _
-from pos.paper.produce_slips import close_text, payout_text
+from pos.paper.produce_slips import close_text, payout_rows
+from pos.screens import printing
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import AskScreen, Dialog, TextScreen
 from pos.widgets.list_table import ListTable
@@ -193,7 +194,7 @@ class ProduceScreen(ShopScreen):
             self.refused(refusal)
             return
         self.refill(lot)
-        self.app.push_screen(TextScreen(_("代销付款单"), payout_text(slip)))
+        printing.issue(self, _("代销付款单"), payout_rows(slip), "payout", slip.id)
 
     def action_close_day(self) -> None:
         def counted(text: str | None) -> None:

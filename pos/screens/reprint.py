@@ -14,12 +14,6 @@ from catalog.messages import Refused
 from db.books import redemptions, stock
 from db.books.views import Receipt, Slip
 from db.store.clock import stamp
-from pos.i18n import _
-from pos.paper import slips
-from pos.paper.slips import Row
-from pos.screens import printing
-from pos.screens.base import ShopScreen
-from pos.screens.dialogs import TextScreen
 from pos.shop import Shop
 
 
@@ -41,14 +35,3 @@ def last_receipt(shop: Shop) -> Receipt:
             raise Refused("本站还没有捐赠收据可以补打")
         receipt = stock.receipt(number)
     return replace(receipt, reprinted=stamp(shop.clock.now()))
-
-
-def show(screen: ShopScreen, title: str, rows: list[Row], number: int) -> None:
-    """Save the slip and show it; when it cannot be saved, say why and show it all the same."""
-    try:
-        saved = slips.save(rows, screen.shop.slips_dir, number)
-    except Refused as refusal:
-        saved = refusal.render(_)
-        screen.say(saved, error=True)
-    screen.app.push_screen(TextScreen(title, slips.as_text(rows), saved))
-    printing.hand_to_printer(screen.app, rows, number)

@@ -13,7 +13,7 @@ from catalog.messages import Refused
 from db.books import donor_list, stock
 from pos.i18n import _
 from pos.paper import lists, slips
-from pos.screens import reprint
+from pos.screens import printing, reprint
 from pos.screens.adjust import AdjustScreen
 from pos.screens.base import ShopScreen
 from pos.screens.count import CountScreen
@@ -107,7 +107,7 @@ class StockScreen(CardPrinter, ShopScreen):
         except Refused as refusal:
             self.refused(refusal)
             return
-        reprint.show(self, _("捐赠收据"), slips.donation_rows(receipt), receipt.id)
+        printing.issue(self, _("捐赠收据"), slips.donation_rows(receipt), "donation", receipt.id)
 
     def action_donors(self) -> None:
         """A month's donor acknowledgement list as A4 PDF in papers/ (this month unless told)."""

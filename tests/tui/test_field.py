@@ -46,8 +46,10 @@ async def test_a_card_scanned_shows_the_standing_and_f10_hands_out_once(app):
         assert "可以领取" in message(app)
         await pilot.press("f10")
         await pilot.pause()
-        assert "已发放" in message(app)
+        assert "已发放" in message(app) and "已保存" in message(app)
         assert Handout.select().count() == 1
+        [receipt] = app.shop.slips_dir.glob("handout-*.txt")  # saved, for the printer and F12
+        assert "节日慰问领取单" in receipt.read_text(encoding="utf-8")
         await scan(pilot, payload("1012010001"))
         assert "已于" in message(app)
         await pilot.press("f10")

@@ -64,7 +64,9 @@ async def test_intake_sell_and_pay_from_the_till(app):
         await pilot.press("f8")
         await pilot.pause()
         texts = [str(w.render()) for w in pilot.app.screen.query("Static")]
-        assert any("合计付款：18.00 元" in t for t in texts)
+        assert any("合计付款" in t and "18.00 元" in t for t in texts)
+        [slip] = pilot.app.shop.slips_dir.glob("payout-*.txt")  # saved, for the printer
+        assert "农户签字" in slip.read_text(encoding="utf-8")
         await pilot.press("escape")
         await pilot.press("f8")
         await pilot.pause()

@@ -78,18 +78,33 @@ def test_a_slip_printed_again_says_so_and_when():
 
 def test_slips_are_saved_whole(tmp_path):
     use("zh")
-    said = slips.save(slips.redemption_rows(SLIP), tmp_path / "slips", SLIP.id)
+    said = slips.save(slips.redemption_rows(SLIP), tmp_path / "slips", "redemption", SLIP.id)
     saved = sorted(p.name for p in (tmp_path / "slips").iterdir())
-    assert human(SLIP.id) + ".txt" in saved and not [n for n in saved if "partial" in n]
+    name = f"redemption-{human(SLIP.id)}.txt"
+    assert name in saved and not [n for n in saved if "partial" in n]
     assert "已保存" in said
-    text = (tmp_path / "slips" / (human(SLIP.id) + ".txt")).read_text(encoding="utf-8")
+    text = (tmp_path / "slips" / name).read_text(encoding="utf-8")
     assert text == slips.as_text(slips.redemption_rows(SLIP)) + "\n"
+
+
+def test_a_donation_and_a_redemption_of_the_same_number_are_two_slips(tmp_path):
+    """Each kind of record numbers its own: neither slip overwrites the other."""
+    slips.save(slips.redemption_rows(SLIP), tmp_path, "redemption", SLIP.id)
+    slips.save([("捐赠收据", "")], tmp_path, "donation", SLIP.id)
+    texts = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.glob("*.txt")}
+    assert texts[f"donation-{human(SLIP.id)}.txt"].startswith("捐赠收据")
+    assert (
+        texts[f"redemption-{human(SLIP.id)}.txt"]
+        == slips.as_text(slips.redemption_rows(SLIP)) + "\n"
+    )
+    with pytest.raises(ValueError):
+        slips.save(slips.redemption_rows(SLIP), tmp_path, "receipt", SLIP.id)
 
 
 def test_a_folder_that_cannot_be_written_is_a_refusal(tmp_path):
     (tmp_path / "slips").write_text("a file where the folder should be")
     with pytest.raises(Refused) as refused:
-        slips.save(slips.redemption_rows(SLIP), tmp_path / "slips", SLIP.id)
+        slips.save(slips.redemption_rows(SLIP), tmp_path / "slips", "redemption", SLIP.id)
     assert refused.value.message.template == "单据没能保存到 {folder}：{reason}"
     assert refused.value.message.fields["folder"] == tmp_path / "slips"
 
@@ -101,7 +116,7 @@ def test_a_write_that_fails_leaves_no_part_of_a_slip(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Path, "write_text", full)
     with pytest.raises(Refused, match="No space left"):
-        slips.save(slips.redemption_rows(SLIP), tmp_path, SLIP.id)
+        slips.save(slips.redemption_rows(SLIP), tmp_path, "redemption", SLIP.id)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -111,14 +126,14 @@ def test_what_a_killed_till_left_is_swept_later(tmp_path):
     os.utime(old, (time.time() - 3600, time.time() - 3600))
     fresh = tmp_path / "451425-03-000002.txt.partial"
     fresh.write_text("being written by another till")
-    slips.save(slips.redemption_rows(SLIP), tmp_path, SLIP.id)
+    slips.save(slips.redemption_rows(SLIP), tmp_path, "redemption", SLIP.id)
     assert not old.exists() and fresh.exists()
 
 
 def test_the_pdf_slip_is_80_mm_of_searchable_text(tmp_path):
     use("zh")
-    slips.save(slips.redemption_rows(SLIP), tmp_path, SLIP.id)
-    pdf = tmp_path / (human(SLIP.id) + ".pdf")
+    slips.save(slips.redemption_rows(SLIP), tmp_path, "redemption", SLIP.id)
+    pdf = tmp_path / ("redemption-" + human(SLIP.id) + ".pdf")
     info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True)
     assert info.stderr == ""
     width = float(info.stdout.split("Page size:")[1].split("x")[0])
