@@ -50,3 +50,21 @@ def like_pattern(query: str, *, anywhere: bool = False) -> str:
     `anywhere` in one, for names where people type the part they remember ('sy' 花生油)."""
     cleaned = "".join(c for c in query.lower() if c.isalnum())
     return f"%{cleaned}%" if anywhere else f"% {cleaned}%"
+
+
+def match_rank(text: str, code: str, name: str) -> int | None:
+    """How well a search `text` (lower case) finds a row: 0 its code begins so, 1 its name's
+    initials begin so, 2 its name holds it, 3 its initials hold it anywhere; None: not found.
+    A picker lists by rank, then code: 'hj' shows HJ01… before 合作社或基地 (h-z-s-h-j-d)."""
+    if not text:
+        return 0
+    found = initials(name)  # every reading of its polyphones, space separated
+    if code.lower().startswith(text):
+        return 0
+    if any(reading.startswith(text) for reading in found.split()):
+        return 1
+    if text in name:
+        return 2
+    if text in found:
+        return 3
+    return None

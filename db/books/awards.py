@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from catalog.messages import N_, Message, Refused, SheetRefused
-from catalog.pinyin import initials
+from catalog.pinyin import match_rank
 from catalog.tabular import read_rows
 from db.books import catalog_at, ledger, postings, views
 from db.books.auth import ROLE_NAMES, Actor, require
@@ -301,14 +301,16 @@ def _check_scope(actor: Actor, household: _Household) -> None:
 
 
 def search_tasks(text: str = "", clock: Clock | None = None) -> list[TaskView]:
-    """Active lines of the rules sheet by name, code or pinyin initials, in code order; with
+    """Active lines of the rules sheet by code, pinyin initials or name, best match first
+    (`match_rank`), then in code order; with
     `clock`, their values as they stand now (without, as of the newest line of each)."""
     text = text.strip().lower()
-    rows = [
-        views.task(t)
-        for t in Task.select().where(Task.active).order_by(Task.code)
-        if not text or text in t.name or t.code.lower().startswith(text) or text in initials(t.name)
+    ranked = [
+        (rank, t.code, t)
+        for t in Task.select().where(Task.active)
+        if (rank := match_rank(text, t.code, t.name)) is not None
     ]
+    rows = [views.task(t) for _rank, _code, t in sorted(ranked, key=lambda r: r[:2])]
     return rows if clock is None else _as_of(rows, clock)
 
 

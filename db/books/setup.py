@@ -10,7 +10,7 @@ from typing import cast
 
 from catalog.loader import GoodsLine, TaskLine
 from catalog.messages import N_, Refused
-from catalog.pinyin import goods_initials, initials
+from catalog.pinyin import goods_initials, match_rank
 from db.books.catalog_at import ALWAYS
 from db.books.views import StationView, VillageView
 from db.store import chain
@@ -196,18 +196,20 @@ def setting(name: str) -> str | None:
 
 
 def search_villages(text: str, *, within: Collection[str] | None = None) -> list[VillageView]:
-    """Villages by name, code or pinyin initials ('ll' 陇林村), in code order; `within`: the
+    """Villages by code, pinyin initials ('ll' 陇林村) or name, best match first, then in code
+    order; `within`: the
     villages a cadre may score."""
     text = text.strip().lower()
     query = Village.select(Village.code, Village.name, Township.name).join(Township)
     if within is not None:
         query = query.where(Village.code.in_(list(within)))
-    rows = cast(Iterable[tuple[str, str, str]], query.order_by(Village.code).tuples())
-    return [
-        VillageView(code, name, township)
+    rows = cast(Iterable[tuple[str, str, str]], query.tuples())
+    ranked = [
+        (rank, code, VillageView(code, name, township))
         for code, name, township in rows
-        if not text or text in name or code.startswith(text) or text in initials(name)
+        if (rank := match_rank(text, code, name)) is not None
     ]
+    return [view for _rank, _code, view in sorted(ranked, key=lambda r: r[:2])]
 
 
 def village(code: str) -> VillageView:

@@ -6,7 +6,7 @@ import pytest
 
 from catalog import barcodes, loader
 from catalog.messages import Refused, SheetRefused
-from catalog.pinyin import initials, like_pattern
+from catalog.pinyin import initials, like_pattern, match_rank
 
 
 def test_check_digits_of_real_codes():
@@ -90,6 +90,15 @@ def test_pinyin_initials():
     assert " zxm" in initials("曾小明") and " cxm" in initials("曾小明")
     assert like_pattern("ZS") == "% zs%"
     assert like_pattern("xyf", anywhere=True) == "%xyf%"
+
+
+def test_a_search_ranks_the_code_before_initials_inside_a_name():
+    assert match_rank("hj", "HJ01", "村屯环境卫生大扫除") == 0
+    assert match_rank("hj", "CY02", "加入合作社或基地务工满一个月") == 3  # h-z-s-h-j-d
+    assert match_rank("jr", "CY02", "加入合作社或基地务工满一个月") == 1
+    assert match_rank("合作社", "CY02", "加入合作社或基地务工满一个月") == 2
+    assert match_rank("xx", "CY02", "加入合作社或基地务工满一个月") is None
+    assert match_rank("", "CY02", "加入合作社") == 0
 
 
 def test_whole_numbers_as_people_type_them():

@@ -255,6 +255,14 @@ def test_an_award_takes_the_value_in_force_and_a_past_one_keeps_its_own(station)
     assert awards.task("HJ02", station.clock).points == 3
 
 
+def test_a_task_search_lists_the_codes_it_begins_before_initials_inside_names(station):
+    found = [t.code for t in awards.search_tasks("hj")]
+    assert found[0].startswith("HJ") and all(c.startswith("HJ") for c in found[:5])
+    assert [t.code for t in awards.search_tasks("")] == sorted(
+        t.code for t in awards.search_tasks("")
+    )
+
+
 def test_the_award_screen_shows_the_value_in_force_not_the_newest(station):
     add_value("HJ02", "2026-12-01", 3, 12)  # from next month (the clock is 2026-11-23)
     assert [t.points for t in awards.search_tasks("HJ02", station.clock)] == [2]
