@@ -5,6 +5,7 @@ Both show text as it is, never as markup: messages quote what people typed and s
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -21,6 +22,12 @@ class StatusBar(Static):
         super().__init__(markup=False, **kwargs)
 
     def on_mount(self) -> None:
+        self.draw()
+
+    def on_resize(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
         shop = self.app.shop  # type: ignore[attr-defined]
         who = ""
         if shop.actor is not None:
@@ -29,14 +36,18 @@ class StatusBar(Static):
             who = f"{_(ROLE_NAMES[shop.actor.role])} {shop.actor.name}"
         today = shop.clock.now()
         date = _("{month} 月 {day} 日").format(month=today.month, day=today.day)
-        # the station's name gives way first: the date, who and the sections are never cut
+        left = "  ".join(p for p in (date, who) if p)
+        # The station's name gives way first, then the section keys, whole, from the last
+        # (F1 lists them all): the date, who and every key shown are never cut.
+        keys = self.app.menu() if shop.actor is not None else []  # type: ignore[attr-defined]
+        room = (self.size.width or self.app.size.width - 2) - cell_len(left) - 2
+        while keys and cell_len(" ".join(keys)) > room:
+            keys = keys[:-1]
         line = Table.grid(expand=True, padding=(0, 1))
         line.add_column(no_wrap=True)
         line.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         line.add_column(justify="right", no_wrap=True)
-        menu = self.app.menu() if shop.actor is not None else []  # type: ignore[attr-defined]
-        left = "  ".join(p for p in (date, who) if p)
-        line.add_row(Text(left), Text(shop.station_name), Text(" ".join(menu), style="bold"))
+        line.add_row(Text(left), Text(shop.station_name), Text(" ".join(keys), style="bold"))
         self.update(line)
 
 

@@ -51,9 +51,12 @@ def assert_fits(app, width: int, height: int) -> None:
                 assert f"{key} {description}" in drawn  # whole, never cut
     status = [s for s in app.screen_stack if s.query("StatusBar")][-1].query_one("StatusBar")
     today = app.shop.clock.now()
-    assert str(today.day) in "".join(
-        seg.text for seg in status.render_lines(status.region.reset_offset)[0]
-    )
+    top = "".join(seg.text for seg in status.render_lines(status.region.reset_offset)[0])
+    assert str(today.day) in top
+    shown = [key for key in app.menu() if key in top]
+    assert shown == app.menu()[: len(shown)]  # keys left out whole, from the last
+    if app.shop.actor is not None:
+        assert app.shop.actor.name in top  # who is signed in, never cut
 
 
 # The screens test_snapshots does not photograph; it holds every other one to the screen in
