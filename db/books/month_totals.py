@@ -11,7 +11,7 @@ import sqlite3
 
 from catalog.messages import N_, Finding, Message
 from db.store.clock import month_bounds
-from db.store.connection import database
+from db.store.connection import database, execute_many
 
 HOUSEHOLD_COLUMNS = (
     "award",
@@ -29,7 +29,8 @@ HOUSEHOLD = (
     "SUM(CASE WHEN s.kind = 'redemption' THEN s.points ELSE 0 END), "
     "SUM(CASE WHEN s.kind = 'reversal' THEN s.points ELSE 0 END), "
     "SUM(CASE WHEN s.kind IN ('adjustment', 'base', 'handout') THEN s.points ELSE 0 END), "
-    "COUNT(*), SUM(s.kind = 'redemption') FROM {src}.ledger_entry AS s WHERE {new} "
+    "COUNT(*), SUM(CASE WHEN s.kind = 'redemption' THEN 1 ELSE 0 END) "
+    "FROM {src}.ledger_entry AS s WHERE {new} "
     "GROUP BY 1, 2"
 )
 STATION = (
@@ -74,27 +75,24 @@ def add_computed(totals: dict[str, list[tuple]]) -> None:
     for table, key, sums, _, _ in TOTALS:
         columns = ", ".join(key + sums)
         database.execute_sql(
-            f"CREATE TEMP TABLE staged_{table} AS SELECT {columns} FROM main.{table} WHERE 0"  # noqa: S608
+            f"CREATE TEMP TABLE staged_{table} AS SELECT {columns} FROM main.{table} WHERE 1 = 0"  # noqa: S608
         )
         marks = ", ".join("?" * len(key + sums))
-        database.connection().executemany(
-            f"INSERT INTO temp.staged_{table} VALUES ({marks})",  # noqa: S608 - constants
-            totals[table],
-        )
+        execute_many(f"INSERT INTO staged_{table} VALUES ({marks})", totals[table])  # noqa: S608
         updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in sums)
         database.execute_sql(
             f"INSERT INTO main.{table} ({columns}) SELECT {columns} "  # noqa: S608 - constants
-            f"FROM temp.staged_{table} WHERE true "
+            f"FROM staged_{table} WHERE true "
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
         )
     database.execute_sql(
         "UPDATE main.household SET balance = balance + d.points FROM (SELECT household_id, "
         "SUM(award + deduction + redemption + reversal + adjustment) AS points "
-        "FROM temp.staged_month_household GROUP BY household_id) AS d "
+        "FROM staged_month_household GROUP BY household_id) AS d "
         "WHERE household.number = d.household_id"
     )
     for table, *_ in TOTALS:
-        database.execute_sql(f"DROP TABLE temp.staged_{table}")
+        database.execute_sql(f"DROP TABLE staged_{table}")
 
 
 def add(src: str, overlapping: set[str]) -> None:
@@ -139,7 +137,7 @@ def problems(months: list[str] | None = None) -> list[Finding]:
             (EXTRA, f"{cached} EXCEPT {fresh}", [*(months or ()), *params]),
             (MISSING, f"{fresh} EXCEPT {cached}", [*params, *(months or ())]),
         ):
-            row = database.execute_sql(f"SELECT * FROM ({sql}) LIMIT 1", order).fetchone()  # noqa: S608
+            row = database.execute_sql(f"SELECT * FROM ({sql}) AS d LIMIT 1", order).fetchone()  # noqa: S608
             if row is not None:
                 message = Message(
                     N_("月度汇总 {table} 与明细不符（{label}）：{row}"),

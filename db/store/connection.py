@@ -6,6 +6,7 @@ The county's database may instead be a PostgreSQL database, named by a `postgres
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from playhouse.migrations import Runner
 
 from catalog.messages import Refused
 from db.store import faults, files
-from db.store.server import CountyServer, is_url, shown
+from db.store.server import SCHEMA, CountyServer, is_url, portable, shown
 
 database = DatabaseProxy()
 
@@ -136,8 +137,9 @@ def connect_server(url: str, *, create: bool = False) -> CountyServer:
     """Bind the models to the PostgreSQL database at `url` and bring its schema up to date.
 
     The database itself is made by the server's administrator (createdb); `create` lets an
-    empty one (no tables at all) receive the schema, for `county init`. One that has tables
-    but not the books' schema history is not the books, and is left alone.
+    empty one (no tables at all) receive the schema `main` and the books' tables in it, for
+    `county init`. One that has tables but not the books' schema history is not the books,
+    and is left alone.
     """
     faults.busy_seconds = BUSY_MS / 1000
     handle = CountyServer(url, lock_ms=BUSY_MS)
@@ -145,18 +147,19 @@ def connect_server(url: str, *, create: bool = False) -> CountyServer:
     try:
         with faults.storage():
             handle.connect(reuse_if_open=True)
-        tables = handle.get_tables()
-        if "schema_migration" not in tables:
+        if "schema_migration" not in handle.get_tables(schema=SCHEMA):
             if not create:
                 raise Refused(
                     "{path} 里还没有县级数据库：请先运行 aixin county init", path=shown(url)
                 )
+            tables = handle.get_tables(schema=SCHEMA) + handle.get_tables(schema="public")
             if tables:
                 raise Refused(
                     "{path} 不是 aixin 数据库：里面已经有别的表（{table} 等）",
                     path=shown(url),
                     table=tables[0],
                 )
+            handle.execute_sql(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
         migrate(handle)
     except Refused:
         handle.close()
@@ -167,6 +170,35 @@ def connect_server(url: str, *, create: bool = False) -> CountyServer:
             "{path} 不是 aixin 数据库：{error}", path=shown(url), error=faults.first_line(exc)
         ) from exc
     return handle
+
+
+def execute_many(sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    """Run `sql` (written with SQLite's `?` marks) once for each of `rows`, on the open books,
+    whichever the engine."""
+    if is_postgres():
+        sql, _ = portable(sql, ())
+    with faults.storage():
+        database.cursor().executemany(sql, rows)
+
+
+def advance_ids(tables: Iterable[str] | None = None) -> None:
+    """After rows came in with their ids (a merge, a copy), move each identity sequence of
+    `tables` (default: every table) past the highest id, so that a row given no id later gets
+    a new one. Nothing to do on SQLite, whose next rowid is always past the highest."""
+    if not is_postgres():
+        return
+    wanted = None if tables is None else set(tables)
+    identities = database.execute_sql(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = ? AND is_identity = 'YES'",
+        (SCHEMA,),
+    ).fetchall()
+    for table, column in identities:
+        if wanted is None or table in wanted:
+            database.execute_sql(
+                f"SELECT setval(pg_get_serial_sequence('{SCHEMA}.{table}', '{column}'), "  # noqa: S608
+                f"COALESCE(MAX({column}), 0) + 1, false) FROM {SCHEMA}.{table}"
+            )
 
 
 def migrate(handle: Database) -> list[str]:
