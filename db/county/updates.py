@@ -27,36 +27,37 @@ COPIES = (
     ("county", "code = :county"),
     ("station", "code = :station"),
     ("station_township", "station_id = :station"),
-    ("township", "1"),
-    ("village", "1"),
-    ("village_group", "1"),
-    ("task", "1"),
-    ("task_value", "1"),
-    ("item", "1"),
-    ("item_price", "1"),
-    ("barcode", "1"),
-    ("card", "household_id IN (SELECT number FROM temp.reach)"),
+    ("township", "true"),
+    ("village", "true"),
+    ("village_group", "true"),
+    ("task", "true"),
+    ("task_value", "true"),
+    ("item", "true"),
+    ("item_price", "true"),
+    ("barcode", "true"),
+    ("card", "household_id IN (SELECT number FROM reach)"),
     (
         "ledger_entry",
-        "household_id IN (SELECT number FROM temp.reach) AND (id < :low OR id >= :high)",
+        "household_id IN (SELECT number FROM reach) AND (id < :low OR id >= :high)",
     ),
     ("redemption", "id IN (SELECT redemption_id FROM x.ledger_entry)"),
     ("redemption_line", "redemption_id IN (SELECT id FROM x.redemption)"),
-    ("notice", "1"),  # every notice: the station picks those for each household
+    ("notice", "true"),  # every notice: the station picks those for each household
 )
 HOUSEHOLDS = (
-    "INSERT INTO x.household_version ({columns}) SELECT {columns} FROM main.household "
-    "WHERE number IN (SELECT number FROM temp.reach) ORDER BY number"
+    "INSERT INTO x.household_version ({columns}) SELECT {columns} FROM household "
+    "WHERE number IN (SELECT number FROM reach) ORDER BY number"
 )
 # The station's households: those of the townships it serves (every township when it serves
 # none in particular, as a county-wide mobile shop), and any it has served itself.
 REACH = (
-    "INSERT OR IGNORE INTO temp.reach SELECT h.number FROM main.household AS h "
-    "JOIN main.village AS v ON v.code = h.village_id WHERE v.township_id IN "
-    "(SELECT township_id FROM main.station_township WHERE station_id = :station) "
-    "OR NOT EXISTS (SELECT 1 FROM main.station_township WHERE station_id = :station)",
-    "INSERT OR IGNORE INTO temp.reach SELECT DISTINCT household_id FROM main.ledger_entry "
-    "WHERE id >= :low AND id < :high",
+    "INSERT INTO reach SELECT h.number FROM household AS h "
+    "JOIN village AS v ON v.code = h.village_id WHERE v.township_id IN "
+    "(SELECT township_id FROM station_township WHERE station_id = :station) "
+    "OR NOT EXISTS (SELECT 1 FROM station_township WHERE station_id = :station) "
+    "ON CONFLICT DO NOTHING",
+    "INSERT INTO reach SELECT DISTINCT household_id FROM ledger_entry "
+    "WHERE id >= :low AND id < :high ON CONFLICT DO NOTHING",
 )
 
 
@@ -103,7 +104,7 @@ def write(
                     database.execute_sql(sql, params)
                 _copy(kind, params)
                 _operators(operators)
-                database.execute_sql("DROP TABLE temp.reach")
+                database.execute_sql("DROP TABLE reach")
                 fields = {
                     "kind": kind,
                     "county": station.county_id,
@@ -139,7 +140,7 @@ def _copy(kind: str, params: dict) -> None:
         table = sealed.TABLES[name]
         database.execute_sql(
             f"INSERT INTO x.{name} ({table.column_list}) "  # noqa: S608 - constants
-            f"SELECT {table.column_list} FROM main.{name} WHERE {condition} "
+            f"SELECT {table.column_list} FROM {name} WHERE {condition} "
             f"ORDER BY {', '.join(table.key)}",
             params,
         )

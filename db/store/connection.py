@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from peewee import DatabaseError, DatabaseProxy, SqliteDatabase
+from peewee import Database, DatabaseError, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 from playhouse.migrations import Runner
 
 from catalog.messages import Refused
@@ -143,6 +143,15 @@ def backup(out: Path) -> None:
             database.connection().backup(copy)
         finally:
             copy.close()
+
+
+def is_postgres(db: Database | DatabaseProxy | None = None) -> bool:
+    """Whether `db` (the open books by default) is a PostgreSQL database: the one test of
+    the engine."""
+    handle = database if db is None else db
+    if isinstance(handle, DatabaseProxy):
+        handle = handle.obj
+    return isinstance(handle, PostgresqlDatabase)
 
 
 def close() -> None:
