@@ -29,7 +29,7 @@ CHECKS = (
     (
         "unknown_event",
         N_("慰问发放 {record} 的活动县里没有，文件里也没有"),
-        f"SELECT o.id FROM f.handout AS o WHERE o.event_id NOT IN (SELECT id FROM {EVENTS})",  # noqa: S608
+        f"SELECT o.id FROM f.handout AS o WHERE o.event_id NOT IN (SELECT id FROM {EVENTS} AS e)",  # noqa: S608
     ),
     (
         "handout_points",
@@ -69,13 +69,13 @@ CHECKS = (
         "unknown_visit",
         N_("慰问发放 {record} 记在一次没有的或别的站点的巡回上"),
         f"SELECT o.id FROM f.handout AS o WHERE o.visit_id IS NOT NULL AND o.visit_id NOT IN "  # noqa: S608
-        f"(SELECT id FROM {VISITS} WHERE station = :me)",
+        f"(SELECT id FROM {VISITS} AS v WHERE station = :me)",
     ),
     (
         "unknown_visit",
         N_("兑换单 {record} 记在一次没有的或别的站点的巡回上"),
         f"SELECT x.redemption_id FROM f.visit_redemption AS x WHERE x.visit_id NOT IN "  # noqa: S608
-        f"(SELECT id FROM {VISITS} WHERE station = :me)",
+        f"(SELECT id FROM {VISITS} AS v WHERE station = :me)",
     ),
     (
         "unknown_station",

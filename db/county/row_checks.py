@@ -423,7 +423,7 @@ def _produce(found: Found, p: dict) -> None:
     )
     found.gather(
         f"SELECT l.id, l.qty, s.sold FROM {LOTS} AS l JOIN (SELECT lot_id, SUM(qty) AS sold "  # noqa: S608
-        f"FROM {SALES} GROUP BY lot_id) AS s ON s.lot_id = l.id "
+        f"FROM {SALES} AS x GROUP BY lot_id) AS s ON s.lot_id = l.id "
         "WHERE l.id IN (SELECT lot_id FROM f.produce_sale) AND s.sold NOT BETWEEN 0 AND l.qty "
         "ORDER BY l.id",
         p,
@@ -447,8 +447,8 @@ def _produce(found: Found, p: dict) -> None:
     )
     found.gather(
         f"SELECT p.lot_id, p.paid, COALESCE(s.earned, 0) FROM (SELECT lot_id, SUM(amount_fen) "  # noqa: S608
-        f"AS paid FROM {PAID} GROUP BY lot_id) AS p LEFT JOIN (SELECT lot_id, "
-        f"SUM(amount_fen) AS earned FROM {SALES} GROUP BY lot_id) AS s ON s.lot_id = p.lot_id "
+        f"AS paid FROM {PAID} AS x GROUP BY lot_id) AS p LEFT JOIN (SELECT lot_id, "
+        f"SUM(amount_fen) AS earned FROM {SALES} AS x GROUP BY lot_id) AS s ON s.lot_id = p.lot_id "
         "WHERE p.lot_id IN (SELECT lot_id FROM f.produce_payout_line UNION SELECT lot_id "
         "FROM f.produce_sale) AND p.paid > COALESCE(s.earned, 0) ORDER BY p.lot_id",
         p,

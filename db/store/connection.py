@@ -206,15 +206,6 @@ def backup(out: Path) -> None:
             copy.close()
 
 
-def is_postgres(db: Database | DatabaseProxy | None = None) -> bool:
-    """Whether `db` (the open books by default) is a PostgreSQL database: the one test of
-    the engine."""
-    handle = database if db is None else db
-    if isinstance(handle, DatabaseProxy):
-        handle = handle.obj
-    return isinstance(handle, PostgresqlDatabase)
-
-
 def close() -> None:
     if database.obj is not None and not database.is_closed():
         database.close()

@@ -6,46 +6,20 @@ parameters, `ON CONFLICT … DO NOTHING/UPDATE` (never `INSERT OR …`), compari
 NULL-safe by `same()`, a derived table always named, integers summed as integers, booleans
 as 0/1 integers, and no table qualified by SQLite's `main.`/`temp.` (an unqualified name is
 the books' own table or the transaction's temp table on both). What no common text can say —
-parameters in psycopg's style, feeding many rows, references off for a merge — is here, the
-engine chosen by the one test, `connection.is_postgres`.
+feeding many rows, references off for a merge — is here, the
+engine chosen by the one test, `connection.is_postgres` (the parameters themselves are
+rewritten for every statement by db/store/server.py).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from db.store.connection import database, is_postgres
-
-# A quoted literal or identifier (kept as it is), a `?`, a `:name`, a `%`, or a `::` cast.
-_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|::|\?|:([A-Za-z_]\w*)|%")
-
-
-@lru_cache(maxsize=2048)
-def to_postgres(sql: str) -> str:
-    """`sql` with SQLite-style parameters (`?`, `:name`) in psycopg's style (`%s`,
-    `%(name)s`), and a literal `%` doubled so psycopg leaves it alone."""
-
-    def swap(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token == "?":
-            return "%s"
-        if token == "%":
-            return "%%"
-        if match.group(1):
-            return f"%({match.group(1)})s"
-        return token  # a quoted string, a quoted name or a cast
-
-    return _TOKENS.sub(swap, sql)
-
-
-def native(sql: str) -> bool:
-    """Whether `sql` is already in psycopg's style (peewee's own queries are)."""
-    return "%s" in sql or "%(" in sql
+from db.store.server import portable
 
 
 def same(a: str, b: str) -> str:
@@ -59,7 +33,7 @@ def many(sql: str, rows: Iterable[Sequence[Any]]) -> None:
     transaction: SQLite's executemany, psycopg's pipelined one."""
     if is_postgres():
         with database.cursor() as cursor:
-            cursor.executemany(to_postgres(sql), list(rows))
+            cursor.executemany(portable(sql)[0], list(rows))
     else:
         database.connection().executemany(sql, rows)
 
