@@ -25,41 +25,40 @@ from db.store.models import County, Setting, Station
 # The other stations' entries for the station's households (`reach`, a temporary table).
 OTHERS = "household_id IN (SELECT number FROM reach) AND (id < :low OR id >= :high)"
 # (table, the rows of main to copy). `:station`, `:county`, `:low`, `:high` are parameters;
-# a condition reads only the books (on PostgreSQL the file is not beside them, see outfile.py).
+# a condition reads only the books (on PostgreSQL the file is not beside them: outfile.py).
 COPIES = (
     ("county", "code = :county"),
     ("station", "code = :station"),
     ("station_township", "station_id = :station"),
-    ("township", "1 = 1"),
-    ("village", "1 = 1"),
-    ("village_group", "1 = 1"),
-    ("task", "1 = 1"),
-    ("task_value", "1 = 1"),
-    ("item", "1 = 1"),
-    ("item_price", "1 = 1"),
-    ("barcode", "1 = 1"),
+    ("township", "true"),
+    ("village", "true"),
+    ("village_group", "true"),
+    ("task", "true"),
+    ("task_value", "true"),
+    ("item", "true"),
+    ("item_price", "true"),
+    ("barcode", "true"),
     ("card", "household_id IN (SELECT number FROM reach)"),
     ("ledger_entry", OTHERS),
-    ("redemption", f"id IN (SELECT redemption_id FROM main.ledger_entry WHERE {OTHERS})"),  # noqa: S608
+    ("redemption", f"id IN (SELECT redemption_id FROM ledger_entry WHERE {OTHERS})"),  # noqa: S608
     (
         "redemption_line",
-        f"redemption_id IN (SELECT redemption_id FROM main.ledger_entry WHERE {OTHERS})",  # noqa: S608
+        f"redemption_id IN (SELECT redemption_id FROM ledger_entry WHERE {OTHERS})",  # noqa: S608
     ),
-    ("notice", "1 = 1"),  # every notice: the station picks those for each household
+    ("notice", "true"),  # every notice: the station picks those for each household
 )
 HOUSEHOLDS = (
-    "SELECT {columns} FROM main.household "
-    "WHERE number IN (SELECT number FROM reach) ORDER BY number"
+    "SELECT {columns} FROM household WHERE number IN (SELECT number FROM reach) ORDER BY number"
 )
 # The station's households: those of the townships it serves (every township when it serves
 # none in particular, as a county-wide mobile shop), and any it has served itself.
 REACH = (
-    "INSERT INTO reach SELECT h.number FROM main.household AS h "
-    "JOIN main.village AS v ON v.code = h.village_id WHERE v.township_id IN "
-    "(SELECT township_id FROM main.station_township WHERE station_id = :station) "
-    "OR NOT EXISTS (SELECT 1 FROM main.station_township WHERE station_id = :station) "
+    "INSERT INTO reach SELECT h.number FROM household AS h "
+    "JOIN village AS v ON v.code = h.village_id WHERE v.township_id IN "
+    "(SELECT township_id FROM station_township WHERE station_id = :station) "
+    "OR NOT EXISTS (SELECT 1 FROM station_township WHERE station_id = :station) "
     "ON CONFLICT DO NOTHING",
-    "INSERT INTO reach SELECT DISTINCT household_id FROM main.ledger_entry "
+    "INSERT INTO reach SELECT DISTINCT household_id FROM ledger_entry "
     "WHERE id >= :low AND id < :high ON CONFLICT DO NOTHING",
 )
 
@@ -138,7 +137,7 @@ def _copy(x: outfile.OutFile, kind: str, params: dict) -> None:
         x.copy(
             name,
             table.column_list,
-            f"SELECT {table.column_list} FROM main.{name} WHERE {condition} "  # noqa: S608
+            f"SELECT {table.column_list} FROM {name} WHERE {condition} "  # noqa: S608
             f"ORDER BY {', '.join(table.key)}",
             params,
         )

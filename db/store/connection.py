@@ -6,7 +6,6 @@ The county's database may instead be a PostgreSQL database, named by a `postgres
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from playhouse.migrations import Runner
 
 from catalog.messages import Refused
 from db.store import faults, files
-from db.store.server import SCHEMA, CountyServer, is_url, portable, shown
+from db.store.server import SCHEMA, CountyServer, is_url, shown
 
 database = DatabaseProxy()
 
@@ -170,35 +169,6 @@ def connect_server(url: str, *, create: bool = False) -> CountyServer:
             "{path} 不是 aixin 数据库：{error}", path=shown(url), error=faults.first_line(exc)
         ) from exc
     return handle
-
-
-def execute_many(sql: str, rows: Iterable[Sequence[Any]]) -> None:
-    """Run `sql` (written with SQLite's `?` marks) once for each of `rows`, on the open books,
-    whichever the engine."""
-    if is_postgres():
-        sql, _ = portable(sql, ())
-    with faults.storage():
-        database.cursor().executemany(sql, rows)
-
-
-def advance_ids(tables: Iterable[str] | None = None) -> None:
-    """After rows came in with their ids (a merge, a copy), move each identity sequence of
-    `tables` (default: every table) past the highest id, so that a row given no id later gets
-    a new one. Nothing to do on SQLite, whose next rowid is always past the highest."""
-    if not is_postgres():
-        return
-    wanted = None if tables is None else set(tables)
-    identities = database.execute_sql(
-        "SELECT table_name, column_name FROM information_schema.columns "
-        "WHERE table_schema = ? AND is_identity = 'YES'",
-        (SCHEMA,),
-    ).fetchall()
-    for table, column in identities:
-        if wanted is None or table in wanted:
-            database.execute_sql(
-                f"SELECT setval(pg_get_serial_sequence('{SCHEMA}.{table}', '{column}'), "  # noqa: S608
-                f"COALESCE(MAX({column}), 0) + 1, false) FROM {SCHEMA}.{table}"
-            )
 
 
 def migrate(handle: Database) -> list[str]:
