@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,13 +19,16 @@ def manager_of(station: str) -> Actor:
     return Actor("manager", "manager", station)
 
 
-def trial_books(path: Path) -> Path:
+def trial_books(path: Path | str) -> Path | str:
     """Mark books the tests made through a command (`init --setup`, `county init`) as made for
     trying, so that AIXIN_CLOCK sets their time as it does the demo's. No command can."""
-    raw = sqlite3.connect(path)
-    raw.execute("INSERT OR REPLACE INTO setting (name, value) VALUES ('trial', 'tests')")
-    raw.commit()
-    raw.close()
+    from tests.county_engines import run_sql
+
+    run_sql(
+        path,
+        "INSERT INTO setting (name, value) VALUES ('trial', 'tests') "
+        "ON CONFLICT (name) DO UPDATE SET value = 'tests'",
+    )
     return path
 
 
