@@ -47,14 +47,12 @@ class Station:
 
 
 def snapshot() -> dict[str, list[tuple]]:
-    """Every row of every table: to assert that a refusal changed nothing."""
-    tables = [
-        r[0]
-        for r in database.execute_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-        )
-    ]
-    return {t: list(database.execute_sql(f'SELECT * FROM "{t}" ORDER BY 1')) for t in tables}
+    """Every row of every table of the open books (either engine): to assert that a refusal
+    changed nothing."""
+    return {
+        t: sorted(database.execute_sql(f'SELECT * FROM "{t}"').fetchall(), key=repr)
+        for t in database.get_tables()
+    }
 
 
 # Commands that need an operator, and whom the tests sign in for them (PIN in AIXIN_PIN).
