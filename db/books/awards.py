@@ -307,7 +307,7 @@ def search_tasks(text: str = "", clock: Clock | None = None) -> list[TaskView]:
     text = text.strip().lower()
     ranked = [
         (rank, t.code, t)
-        for t in Task.select().where(Task.active)
+        for t in Task.select().where(Task.active == 1)
         if (rank := match_rank(text, t.code, t.name)) is not None
     ]
     rows = [views.task(t) for _rank, _code, t in sorted(ranked, key=lambda r: r[:2])]

@@ -53,8 +53,9 @@ VILLAGES = """
 WITH month AS (
     SELECT h.village_id AS village, SUM(m.award) AS award, SUM(m.deduction) AS deduction,
         SUM(m.redemption) AS redemption, SUM(m.reversal) AS reversal,
-        SUM(m.adjustment) AS adjustment, SUM(m.award > 0) AS earned,
-        SUM(m.redemptions > 0) AS redeemed, SUM(m.redemptions) AS visits
+        SUM(m.adjustment) AS adjustment, SUM(CASE WHEN m.award > 0 THEN 1 ELSE 0 END) AS earned,
+        SUM(CASE WHEN m.redemptions > 0 THEN 1 ELSE 0 END) AS redeemed,
+        SUM(m.redemptions) AS visits
     FROM month_household AS m JOIN household AS h ON h.number = m.household_id
     WHERE m.month = :month GROUP BY h.village_id),
 later AS (
@@ -63,7 +64,8 @@ later AS (
     FROM month_household AS m JOIN household AS h ON h.number = m.household_id
     WHERE m.month > :month GROUP BY h.village_id),
 roster AS (
-    SELECT village_id AS village, COUNT(*) AS households, SUM(status = 'active') AS active,
+    SELECT village_id AS village, COUNT(*) AS households,
+        SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END) AS active,
         SUM(balance) AS balance FROM household GROUP BY village_id)
 SELECT v.township_id, COALESCE(t.name, v.township_id), v.code, v.name,
     COALESCE(r.households, 0), COALESCE(r.active, 0),
@@ -105,7 +107,8 @@ def yuan(fen: int) -> Decimal:
 TREND = """
 SELECT month, SUM(award), -SUM(deduction), -SUM(redemption),
     SUM(award + deduction + redemption + reversal + adjustment),
-    SUM(award > 0), SUM(redemptions > 0), SUM(redemptions)
+    SUM(CASE WHEN award > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN redemptions > 0 THEN 1 ELSE 0 END),
+    SUM(redemptions)
 FROM month_household WHERE month >= :first AND month <= :month GROUP BY month
 """
 TREND_MONTHS = 12

@@ -22,7 +22,7 @@ BY_HOUSEHOLD = (
     f"SUM(m.sold), SUM(m.paid) FROM ({MONTH_SALES}) AS m "
     "JOIN household AS h ON h.number = m.household "
     "LEFT JOIN village AS v ON v.code = h.village_id "
-    "GROUP BY h.number ORDER BY h.village_id, h.number"
+    "GROUP BY h.number, h.head_name, h.village_id, v.name ORDER BY h.village_id, h.number"
 )
 BY_VILLAGE = (
     "SELECT COALESCE(v.township_id, ''), v.code, COALESCE(v.name, h.village_id), "  # noqa: S608
@@ -30,7 +30,7 @@ BY_VILLAGE = (
     f"SUM(m.sold), SUM(m.paid) FROM ({MONTH_SALES}) AS m "
     "JOIN household AS h ON h.number = m.household "
     "LEFT JOIN village AS v ON v.code = h.village_id "
-    "GROUP BY h.village_id ORDER BY v.township_id, h.village_id"
+    "GROUP BY h.village_id, v.township_id, v.code, v.name ORDER BY v.township_id, h.village_id"
 )
 
 

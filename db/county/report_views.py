@@ -14,6 +14,7 @@ from catalog.messages import N_, Message
 from db.books.setup import KIND_NAMES
 from db.store.clock import month_bounds
 from db.store.connection import database
+from db.store.dialect import integers
 
 POINTS = (
     N_("奖励积分"),
@@ -57,7 +58,7 @@ class Sheet:
 
 
 def rows(sql: str, **params: object) -> list[list]:
-    return [list(r) for r in database.execute_sql(sql, params).fetchall()]
+    return [integers(r) for r in database.execute_sql(sql, params).fetchall()]
 
 
 def kind_name(kind: str) -> Message | str:
@@ -103,7 +104,8 @@ def categories(month: str) -> Sheet:
         "SELECT t.category, "  # noqa: S608 - constants
         + BY_KIND
         + ", SUM(m.entries) FROM month_station AS m LEFT JOIN task AS t ON t.code = m.task_id "
-        "WHERE m.month = :month GROUP BY 1 ORDER BY 1 IS NULL, 1",
+        "WHERE m.month = :month GROUP BY t.category "
+        "ORDER BY CASE WHEN t.category IS NULL THEN 0 ELSE 1 END, t.category",
         month=month,
     ):
         sheet.rows.append([Message(NO_TASK) if category is None else category, *figures])
@@ -140,7 +142,7 @@ def goods(month: str, fen: int) -> list[Sheet]:
         + STOCK_KINDS
         + ", SUM(m.qty * COALESCE(i.price, 0)) FROM month_stock AS m "
         "LEFT JOIN station AS s ON s.code = m.station_id LEFT JOIN item AS i ON i.code = m.item_id "
-        "WHERE m.month <= :month GROUP BY m.station_id ORDER BY m.station_id",
+        "WHERE m.month <= :month GROUP BY m.station_id, s.name ORDER BY m.station_id",
         month=month,
     ):
         by_station.rows.append([*row, row[-1] * fen])
@@ -156,7 +158,7 @@ def goods(month: str, fen: int) -> list[Sheet]:
         + STOCK_KINDS
         + ", SUM(m.qty) * COALESCE(i.price, 0) FROM month_stock AS m "
         "LEFT JOIN item AS i ON i.code = m.item_id WHERE m.month <= :month "
-        "GROUP BY m.item_id ORDER BY m.item_id",
+        "GROUP BY m.item_id, i.name, i.category, i.price ORDER BY m.item_id",
         month=month,
     ):
         by_item.rows.append([*row, row[-1] * fen])
@@ -190,7 +192,8 @@ def donations(month: str) -> Sheet:
         "FROM donation_line WHERE donation_id IN (SELECT id FROM donation "
         "WHERE time >= :start AND time < :end) GROUP BY donation_id) AS l "
         "ON l.donation_id = n.id WHERE n.time >= :start AND n.time < :end "
-        "GROUP BY d.name, d.kind ORDER BY value + cash DESC, d.name",
+        "GROUP BY d.name, d.kind "
+        "ORDER BY SUM(COALESCE(l.value, 0)) + SUM(n.cash_fen) DESC, d.name",
         start=start,
         end=end,
     ):
