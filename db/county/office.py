@@ -67,6 +67,11 @@ def init_county(
     return office
 
 
+def has_county() -> bool:
+    """Whether the open books hold a county already (a new PostgreSQL database holds none)."""
+    return County.select().exists()
+
+
 def county_office() -> Station:
     here = local_station()
     if here.kind != "county":
