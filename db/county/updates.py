@@ -22,14 +22,16 @@ from db.store.connection import database, schema_version
 from db.store.ids import id_range
 from db.store.models import County, Setting, Station
 
-# (table, the rows of main to copy). `:station`, `:county`, `:low`, `:high` are parameters.
+# (table, the rows of main to copy). `:station`, `:county`, `:low`, `:high` are parameters;
+# `:office_low`, `:office_high` bound the county office's ids. A database may hold several
+# counties (docs/design.md §11): a place is its county's by its code's first six digits.
 COPIES = (
     ("county", "code = :county"),
     ("station", "code = :station"),
     ("station_township", "station_id = :station"),
-    ("township", "1"),
-    ("village", "1"),
-    ("village_group", "1"),
+    ("township", "substr(code, 1, 6) = :county"),
+    ("village", "substr(code, 1, 6) = :county"),
+    ("village_group", "substr(code, 1, 6) = :county"),
     ("task", "1"),
     ("task_value", "1"),
     ("item", "1"),
@@ -42,7 +44,8 @@ COPIES = (
     ),
     ("redemption", "id IN (SELECT redemption_id FROM x.ledger_entry)"),
     ("redemption_line", "redemption_id IN (SELECT id FROM x.redemption)"),
-    ("notice", "1"),  # every notice: the station picks those for each household
+    # every notice of its county: the station picks those for each household
+    ("notice", "id >= :office_low AND id < :office_high"),
 )
 HOUSEHOLDS = (
     "INSERT INTO x.household_version ({columns}) SELECT {columns} FROM main.household "
@@ -54,7 +57,8 @@ REACH = (
     "INSERT OR IGNORE INTO temp.reach SELECT h.number FROM main.household AS h "
     "JOIN main.village AS v ON v.code = h.village_id WHERE v.township_id IN "
     "(SELECT township_id FROM main.station_township WHERE station_id = :station) "
-    "OR NOT EXISTS (SELECT 1 FROM main.station_township WHERE station_id = :station)",
+    "OR (NOT EXISTS (SELECT 1 FROM main.station_township WHERE station_id = :station) "
+    "AND substr(h.village_id, 1, 6) = :county)",
     "INSERT OR IGNORE INTO temp.reach SELECT DISTINCT household_id FROM main.ledger_entry "
     "WHERE id >= :low AND id < :high",
 )
@@ -97,7 +101,15 @@ def write(
                 sequence = station.update_seq + (1 if kind == "update" else 0)
                 Station.update(update_seq=sequence).where(Station.code == code).execute()
                 low, high = id_range(code)
-                params = {"station": code, "county": station.county_id, "low": low, "high": high}
+                office_low, office_high = id_range(f"{station.county_id}-00")
+                params = {
+                    "station": code,
+                    "county": station.county_id,
+                    "low": low,
+                    "high": high,
+                    "office_low": office_low,
+                    "office_high": office_high,
+                }
                 database.execute_sql("CREATE TEMP TABLE reach (number TEXT PRIMARY KEY)")
                 for sql in REACH:
                     database.execute_sql(sql, params)
@@ -122,11 +134,11 @@ def write(
 def signing_key(county: str) -> str:
     """The county's private signing key, made with its public half when the county has none
     yet (a county database made before updates were signed). Call inside a transaction."""
-    row = Setting.get_or_none(Setting.name == signing.SETTING)
+    row = Setting.get_or_none(Setting.name == signing.setting_name(county))
     if row is not None:
         return str(row.value)
     private, public = signing.new_key_pair()
-    Setting.create(name=signing.SETTING, value=private)
+    Setting.create(name=signing.setting_name(county), value=private)
     County.update(public_key=public).where(County.code == county).execute()
     return private
 

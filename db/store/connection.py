@@ -117,6 +117,12 @@ def connect(path: str | Path, *, create: bool = False) -> SqliteDatabase:
     return handle
 
 
+def is_postgres(handle: object | None = None) -> bool:
+    """Whether `handle` (the open database when None) is PostgreSQL: the one test of the engine."""
+    handle = database.obj if handle is None else handle
+    return type(handle).__name__.startswith("Postgres")
+
+
 def migrate(handle: SqliteDatabase) -> list[str]:
     """Apply pending migrations; returns the names applied."""
     return Runner(handle, directory=str(MIGRATIONS)).up()

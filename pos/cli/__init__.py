@@ -23,6 +23,7 @@ from pos.cli import (
     postings,
     printer,
     produce,
+    province,
     slips,
 )
 from pos.cli.helptext import Root, choose_language
@@ -78,6 +79,7 @@ for module in (
     lists,
     printer,
     field,
+    province,
 ):
     for command in module.COMMANDS:
         main.add_command(command)
