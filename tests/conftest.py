@@ -16,6 +16,7 @@ from db.store import audit
 from db.store.clock import FixedClock
 from db.store.connection import close, connect
 from pos import i18n
+from tests.county_engines import county_db, pg_template  # noqa: F401 - fixtures
 from tests.helpers import Station
 
 NOW = datetime(2026, 11, 23, 9, 0, 0)

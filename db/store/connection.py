@@ -1,4 +1,7 @@
-"""Opening a station or county database: one SQLite file, WAL, foreign keys, schema history."""
+"""Opening a station or county database: one SQLite file, WAL, foreign keys, schema history.
+
+The county's database may instead be a PostgreSQL database, named by a `postgresql://` URL
+(db/store/server.py); `is_postgres()` is the one test of which engine the books are on."""
 
 from __future__ import annotations
 
@@ -6,11 +9,12 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from peewee import DatabaseError, DatabaseProxy, SqliteDatabase
+from peewee import Database, DatabaseError, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 from playhouse.migrations import Runner
 
 from catalog.messages import Refused
 from db.store import faults, files
+from db.store.server import CountyServer, is_url, shown
 
 database = DatabaseProxy()
 
@@ -66,13 +70,24 @@ class Books(SqliteDatabase):
         return not self.is_closed() and self.connection().in_transaction
 
 
-def connect(path: str | Path, *, create: bool = False) -> SqliteDatabase:
+def is_postgres(db: Database | DatabaseProxy | None = None) -> bool:
+    """Whether `db` (by default the open books) is a PostgreSQL database."""
+    handle = database if db is None else db
+    if isinstance(handle, DatabaseProxy):
+        handle = handle.obj
+    return isinstance(handle, PostgresqlDatabase)
+
+
+def connect(path: str | Path, *, create: bool = False) -> Database:
     """Bind the models to the SQLite file at `path` and bring its schema up to date.
 
     Every transaction begins IMMEDIATE: services read a balance or a stock level and then
     write, so they take the write lock before they read. A new file is created readable by
     its owner only, before SQLite first opens it (SQLite gives its -wal and -shm the same mode).
+    `path` may be a `postgresql://` URL instead: see `connect_server`.
     """
+    if is_url(path):
+        return connect_server(str(path), create=create)
     target = Path(path)
     memory = str(path) == ":memory:"
     if not memory and not create and not target.exists():
@@ -117,18 +132,56 @@ def connect(path: str | Path, *, create: bool = False) -> SqliteDatabase:
     return handle
 
 
-def is_postgres(handle: object | None = None) -> bool:
-    """Whether `handle` (the open database when None) is PostgreSQL: the one test of the engine."""
-    handle = database.obj if handle is None else handle
-    return type(handle).__name__.startswith("Postgres")
+def connect_server(url: str, *, create: bool = False) -> CountyServer:
+    """Bind the models to the PostgreSQL database at `url` and bring its schema up to date.
+
+    The database itself is made by the server's administrator (createdb); `create` lets an
+    empty one (no tables at all) receive the schema, for `county init`. One that has tables
+    but not the books' schema history is not the books, and is left alone.
+    """
+    faults.busy_seconds = BUSY_MS / 1000
+    handle = CountyServer(url, lock_ms=BUSY_MS)
+    database.initialize(handle)
+    try:
+        with faults.storage():
+            handle.connect(reuse_if_open=True)
+        tables = handle.get_tables()
+        if "schema_migration" not in tables:
+            if not create:
+                raise Refused(
+                    "{path} 里还没有县级数据库：请先运行 aixin county init", path=shown(url)
+                )
+            if tables:
+                raise Refused(
+                    "{path} 不是 aixin 数据库：里面已经有别的表（{table} 等）",
+                    path=shown(url),
+                    table=tables[0],
+                )
+        migrate(handle)
+    except Refused:
+        handle.close()
+        raise
+    except DatabaseError as exc:
+        handle.close()
+        raise Refused(
+            "{path} 不是 aixin 数据库：{error}", path=shown(url), error=faults.first_line(exc)
+        ) from exc
+    return handle
 
 
-def migrate(handle: SqliteDatabase) -> list[str]:
+def migrate(handle: Database) -> list[str]:
     """Apply pending migrations; returns the names applied."""
-    return Runner(handle, directory=str(MIGRATIONS)).up()
+    runner = Runner(handle, directory=str(MIGRATIONS))
+    if not isinstance(handle, CountyServer):
+        return runner.up()
+    handle.lock_schema()  # another program may be bringing the same schema up
+    try:
+        return runner.up()
+    finally:
+        handle.unlock_schema()
 
 
-def schema_version(handle: SqliteDatabase) -> str:
+def schema_version(handle: Database) -> str:
     """The newest migration applied to this file, e.g. '0001_initial'."""
     applied = Runner(handle, directory=str(MIGRATIONS)).applied()
     return max(applied) if applied else ""
@@ -142,6 +195,8 @@ def backup(out: Path) -> None:
     """
     if out.exists():
         raise Refused("{path} 已经存在：请换一个文件名，免得覆盖旧的备份", path=out)
+    if is_postgres():
+        raise Refused("县级数据库在 PostgreSQL 服务器上：请用服务器的 pg_dump 备份它")
     with files.output(out) as partial:  # a backup appears whole or not at all, owner-only
         copy = sqlite3.connect(partial)
         try:

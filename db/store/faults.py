@@ -1,12 +1,13 @@
 """Storage faults as refusals: a busy, full, read-only or broken disk says what to do.
 
-SQLite and the operating system report faults as exceptions with codes; a person needs one
+SQLite, PostgreSQL and the operating system report faults as exceptions with codes; a person
+needs one
 line that says what happened and what to do next. `storage()` turns every such fault raised
 inside it into a `StorageRefused` (a `Refused`, so the command line prints it and exits 1,
-and the screens show it and keep what was typed). The books' database class
-(db/store/connection.py) runs every statement, BEGIN, COMMIT and ROLLBACK through it, so no
-call site needs to catch them. Anything that is not a storage fault (a constraint, a bug) is
-left as it was.
+and the screens show it and keep what was typed). The books' database classes
+(db/store/connection.py, db/store/server.py) run every statement, BEGIN, COMMIT and ROLLBACK
+through it, so no call site needs to catch them. Anything that is not a storage fault (a
+constraint, a bug) is left as it was.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ from pathlib import Path
 from peewee import DatabaseError
 
 from catalog.messages import N_, Refused
+
+try:  # the county's server driver; a station needs only SQLite
+    import psycopg
+except ImportError:  # pragma: no cover - a dependency, but faults must load without it
+    psycopg = None  # type: ignore[assignment]
 
 # SQLite's primary result codes (https://sqlite.org/rescode.html) that are storage faults.
 SQLITE_FAULTS = {
@@ -48,6 +54,41 @@ OS_FAULTS = {
     errno.EISDIR: "folder",
     errno.EIO: "io",
 }
+# PostgreSQL's SQLSTATE codes (its manual, appendix A) that are storage faults, by class
+# (the first two characters) or by the whole code.
+SERVER_FAULTS = {
+    "08": "lost",  # connection exception: the server went away mid-work
+    "28": "denied",  # invalid authorization: a wrong user name or password
+    "3D000": "nodatabase",  # invalid catalog name: no such database on the server
+    "40001": "busy",  # serialization failure
+    "40P01": "busy",  # deadlock detected (one of the two is rolled back)
+    "53100": "full",  # disk full
+    "53300": "unreachable",  # too many connections
+    "55P03": "busy",  # lock not available within lock_timeout
+    "57P01": "lost",  # admin shutdown
+    "57P02": "lost",  # crash shutdown
+    "57P03": "unreachable",  # cannot connect now: starting up or shutting down
+    "25006": "denied",  # read-only transaction (a standby, or default_transaction_read_only)
+    "42501": "denied",  # insufficient privilege
+}
+# Faults met before there is a server to give a code: by libpq's own words.
+SERVER_WORDS = (
+    ("password authentication failed", "denied"),
+    ("authentication failed", "denied"),
+    ("no password supplied", "denied"),
+    ('role "', "denied"),  # 'role "x" does not exist'
+    ("does not exist", "nodatabase"),  # 'database "x" does not exist'
+    ("connection refused", "unreachable"),
+    ("could not connect", "unreachable"),
+    ("connection failed", "unreachable"),
+    ("could not translate host name", "unreachable"),
+    ("timeout expired", "unreachable"),
+    ("no such file or directory", "unreachable"),  # a unix socket that is not there
+    ("server closed the connection", "lost"),
+    ("the connection is lost", "lost"),
+    ("connection is closed", "lost"),
+)
+
 if hasattr(errno, "EDQUOT"):  # a full quota is a full disk to the person at the till
     OS_FAULTS[errno.EDQUOT] = "full"
 
@@ -63,7 +104,16 @@ MESSAGES = {
     "corrupt": N_("数据库文件损坏（{error}）：请运行 aixin verify，或从备份恢复"),
     "cantopen": N_("打不开数据库文件：请检查路径、文件夹和权限"),
     "lost": N_("写入中途失败（磁盘满了或读写出错），这次没有写入：请检查磁盘后再试"),
+    # The county's database on a PostgreSQL server.
+    "unreachable": N_("连不上数据库服务器（{error}）：请检查服务器是否开着，以及地址、端口和网络"),
+    "denied": N_("数据库服务器拒绝了登录或操作（{error}）：请检查用户名、密码和权限"),
+    "nodatabase": N_(
+        "数据库服务器上没有这个数据库（{error}）：请检查地址里的库名，或请管理员先建好它"
+    ),
+    "server": N_("数据库服务器出错（{error}），这次没有写入：请稍后再试，或请管理员查看"),
 }
+# The server's words, kept to their first line: a refusal is one line.
+SERVER_LOST = N_("与数据库服务器的连接断了（{error}），这次没有写入：请检查服务器和网络后再试")
 # The same faults on a file we write or read by name (an output, a copy of an input).
 FILE_MESSAGES = {
     "full": N_("磁盘已满，{path} 没有写成：请腾出磁盘空间后再试"),
@@ -75,6 +125,8 @@ FILE_MESSAGES = {
     "other": N_("写不了 {path}：{error}"),
 }
 
+SERVER_ERRORS: tuple[type[Exception], ...] = (psycopg.Error,) if psycopg is not None else ()
+
 busy_seconds = 5.0  # set by db.store.connection from its busy timeout
 
 
@@ -82,7 +134,9 @@ class StorageRefused(Refused):
     """The disk or the database would not do what was asked; nothing was written.
 
     `fault` says which: busy, full, readonly, io, corrupt, cantopen, lost (a transaction
-    SQLite rolled back by itself), or for a named file blocked, missing, folder, other."""
+    SQLite rolled back by itself, or a server connection gone), for a server also
+    unreachable, denied, nodatabase, server; or for a named file blocked, missing, folder,
+    other."""
 
     def __init__(self, fault: str, template: str, /, **fields: object) -> None:
         self.fault = fault
@@ -103,12 +157,47 @@ def _sqlite_error(exc: BaseException) -> sqlite3.Error | None:
     return None
 
 
+def _server_error(exc: BaseException) -> Exception | None:
+    """The psycopg exception behind `exc`, when the database is a PostgreSQL server."""
+    if psycopg is None:
+        return None
+    if isinstance(exc, psycopg.Error):
+        return exc
+    if isinstance(exc, DatabaseError):
+        for inner in (getattr(exc, "orig", None), *exc.args[:1], exc.__cause__, exc.__context__):
+            if isinstance(inner, psycopg.Error):
+                return inner
+    return None
+
+
+def _server_fault(error: Exception) -> str | None:
+    code = getattr(error, "sqlstate", None) or ""
+    if code:
+        return SERVER_FAULTS.get(code) or SERVER_FAULTS.get(code[:2])
+    if psycopg is not None and isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
+        text = str(error).lower()
+        for words, fault in SERVER_WORDS:
+            if words in text:
+                return fault
+        return "server"
+    return None
+
+
+def first_line(error: BaseException) -> str:
+    """An error's text as one line: libpq's messages run to several."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
+
+
 def classify(exc: BaseException) -> str | None:
     """Which storage fault `exc` is, or None when it is not one."""
     if isinstance(exc, StorageRefused):
         return exc.fault
     if isinstance(exc, OSError):
         return OS_FAULTS.get(exc.errno or 0, "other")
+    server = _server_error(exc)
+    if server is not None:
+        return _server_fault(server)
     error = _sqlite_error(exc)
     if error is None:
         return None
@@ -145,6 +234,11 @@ def refusal(exc: BaseException, path: str | Path | None = None) -> StorageRefuse
     if isinstance(exc, OSError):
         where = path if path is not None else exc.filename
         return StorageRefused(fault, FILE_MESSAGES[fault], path=where, error=error)
+    server = _server_error(exc)
+    if server is not None:
+        template = SERVER_LOST if fault == "lost" else MESSAGES[fault]
+        seconds = f"{busy_seconds:g}"
+        return StorageRefused(fault, template, seconds=seconds, error=first_line(server))
     return StorageRefused(fault, MESSAGES[fault], seconds=f"{busy_seconds:g}", error=error)
 
 
@@ -155,7 +249,7 @@ def storage(path: str | Path | None = None) -> Iterator[None]:
     `path`: the file being written or read by name, named in an operating-system fault."""
     try:
         yield
-    except (sqlite3.Error, DatabaseError, OSError) as exc:
+    except (sqlite3.Error, DatabaseError, OSError, *SERVER_ERRORS) as exc:  # type: ignore[misc]
         refused = refusal(exc, path)
         if refused is None:
             raise

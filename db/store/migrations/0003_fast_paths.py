@@ -18,6 +18,8 @@ Frozen as SQL like 0001. It adds
   (db/books/verify.py).
 """
 
+from db.store.connection import is_postgres
+
 TABLES = """
 CREATE INDEX ledger_entry_household_id_task_id_time ON ledger_entry (household_id, task_id, time);
 CREATE INDEX donor_name_kind ON donor (name, kind);
@@ -44,6 +46,35 @@ def statements() -> list[str]:
     return [s.strip() for s in TABLES.split(";") if s.strip()]
 
 
+STATEMENTS = tuple(statements())
+
+# PostgreSQL: the same indexes (partial ones too) and table.
+POSTGRES = (
+    """CREATE INDEX ledger_entry_household_id_task_id_time ON ledger_entry (household_id, task_id,
+    time)""",
+    "CREATE INDEX donor_name_kind ON donor (name, kind)",
+    "CREATE INDEX household_id_number ON household (id_number)",
+    "DROP INDEX ledger_entry_redemption_id",
+    """CREATE INDEX ledger_entry_redemption_id ON ledger_entry (redemption_id)
+    WHERE redemption_id IS NOT NULL""",
+    "DROP INDEX stock_move_redemption_id",
+    """CREATE INDEX stock_move_redemption_id ON stock_move (redemption_id)
+    WHERE redemption_id IS NOT NULL""",
+    "DROP INDEX stock_move_donation_id",
+    """CREATE INDEX stock_move_donation_id ON stock_move (donation_id)
+    WHERE donation_id IS NOT NULL""",
+    "DROP INDEX stock_move_count_id",
+    """CREATE INDEX stock_move_count_id ON stock_move (count_id) WHERE count_id IS NOT NULL""",
+    """CREATE TABLE verified_point (
+    records VARCHAR(255) COLLATE "C" NOT NULL CHECK (records IN ('entries', 'moves',
+        'redemptions')),
+    station VARCHAR(255) COLLATE "C" NOT NULL,
+    last_id BIGINT NOT NULL, rows INTEGER NOT NULL, link TEXT COLLATE "C",
+        time TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (records, station))""",
+)
+
+
 def up(migrator, db):
-    for sql in statements():
+    for sql in POSTGRES if is_postgres(db) else statements():
         db.execute_sql(sql)

@@ -9,6 +9,8 @@ Frozen as SQL like 0001. It adds
   number is not above the last applied changes nothing.
 """
 
+from db.store.connection import is_postgres
+
 STATEMENTS = (
     "ALTER TABLE county ADD COLUMN public_key TEXT",
     "ALTER TABLE station ADD COLUMN update_seq INTEGER NOT NULL DEFAULT 0 "
@@ -16,6 +18,13 @@ STATEMENTS = (
 )
 
 
+# PostgreSQL: the same columns (an INTEGER column holds nothing but integers there).
+POSTGRES = (
+    'ALTER TABLE county ADD COLUMN public_key TEXT COLLATE "C"',
+    "ALTER TABLE station ADD COLUMN update_seq INTEGER NOT NULL DEFAULT 0",
+)
+
+
 def up(migrator, db):
-    for sql in STATEMENTS:
+    for sql in POSTGRES if is_postgres(db) else STATEMENTS:
         db.execute_sql(sql)

@@ -15,6 +15,8 @@ task the county dropped is retired, never deleted, since entries point at it), a
 points and cap as of the newest line, for what only shows the rules sheet.
 """
 
+from db.store.connection import is_postgres
+
 TRIGGER = """
 CREATE TRIGGER task_value_no_{verb} BEFORE {event} ON task_value
 BEGIN SELECT RAISE(ABORT, 'task_value rows are immutable: add a line from a later date'); END
@@ -34,6 +36,31 @@ STATEMENTS = (
 )
 
 
+# PostgreSQL: the same table (a heap with its primary key), the triggers of 0001's function.
+POSTGRES_TABLES = (
+    """CREATE TABLE task_value (
+    task_id VARCHAR(255) COLLATE "C" NOT NULL REFERENCES task (code),
+    since TEXT COLLATE "C" NOT NULL,
+    points INTEGER NOT NULL CHECK (points <> 0),
+    cap INTEGER CHECK (cap IS NULL OR (cap > 0)),
+    per VARCHAR(5) COLLATE "C" NOT NULL DEFAULT 'month' CHECK (per IN ('month', 'year')),
+    PRIMARY KEY (task_id, since))""",
+    """INSERT INTO task_value (task_id, since, points, cap, per)
+    SELECT code, '0001-01-01', points, cap, 'month' FROM task""",
+)
+
+POSTGRES = (
+    *POSTGRES_TABLES,
+    *(
+        "CREATE TRIGGER task_value_no_{verb} BEFORE {event} ON task_value FOR EACH {each} "
+        "EXECUTE FUNCTION aixin_immutable('add a line from a later date')".format(
+            verb=event.lower(), event=event, each="STATEMENT" if event == "TRUNCATE" else "ROW"
+        )
+        for event in ("UPDATE", "DELETE", "TRUNCATE")
+    ),
+)
+
+
 def up(migrator, db):
-    for sql in STATEMENTS:
+    for sql in POSTGRES if is_postgres(db) else STATEMENTS:
         db.execute_sql(sql)

@@ -32,7 +32,7 @@ NEW_ROLES = "'manager', 'county', 'province'))"
 STATEMENTS = (ADD_COLUMN, INDEX, BIND, KEY)
 
 POSTGRES = (
-    ADD_COLUMN,
+    'ALTER TABLE operator ADD COLUMN county_id VARCHAR(255) COLLATE "C" REFERENCES county (code)',
     INDEX,
     "ALTER TABLE operator DROP CONSTRAINT IF EXISTS operator_role_check",
     "ALTER TABLE operator ADD CONSTRAINT operator_role_check "
