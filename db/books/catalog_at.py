@@ -30,46 +30,46 @@ def _at(column: str, task: str, time: str, schema: str) -> str:
     """SQL: `column` of the task's line in force at `time`; a task with no history at all
     (a row made before it was kept) is worth what its row says."""
     line = (
-        f"SELECT {column} FROM {schema}.task_value WHERE task_id = {task} "  # noqa: S608
+        f"SELECT {column} FROM {schema}task_value WHERE task_id = {task} "  # noqa: S608
         f"AND since <= {time} ORDER BY since DESC LIMIT 1"
     )
-    kept = f"SELECT 1 FROM {schema}.task_value WHERE task_id = {task}"  # noqa: S608
-    row = f"SELECT {column} FROM {schema}.task WHERE code = {task}"  # noqa: S608
+    kept = f"SELECT 1 FROM {schema}task_value WHERE task_id = {task}"  # noqa: S608
+    row = f"SELECT {column} FROM {schema}task WHERE code = {task}"  # noqa: S608
     return f"(CASE WHEN EXISTS ({kept}) THEN ({line}) ELSE ({row}) END)"
 
 
-def task_points_at(task: str, time: str, schema: str = "main") -> str:
+def task_points_at(task: str, time: str, schema: str = "") -> str:
     """SQL: the points per unit of task `task` at moment `time` (NULL for an unknown task, or
     one whose first value came after `time`)."""
     return _at("points", task, time, schema)
 
 
-def task_cap_at(task: str, time: str, schema: str = "main") -> str:
+def task_cap_at(task: str, time: str, schema: str = "") -> str:
     """SQL: the cap of task `task` at moment `time`, in absolute points (NULL for none)."""
     return _at("cap", task, time, schema)
 
 
-def task_per_at(task: str, time: str, schema: str = "main") -> str:
+def task_per_at(task: str, time: str, schema: str = "") -> str:
     """SQL: what the cap of task `task` counts at moment `time`: 'month' or 'year'."""
     line = (
-        f"SELECT per FROM {schema}.task_value WHERE task_id = {task} "  # noqa: S608
+        f"SELECT per FROM {schema}task_value WHERE task_id = {task} "  # noqa: S608
         f"AND since <= {time} ORDER BY since DESC LIMIT 1"
     )
     return f"COALESCE(({line}), 'month')"
 
 
-def item_price_at(item: str, time: str, schema: str = "main", current: str | None = None) -> str:
+def item_price_at(item: str, time: str, schema: str = "", current: str | None = None) -> str:
     """SQL: the price in points of item `item` at moment `time` (NULL for an unknown item).
 
     `item_price` holds every change with the price before and after: the price at `time` is
     the one set by the last change at or before it, else the one the first later change
     replaced, else (never changed) the item's price — `current` when the row at hand is the
     item itself (its `price` column), else looked up."""
-    listed = current or f"(SELECT price FROM {schema}.item WHERE code = {item})"  # noqa: S608
+    listed = current or f"(SELECT price FROM {schema}item WHERE code = {item})"  # noqa: S608
     return (
-        f"COALESCE((SELECT p.price FROM {schema}.item_price AS p WHERE p.item_id = {item} "  # noqa: S608
+        f"COALESCE((SELECT p.price FROM {schema}item_price AS p WHERE p.item_id = {item} "  # noqa: S608
         f"AND p.since <= {time} ORDER BY p.since DESC, p.id DESC LIMIT 1), "
-        f"(SELECT p.old_price FROM {schema}.item_price AS p WHERE p.item_id = {item} "
+        f"(SELECT p.old_price FROM {schema}item_price AS p WHERE p.item_id = {item} "
         f"AND p.since > {time} ORDER BY p.since, p.id LIMIT 1), {listed})"
     )
 

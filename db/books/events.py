@@ -216,7 +216,7 @@ def _eligible_sql(event_id: int) -> tuple[str, list]:
             params += rules[kind]
     listed = rules["household"]
     if narrow or not listed:
-        clause = " AND ".join(narrow) or "1"
+        clause = " AND ".join(narrow) or "true"
         if listed:
             clause = f"({clause}) OR h.number IN ({', '.join('?' * len(listed))})"
             params += listed

@@ -12,6 +12,7 @@ import sqlite3
 from catalog.messages import N_, Finding, Message
 from db.store.clock import month_bounds
 from db.store.connection import database
+from db.store.dialect import many
 
 HOUSEHOLD_COLUMNS = (
     "award",
@@ -29,16 +30,17 @@ HOUSEHOLD = (
     "SUM(CASE WHEN s.kind = 'redemption' THEN s.points ELSE 0 END), "
     "SUM(CASE WHEN s.kind = 'reversal' THEN s.points ELSE 0 END), "
     "SUM(CASE WHEN s.kind IN ('adjustment', 'base', 'handout') THEN s.points ELSE 0 END), "
-    "COUNT(*), SUM(s.kind = 'redemption') FROM {src}.ledger_entry AS s WHERE {new} "
+    "COUNT(*), SUM(CASE WHEN s.kind = 'redemption' THEN 1 ELSE 0 END) "
+    "FROM {src}ledger_entry AS s WHERE {new} "
     "GROUP BY 1, 2"
 )
 STATION = (
     "SELECT substr(s.time, 1, 7), s.station, COALESCE(s.task_id, ''), s.kind, SUM(s.points), "
-    "COUNT(*) FROM {src}.ledger_entry AS s WHERE {new} GROUP BY 1, 2, 3, 4"
+    "COUNT(*) FROM {src}ledger_entry AS s WHERE {new} GROUP BY 1, 2, 3, 4"
 )
 STOCK = (
     "SELECT substr(s.time, 1, 7), s.station, s.item_id, s.kind, SUM(s.qty), COUNT(*) "
-    "FROM {src}.stock_move AS s WHERE {new} GROUP BY 1, 2, 3, 4"
+    "FROM {src}stock_move AS s WHERE {new} GROUP BY 1, 2, 3, 4"
 )
 # (table, key columns, summed columns, the query that computes its rows)
 TOTALS = (
@@ -63,7 +65,7 @@ TOTALS = (
 def compute(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
     """A checked file's own totals, summed on its own connection (the checker's thread)."""
     return {
-        table: conn.execute(query.format(src="main", new="true")).fetchall()
+        table: conn.execute(query.format(src="", new="true")).fetchall()
         for table, *_, query, _ in TOTALS
     }
 
@@ -74,27 +76,27 @@ def add_computed(totals: dict[str, list[tuple]]) -> None:
     for table, key, sums, _, _ in TOTALS:
         columns = ", ".join(key + sums)
         database.execute_sql(
-            f"CREATE TEMP TABLE staged_{table} AS SELECT {columns} FROM main.{table} WHERE 0"  # noqa: S608
+            f"CREATE TEMP TABLE staged_{table} AS SELECT {columns} FROM {table} LIMIT 0"  # noqa: S608
         )
         marks = ", ".join("?" * len(key + sums))
-        database.connection().executemany(
-            f"INSERT INTO temp.staged_{table} VALUES ({marks})",  # noqa: S608 - constants
+        many(
+            f"INSERT INTO staged_{table} VALUES ({marks})",  # noqa: S608 - constants
             totals[table],
         )
         updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in sums)
         database.execute_sql(
-            f"INSERT INTO main.{table} ({columns}) SELECT {columns} "  # noqa: S608 - constants
-            f"FROM temp.staged_{table} WHERE true "
+            f"INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608 - constants
+            f"FROM staged_{table} WHERE true "
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
         )
     database.execute_sql(
-        "UPDATE main.household SET balance = balance + d.points FROM (SELECT household_id, "
+        "UPDATE household SET balance = balance + d.points FROM (SELECT household_id, "
         "SUM(award + deduction + redemption + reversal + adjustment) AS points "
-        "FROM temp.staged_month_household GROUP BY household_id) AS d "
+        "FROM staged_month_household GROUP BY household_id) AS d "
         "WHERE household.number = d.household_id"
     )
     for table, *_ in TOTALS:
-        database.execute_sql(f"DROP TABLE temp.staged_{table}")
+        database.execute_sql(f"DROP TABLE staged_{table}")
 
 
 def add(src: str, overlapping: set[str]) -> None:
@@ -102,14 +104,14 @@ def add(src: str, overlapping: set[str]) -> None:
     them. (`add_computed` does the same for a file with only new rows, and is quicker.)"""
     for table, key, sums, query, rows in TOTALS:
         new = (
-            f"NOT EXISTS (SELECT 1 FROM main.{rows} AS m WHERE m.id = s.id)"  # noqa: S608
+            f"NOT EXISTS (SELECT 1 FROM {rows} AS m WHERE m.id = s.id)"  # noqa: S608
             if rows in overlapping
             else "true"
         )
         updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in sums)
         database.execute_sql(
-            f"INSERT INTO main.{table} ({', '.join(key + sums)}) "  # noqa: S608 - constants
-            + query.format(src=src, new=new)
+            f"INSERT INTO {table} ({', '.join(key + sums)}) "  # noqa: S608 - constants
+            + query.format(src=f"{src}.", new=new)
             + f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
         )
 
@@ -125,21 +127,21 @@ def problems(months: list[str] | None = None) -> list[Finding]:
     found = []
     for table, key, sums, query, _ in TOTALS:
         columns = ", ".join(key + sums)
-        fresh = query.format(src="main", new="true")
+        fresh = query.format(src="", new="true")
         cached = f"SELECT {columns} FROM {table}"  # noqa: S608 - constants
         params: list[str] = []
         if months is not None:
             if not months:
                 return []
             ranges = " OR ".join("(s.time >= ? AND s.time < ?)" for _ in months)
-            fresh = query.format(src="main", new=f"({ranges})")
+            fresh = query.format(src="", new=f"({ranges})")
             cached += f" WHERE month IN ({', '.join('?' * len(months))})"
             params = [bound for month in months for bound in month_bounds(month)]
         for label, sql, order in (
             (EXTRA, f"{cached} EXCEPT {fresh}", [*(months or ()), *params]),
             (MISSING, f"{fresh} EXCEPT {cached}", [*params, *(months or ())]),
         ):
-            row = database.execute_sql(f"SELECT * FROM ({sql}) LIMIT 1", order).fetchone()  # noqa: S608
+            row = database.execute_sql(f"SELECT * FROM ({sql}) AS d LIMIT 1", order).fetchone()  # noqa: S608
             if row is not None:
                 message = Message(
                     N_("月度汇总 {table} 与明细不符（{label}）：{row}"),

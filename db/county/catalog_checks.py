@@ -28,6 +28,7 @@ from db.books.corrections import KIND_NAMES
 from db.exchange.month_content import SHOWN, Problems
 from db.store.clock import month_bounds
 from db.store.connection import database
+from db.store.dialect import integers, same
 from db.store.ids import human
 
 UNKNOWN_TASK = N_("县目录里没有积分项目 {code}（{count} 条条目用到；站点自己加的？请先补进县目录）")
@@ -54,9 +55,10 @@ class Found:
     def gather(self, sql: str, params: dict, make: Callable[[tuple], Finding]) -> None:
         room = max(self.room - len(self.shown), 0)
         rows = self.execute(f"{sql} LIMIT {room}", params).fetchall()
-        self.shown.extend(make(row) for row in rows)
+        self.shown.extend(make(tuple(integers(row))) for row in rows)
         if len(rows) == room:  # perhaps more than there is room for: count them
-            total = self.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0]  # noqa: S608
+            count = f"SELECT COUNT(*) FROM ({sql}) AS found"  # noqa: S608 - constants
+            total = self.execute(count, params).fetchone()[0]
             self.more += total - room
 
     def add(self, finding: Finding) -> None:
@@ -93,16 +95,16 @@ class Catalog:
 def county_catalog() -> Catalog:
     """The open county database's catalog."""
     return Catalog(
-        tuple(database.execute_sql("SELECT code, points, cap FROM main.task").fetchall()),
-        tuple(database.execute_sql("SELECT code, price FROM main.item").fetchall()),
+        tuple(database.execute_sql("SELECT code, points, cap FROM task").fetchall()),
+        tuple(database.execute_sql("SELECT code, price FROM item").fetchall()),
         tuple(
             database.execute_sql(
-                "SELECT task_id, since, points, cap, per FROM main.task_value"
+                "SELECT task_id, since, points, cap, per FROM task_value"
             ).fetchall()
         ),
         tuple(
             database.execute_sql(
-                "SELECT id, item_id, since, old_price, price FROM main.item_price"
+                "SELECT id, item_id, since, old_price, price FROM item_price"
             ).fetchall()
         ),
     )
@@ -124,11 +126,11 @@ class Prepared:
 # checked against: only rows of the sending station, with codes its number gives (the file's
 # own checks name any other), and never in place of the county's.
 OWN_GOODS = (
-    "INSERT OR IGNORE INTO item SELECT code, price FROM f.item WHERE station = :me "
-    "AND code GLOB 'L' || substr(:me, 8, 2) || '-[0-9][0-9][0-9][0-9]'",
-    "INSERT OR IGNORE INTO item_price SELECT id, item_id, since, old_price, price "
+    "INSERT INTO item SELECT code, price FROM f.item WHERE station = :me "
+    "AND code GLOB 'L' || substr(:me, 8, 2) || '-[0-9][0-9][0-9][0-9]' ON CONFLICT DO NOTHING",
+    "INSERT INTO item_price SELECT id, item_id, since, old_price, price "
     "FROM f.item_price WHERE station = :me AND item_id IN (SELECT code FROM f.item "
-    "WHERE station = :me)",
+    "WHERE station = :me) ON CONFLICT DO NOTHING",
 )
 
 
@@ -171,7 +173,7 @@ def prepare(path: Path, catalog: Catalog, month: str, station: str = "") -> Prep
 LOWS = (
     "SELECT household_id, MIN(run) FROM (SELECT household_id, points, SUM(points) OVER "
     "(PARTITION BY household_id ORDER BY id ROWS UNBOUNDED PRECEDING) AS run "
-    "FROM f.ledger_entry) WHERE points < 0 GROUP BY household_id"
+    "FROM f.ledger_entry) AS e WHERE points < 0 GROUP BY household_id"
 )
 
 
@@ -180,7 +182,7 @@ def check_catalog(found: Found, p: dict) -> None:
     worth its points × quantity at the time; goods are the county's, at its price."""
     found.gather(
         "SELECT task_id, COUNT(*) FROM f.ledger_entry WHERE kind IN ('award', 'deduction') "
-        "AND task_id NOT IN (SELECT code FROM main.task) GROUP BY task_id ORDER BY task_id",
+        "AND task_id NOT IN (SELECT code FROM task) GROUP BY task_id ORDER BY task_id",
         p,
         lambda r: problem("unknown_task", UNKNOWN_TASK, r[0], code=r[0], count=r[1]),
     )
@@ -188,7 +190,7 @@ def check_catalog(found: Found, p: dict) -> None:
     found.gather(  # the value looked up once a row: a column of a one-row subquery
         f"SELECT e.id, e.kind, e.task_id, e.points, e.qty, {value} FROM f.ledger_entry AS e "  # noqa: S608
         "WHERE e.kind IN ('award', 'deduction') AND (SELECT v.value IS NOT NULL AND "
-        "(e.points IS NOT v.value * e.qty OR (e.kind = 'award') <> (v.value > 0)) "
+        f"(NOT {same('e.points', 'v.value * e.qty')} OR (e.kind = 'award') <> (v.value > 0)) "
         f"FROM (SELECT {value} AS value) AS v) ORDER BY e.id",
         p,
         _task_finding,
@@ -198,22 +200,22 @@ def check_catalog(found: Found, p: dict) -> None:
         "SELECT l.id, CASE WHEN l.points < 0 THEN 'deduction' ELSE 'award' END, l.task_id, "  # noqa: S608
         f"l.points, l.qty, {posted} FROM f.posting_line AS l JOIN f.posting AS p "
         "ON p.id = l.posting_id WHERE (SELECT v.value IS NOT NULL AND "
-        "(l.points IS NOT v.value * l.qty OR (l.points > 0) <> (v.value > 0)) "
+        f"(NOT {same('l.points', 'v.value * l.qty')} OR (l.points > 0) <> (v.value > 0)) "
         f"FROM (SELECT {posted} AS value) AS v) ORDER BY l.id",
         p,
         _task_finding,
     )
     found.gather(
         "SELECT task_id, COUNT(*) FROM f.posting_line WHERE task_id NOT IN "
-        "(SELECT code FROM main.task) GROUP BY task_id ORDER BY task_id",
+        "(SELECT code FROM task) GROUP BY task_id ORDER BY task_id",
         p,
         lambda r: problem("unknown_task", UNKNOWN_TASK, r[0], code=r[0], count=r[1]),
     )
     found.gather(
         "SELECT item_id, COUNT(*) FROM (SELECT item_id FROM f.redemption_line "
         "UNION ALL SELECT item_id FROM f.stock_move UNION ALL SELECT item_id FROM f.donation_line "
-        "UNION ALL SELECT item_id FROM f.stock_count_line) "
-        "WHERE item_id NOT IN (SELECT code FROM main.item) GROUP BY item_id ORDER BY item_id",
+        "UNION ALL SELECT item_id FROM f.stock_count_line) AS used "
+        "WHERE item_id NOT IN (SELECT code FROM item) GROUP BY item_id ORDER BY item_id",
         p,
         lambda r: problem("unknown_item", UNKNOWN_ITEM, r[0], code=r[0], count=r[1]),
     )
@@ -221,7 +223,7 @@ def check_catalog(found: Found, p: dict) -> None:
     found.gather(
         "SELECT id, item_id, price, listed FROM (SELECT l.id, l.item_id, l.price, "  # noqa: S608
         f"{price} AS listed FROM f.redemption_line AS l JOIN f.redemption AS r "
-        "ON r.id = l.redemption_id) WHERE listed IS NOT NULL AND price <> listed ORDER BY id",
+        "ON r.id = l.redemption_id) AS l WHERE listed IS NOT NULL AND price <> listed ORDER BY id",
         p,
         lambda r: problem(
             "wrong_price",
@@ -262,17 +264,17 @@ def _task_finding(row: tuple) -> Finding:
 # What the county holds of a household's points from a task in the cap's month or year (`c.per`),
 # netted by reversals.
 COUNTY_USED = (
-    "COALESCE((SELECT SUM(m.points + COALESCE((SELECT x.points FROM main.ledger_entry AS x "
-    "WHERE x.reverses_id = m.id), 0)) FROM main.ledger_entry AS m "
+    "COALESCE((SELECT SUM(m.points + COALESCE((SELECT x.points FROM ledger_entry AS x "
+    "WHERE x.reverses_id = m.id), 0)) FROM ledger_entry AS m "
     "WHERE m.household_id = c.household AND m.task_id = c.task AND +m.reverses_id IS NULL "
-    "AND +m.time >= (CASE c.per WHEN 'year' THEN :ystart ELSE :start END) "
-    "AND +m.time < (CASE c.per WHEN 'year' THEN :yend ELSE :end END) "
-    "AND NOT EXISTS (SELECT 1 FROM main.posting_entry AS pe WHERE pe.entry_id = m.id)), 0) "
-    "+ COALESCE((SELECT SUM(l.points) FROM main.posting_line AS l JOIN main.posting AS p "
+    "AND m.time || '' >= (CASE c.per WHEN 'year' THEN :ystart ELSE :start END) "
+    "AND m.time || '' < (CASE c.per WHEN 'year' THEN :yend ELSE :end END) "
+    "AND NOT EXISTS (SELECT 1 FROM posting_entry AS pe WHERE pe.entry_id = m.id)), 0) "
+    "+ COALESCE((SELECT SUM(l.points) FROM posting_line AS l JOIN posting AS p "
     "ON p.id = l.posting_id WHERE l.household_id = c.household AND l.task_id = c.task "
     "AND (CASE c.per WHEN 'year' THEN substr(p.month, 1, 4) = substr(:month, 1, 4) "
-    "ELSE p.month = :month END) AND NOT EXISTS (SELECT 1 FROM main.objection AS o "
-    "JOIN main.objection_ruling AS r ON r.objection_id = o.id WHERE o.posting_id = p.id "
+    "ELSE p.month = :month END) AND NOT EXISTS (SELECT 1 FROM objection AS o "
+    "JOIN objection_ruling AS r ON r.objection_id = o.id WHERE o.posting_id = p.id "
     "AND o.household_id = l.household_id AND r.upheld = 1)), 0)"
 )
 # 公示 (docs/design.md §4.12): the file's posted lines of its month count, as at the station,
@@ -286,7 +288,7 @@ POSTED = (
     "AND o.household_id = l.household_id AND r.upheld = 1)"
 )
 LATER_REVERSAL = (
-    " + COALESCE((SELECT c.points FROM main.ledger_entry AS c WHERE c.reverses_id = e.id), 0)"
+    " + COALESCE((SELECT c.points FROM ledger_entry AS c WHERE c.reverses_id = e.id), 0)"
 )
 
 
@@ -313,12 +315,12 @@ def check_caps(
         f"WHERE e.task_id IS NOT NULL AND e.reverses_id IS NULL {only}"
         "AND e.id NOT IN (SELECT entry_id FROM f.posting_entry) "
         f"UNION ALL {POSTED.format(only=only.replace('e.household_id', 'l.household_id'))}"
-        ") GROUP BY 1, 2), "
+        ") AS rows GROUP BY 1, 2), "
         f"capped AS (SELECT u.household, u.task, u.points, {cap} AS cap, {per} AS per "
         "FROM used AS u) "
-        f"SELECT c.household, c.task, c.cap, c.points + {COUNTY_USED if county else '0'} "
-        "AS total, c.per FROM capped AS c "
-        f"WHERE c.cap IS NOT NULL AND ABS(total) > c.cap "
+        f"SELECT household, task, cap, total, per FROM (SELECT c.household, c.task, c.cap, "
+        f"c.points + {COUNTY_USED if county else '0'} AS total, c.per, c.points "
+        "FROM capped AS c WHERE c.cap IS NOT NULL) AS c WHERE ABS(total) > c.cap "
         f"{'AND ABS(c.points) <= c.cap ' if fresh else ''}ORDER BY 1, 2",
         p,
         lambda r: problem(

@@ -1,7 +1,7 @@
 """What the county checks of a month file's transfers, visits and hand-outs (docs/design.md §14).
 
 Beside what a month file may hold at all (db.exchange.month_content, `FIELD_PARTS`), held
-against the county's books inside the merge's write transaction, file attached as `f`:
+against the county's books inside the merge's write transaction, file staged as `f`:
 - a hand-out names an event of the file or one the county has, a household the county or the
   file knows, and a visit of the file or the county (of the same station); its points are the
   event's points, its goods the event's package, its day inside the event's period, and the
@@ -21,15 +21,15 @@ from db.store.ids import human
 
 EVENTS = (
     "(SELECT id, points, starts, ends FROM f.event "
-    "UNION ALL SELECT id, points, starts, ends FROM main.event)"
+    "UNION ALL SELECT id, points, starts, ends FROM event)"
 )
-VISITS = "(SELECT id, station FROM f.visit UNION ALL SELECT id, station FROM main.visit)"
+VISITS = "(SELECT id, station FROM f.visit UNION ALL SELECT id, station FROM visit)"
 
 CHECKS = (
     (
         "unknown_event",
         N_("慰问发放 {record} 的活动县里没有，文件里也没有"),
-        f"SELECT o.id FROM f.handout AS o WHERE o.event_id NOT IN (SELECT id FROM {EVENTS})",  # noqa: S608
+        f"SELECT o.id FROM f.handout AS o WHERE o.event_id NOT IN (SELECT id FROM {EVENTS} AS e)",  # noqa: S608
     ),
     (
         "handout_points",
@@ -45,48 +45,49 @@ CHECKS = (
         N_("慰问发放 {record} 的物品与活动的慰问品不符"),
         "SELECT o.id FROM f.handout AS o WHERE EXISTS ("
         "SELECT item_id, qty FROM (SELECT event_id, item_id, qty FROM f.event_item "
-        "UNION SELECT event_id, item_id, qty FROM main.event_item) WHERE event_id = o.event_id "
+        "UNION SELECT event_id, item_id, qty FROM event_item) AS x WHERE event_id = o.event_id "
         "EXCEPT SELECT item_id, qty FROM f.handout_line WHERE handout_id = o.id) OR EXISTS ("
         "SELECT item_id, qty FROM f.handout_line WHERE handout_id = o.id EXCEPT "
         "SELECT item_id, qty FROM (SELECT event_id, item_id, qty FROM f.event_item "
-        "UNION SELECT event_id, item_id, qty FROM main.event_item) WHERE event_id = o.event_id)",
+        "UNION SELECT event_id, item_id, qty FROM event_item) AS x "
+        "WHERE event_id = o.event_id)",
     ),
     (
         "handout_twice",
         N_("慰问发放 {record}：这一户在县里已经领过这次慰问"),
-        "SELECT o.id FROM f.handout AS o JOIN main.handout AS m ON m.event_id = o.event_id "
+        "SELECT o.id FROM f.handout AS o JOIN handout AS m ON m.event_id = o.event_id "
         "AND m.household_id = o.household_id AND m.id <> o.id",
     ),
     (
         "unknown_household",
         N_("慰问发放 {record} 的户县里没有，文件里也没有"),
         "SELECT o.id FROM f.handout AS o WHERE o.household_id NOT IN "
-        "(SELECT number FROM main.household) AND o.household_id NOT IN "
+        "(SELECT number FROM household) AND o.household_id NOT IN "
         "(SELECT number FROM f.household_version)",
     ),
     (
         "unknown_visit",
         N_("慰问发放 {record} 记在一次没有的或别的站点的巡回上"),
         f"SELECT o.id FROM f.handout AS o WHERE o.visit_id IS NOT NULL AND o.visit_id NOT IN "  # noqa: S608
-        f"(SELECT id FROM {VISITS} WHERE station = :me)",
+        f"(SELECT id FROM {VISITS} AS v WHERE station = :me)",
     ),
     (
         "unknown_visit",
         N_("兑换单 {record} 记在一次没有的或别的站点的巡回上"),
         f"SELECT x.redemption_id FROM f.visit_redemption AS x WHERE x.visit_id NOT IN "  # noqa: S608
-        f"(SELECT id FROM {VISITS} WHERE station = :me)",
+        f"(SELECT id FROM {VISITS} AS v WHERE station = :me)",
     ),
     (
         "unknown_station",
         N_("调拨单 {record} 的调出站或调入站不是本县登记的站点"),
-        "SELECT t.id FROM f.transfer AS t WHERE t.sender NOT IN (SELECT code FROM main.station) "
-        "OR t.receiver NOT IN (SELECT code FROM main.station)",
+        "SELECT t.id FROM f.transfer AS t WHERE t.sender NOT IN (SELECT code FROM station) "
+        "OR t.receiver NOT IN (SELECT code FROM station)",
     ),
     (
         "unknown_item",
         N_("调拨单 {record} 里有县里没有的商品"),
         "SELECT DISTINCT l.transfer_id FROM f.transfer_line AS l "
-        "WHERE l.item_id NOT IN (SELECT code FROM main.item)",
+        "WHERE l.item_id NOT IN (SELECT code FROM item)",
     ),
 )
 

@@ -127,7 +127,7 @@ def events(month: str, scope: Scope) -> Sheet:
             [*params, station, station, *county],
         ).fetchone()[0]
         received, in_month = database.execute_sql(
-            "SELECT COUNT(*), COALESCE(SUM(time >= ?), 0) FROM handout "
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN time >= ? THEN 1 ELSE 0 END), 0) FROM handout "
             "WHERE event_id = ? AND time < ?",
             (start, event_id, end),
         ).fetchone()
@@ -156,7 +156,7 @@ def visits(month: str, scope: Scope) -> Sheet:
         "SELECT v.station, COALESCE(p.name, v.village_id), v.day, "
         "(SELECT COUNT(*) FROM (SELECT r.household_id FROM visit_redemption AS x "
         "JOIN redemption AS r ON r.id = x.redemption_id WHERE x.visit_id = v.id "
-        "UNION SELECT household_id FROM handout WHERE visit_id = v.id)), "
+        "UNION SELECT household_id FROM handout WHERE visit_id = v.id) AS reached), "
         "(SELECT COUNT(*) FROM visit_redemption WHERE visit_id = v.id), "
         "(SELECT COUNT(*) FROM handout WHERE visit_id = v.id) "
         "FROM visit AS v LEFT JOIN village AS p ON p.code = v.village_id "

@@ -1,18 +1,19 @@
 """`aixin county merge`: stations' monthly files into the county database (docs/design.md §6).
 
 Each file is checked for what it is and copied to a private folder beside the county database
-(db/exchange/sealed.py `take`), checked whole on its own (db.month_check), then,
-inside one write transaction, against the county: the same month merged before, continuity of
-the station's hash chain with the months either side, and every id it shares with the county
-(same id, different content is tampering). Only then is it written, set-based: ATTACH and
-INSERT … SELECT in chunks. A refused file leaves the county database as it was. Merging is a set
+(db/exchange/sealed.py `take`), checked whole on its own (db.month_check), then, inside one
+write transaction, against the county: the same month merged before, continuity of the station's
+hash chain with the months either side, and every id it shares with the county (same id,
+different content is tampering). Only then is it written, set-based: the file staged as schema
+`f` (db.county.staging: ATTACH on SQLite, COPY into a schema on PostgreSQL) and INSERT … SELECT
+… ON CONFLICT in chunks. A refused file leaves the county database as it was. Merging is a set
 union plus two deterministic rules — a household keeps its newest version (time, then station),
-a card its earliest revocation — so the same files in any order give the same county books.
-"""
+a card its earliest revocation — so the same files in any order give the same county books."""
 
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from peewee import DatabaseError
 from catalog.messages import N_, Finding, Message, Refused, Translate
 from db.books.auth import Actor, require
 from db.books.setup import local_station
-from db.county import catalog_checks, merge_rows, row_checks
+from db.county import catalog_checks, merge_rows, row_checks, staging
 from db.county.catalog_checks import Catalog, Prepared
 from db.county.merge_rows import Plan
 from db.county.office import officer
@@ -33,8 +34,9 @@ from db.exchange.month_content import RowsRefused
 from db.exchange.sealed import FileRefused
 from db.store import audit, files
 from db.store.clock import Clock, next_month, stamp
-from db.store.connection import database
+from db.store.connection import database, is_postgres
 from db.store.county_models import MonthlyFile
+from db.store.ids import sequences_past
 from db.store.models import Station
 
 
@@ -103,7 +105,7 @@ def merge_files(actor: Actor, paths: Sequence[Path], clock: Clock) -> Batch:
     keys, catalog = county_keys(office), catalog_checks.county_catalog()
     outcomes = []
     with (
-        files.scratch(Path(database.obj.database), "incoming") as tmp,
+        files.scratch(_beside(), "incoming") as tmp,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="aixin-check") as checker,
     ):
         copies = [tmp / f"{number}.sqlite" for number in range(len(paths))]
@@ -129,6 +131,14 @@ def merge_files(actor: Actor, paths: Sequence[Path], clock: Clock) -> Batch:
                 copy.unlink(missing_ok=True)
     touched = sorted({o.station for o in outcomes if o.station and o.status != "refused"})
     return Batch(outcomes, missing_months(touched))
+
+
+def _beside() -> Path:
+    """Where the private copies go: beside the county's file, or (a server's database) in
+    the system's temporary folder."""
+    if is_postgres():
+        return Path(tempfile.gettempdir()) / "aixin-county"
+    return Path(database.obj.database)
 
 
 def read_and_check(
@@ -163,12 +173,8 @@ def _merge_checked(
 ) -> Outcome:
     station, month = checked.station, checked.month
     notices: list[Finding] = []
-    database.execute_sql("PRAGMA foreign_keys = OFF")  # months may arrive in any order
-    attached = False
     try:
-        database.execute_sql("ATTACH DATABASE ? AS f", (str(copy),))
-        attached = True
-        with database.atomic():
+        with staging.staged(copy):
             plan = _against_county(checked, prepared, stamp(clock.now()), notices)
             if plan is None:
                 same = Message(
@@ -179,6 +185,7 @@ def _merge_checked(
                 return Outcome(path, "unchanged", same, station, month, notices)
             try:
                 merge_rows.write(plan)
+                sequences_past((*merge_rows.ID_TABLES, "card"))
                 MonthlyFile.create(
                     station=station,
                     month=month,
@@ -199,12 +206,8 @@ def _merge_checked(
                 "merge",
                 f"{station} {month}：{summary.render()}",
             )
-    except (DatabaseError, sqlite3.Error) as exc:  # ATTACH, or reading the county's books
+    except (DatabaseError, sqlite3.Error) as exc:  # staging, or reading the county's books
         raise FileRefused("写入县数据库", "{error}", error=exc) from exc
-    finally:
-        if attached:
-            database.execute_sql("DETACH DATABASE f")
-        database.execute_sql("PRAGMA foreign_keys = ON")
     merged = Message(
         N_("已并入站点 {station} {month} 的月报：{summary}"),
         station=station,
@@ -251,7 +254,7 @@ def _own_households(checked: Checked) -> None:
     (docs/design.md §11) a household number another county holds is refused, never moved."""
     row = database.execute_sql(
         "SELECT s.number, h.village_id FROM f.household_version AS s "
-        "JOIN main.household AS h ON h.number = s.number "
+        "JOIN household AS h ON h.number = s.number "
         "WHERE substr(h.village_id, 1, 6) <> ? LIMIT 1",
         (checked.station[:6],),
     ).fetchone()

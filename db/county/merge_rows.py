@@ -1,4 +1,5 @@
-"""The merge's work on the county database, with the checked file attached as schema `f`.
+"""The merge's work on the county database, with the checked file staged as schema `f`
+(db.county.staging: attached on SQLite, copied in on PostgreSQL).
 
 `check_continuity` and `plan` only read (and refuse, or add notices: `Finding`s of severity
 `notice`); `write` unions the file in, set-based, inside the caller's transaction.
@@ -77,7 +78,7 @@ def check_continuity(checked: Checked, notices: list[Finding]) -> None:
     low, _ = id_range(checked.station)
     if checked.before is not None:
         row = one(
-            f"SELECT {chain.COLUMNS} FROM main.ledger_entry WHERE id = ?",  # noqa: S608
+            f"SELECT {chain.COLUMNS} FROM ledger_entry WHERE id = ?",  # noqa: S608
             checked.before,
         )
         if row is None:
@@ -99,7 +100,7 @@ def check_continuity(checked: Checked, notices: list[Finding]) -> None:
                 entry=human(checked.before),
             )
     end = checked.last or checked.before
-    row = one("SELECT prev_hash FROM main.ledger_entry WHERE id = ?", (end or low) + 1)
+    row = one("SELECT prev_hash FROM ledger_entry WHERE id = ?", (end or low) + 1)
     if row is not None and row[0] != checked.chain_end:
         raise FileRefused(
             "与下月衔接",
@@ -120,7 +121,7 @@ def plan(checked: Checked, notices: list[Finding]) -> Plan:
     """Find every id the file shares with the county; refuse any that differ in content."""
     result = Plan(checked)
     low, high = id_range(checked.station)
-    top = one("SELECT MAX(id) FROM main.ledger_entry WHERE id >= ? AND id < ?", low, high)
+    top = one("SELECT MAX(id) FROM ledger_entry WHERE id >= ? AND id < ?", low, high)
     result.county_max = top[0] if top else None
     for name in ID_TABLES:
         if not union.overlaps("f", name):
@@ -141,7 +142,7 @@ def plan(checked: Checked, notices: list[Finding]) -> Plan:
             continue
         joined = " AND ".join(f"m.{c} = s.{c}" for c in table.key)
         clash = one(
-            f"SELECT s.{table.key[0]} FROM f.{name} AS s JOIN main.{name} AS m "  # noqa: S608
+            f"SELECT s.{table.key[0]} FROM f.{name} AS s JOIN {name} AS m "  # noqa: S608
             f"ON {joined} WHERE {union.differs(rest)} LIMIT 1"
         )
         if clash:
@@ -153,7 +154,7 @@ def plan(checked: Checked, notices: list[Finding]) -> Plan:
             )
     bad_version = one(
         "SELECT s.number, s.updated FROM f.household_version AS s "  # noqa: S608 - constants
-        "JOIN main.household_version AS m USING (number, updated, updated_by) "
+        "JOIN household_version AS m USING (number, updated, updated_by) "
         f"WHERE {union.differs(union.HOUSEHOLD)} LIMIT 1"
     )
     if bad_version:
@@ -164,7 +165,7 @@ def plan(checked: Checked, notices: list[Finding]) -> Plan:
             time=bad_version[1],
         )
     bad_card = one(
-        "SELECT s.id FROM f.card AS s JOIN main.card AS m ON m.id = s.id "  # noqa: S608 - constants
+        "SELECT s.id FROM f.card AS s JOIN card AS m ON m.id = s.id "  # noqa: S608 - constants
         f"WHERE {union.differs(union.CARD_IDENTITY)} LIMIT 1"
     )
     if bad_card:
@@ -179,13 +180,13 @@ def _notices(notices: list[Finding]) -> None:
     for name in ("township", "village", "village_group"):
         columns = TABLES[name].names
         for (code,) in database.execute_sql(
-            f"SELECT s.code FROM f.{name} AS s JOIN main.{name} AS m USING (code) "  # noqa: S608
+            f"SELECT s.code FROM f.{name} AS s JOIN {name} AS m USING (code) "  # noqa: S608
             f"WHERE {union.differs(columns[1:])} LIMIT 5"
         ):
             message = Message(N_("地名 {code} 与县花名册不同，以县里为准"), code=code)
             notices.append(Finding("place_differs", message, "notice", code))
     for household, serial, mine in database.execute_sql(
-        "SELECT s.household_id, s.serial, m.id FROM f.card AS s JOIN main.card AS m "
+        "SELECT s.household_id, s.serial, m.id FROM f.card AS s JOIN card AS m "
         "ON m.household_id = s.household_id AND m.serial = s.serial AND m.id <> s.id LIMIT 20"
     ):
         message = Message(
@@ -205,8 +206,8 @@ def write(plan: Plan) -> None:
     union.copy_places("f", keep_known=True)  # the county's roster is the authority
     versions = TABLES["household_version"].column_list
     database.execute_sql(
-        f"INSERT OR IGNORE INTO main.household_version ({versions}) "  # noqa: S608
-        f"SELECT {versions} FROM f.household_version"
+        f"INSERT INTO household_version ({versions}) "  # noqa: S608
+        f"SELECT {versions} FROM f.household_version WHERE true ON CONFLICT DO NOTHING"
     )
     union.upsert_households("f")
     if plan.overlapping & {"ledger_entry", "stock_move"} or checked.totals is None:
@@ -221,8 +222,8 @@ def write(plan: Plan) -> None:
     for name in KEYED_TABLES:
         columns = TABLES[name].column_list
         database.execute_sql(
-            f"INSERT OR IGNORE INTO main.{name} ({columns}) "  # noqa: S608 - constants
-            f"SELECT {columns} FROM f.{name}"
+            f"INSERT INTO {name} ({columns}) "  # noqa: S608 - constants
+            f"SELECT {columns} FROM f.{name} WHERE true ON CONFLICT DO NOTHING"
         )
     union.merge_cards("f")
     if checked.last is not None and (plan.county_max is None or checked.last > plan.county_max):
@@ -238,7 +239,7 @@ def _own_goods(station: str) -> None:
     table = TABLES["item"]
     rest = ("name", "unit", "category", "reorder_level", "active", "initials")
     database.execute_sql(
-        f"INSERT INTO main.item ({table.column_list}, stock) "  # noqa: S608 - constants
+        f"INSERT INTO item ({table.column_list}, stock) "  # noqa: S608 - constants
         f"SELECT {table.column_list}, 0 FROM f.item WHERE station = ? "
         f"ON CONFLICT (code) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in rest)} "
         "WHERE item.station = excluded.station",
@@ -250,7 +251,7 @@ def _reprice(station: str) -> None:
     """Each of the station's goods the file repriced costs what its latest change says (files
     may arrive in any order: the history decides, not the file)."""
     database.execute_sql(
-        "UPDATE main.item SET price = (SELECT p.price FROM main.item_price AS p "
+        "UPDATE item SET price = (SELECT p.price FROM item_price AS p "
         "WHERE p.item_id = item.code ORDER BY p.since DESC, p.id DESC LIMIT 1) "
         "WHERE station = ? AND code IN (SELECT item_id FROM f.item_price)",
         (station,),

@@ -1,5 +1,5 @@
 """What the county checks of a month file's postings (公示) against its own books (docs/design.md
-§4.12, §14.2), beside db.county.row_checks, in the merge's write transaction (`f` attached).
+§4.12, §14.2), beside db.county.row_checks, in the merge's write transaction (`f` staged).
 
 A posting's lines are for households of its village; an objection is taken down during its
 posting's period, a credit written after it; each entry a credit made is the line it credits
@@ -15,21 +15,22 @@ from functools import partial
 
 from catalog.messages import N_, Finding
 from db.county.catalog_checks import Found, problem
+from db.store.dialect import same
 from db.store.ids import human
 
 # The station's postings, objections and lines, in the file or at the county.
 KNOWN = (
     "WITH ps AS (SELECT id, published, until FROM f.posting UNION ALL SELECT id, published, "
-    "until FROM main.posting WHERE id >= :low AND id < :high), "
+    "until FROM posting WHERE id >= :low AND id < :high), "
     "os AS (SELECT id, posting_id, household_id, time FROM f.objection UNION ALL "
-    "SELECT id, posting_id, household_id, time FROM main.objection "
+    "SELECT id, posting_id, household_id, time FROM objection "
     "WHERE id >= :low AND id < :high), "
     "us AS (SELECT objection_id, upheld, time FROM f.objection_ruling UNION ALL "
-    "SELECT objection_id, upheld, time FROM main.objection_ruling "
+    "SELECT objection_id, upheld, time FROM objection_ruling "
     "WHERE id >= :low AND id < :high), "
     "ls AS (SELECT id, posting_id, household_id, task_id, points, qty FROM f.posting_line "
     "UNION ALL SELECT id, posting_id, household_id, task_id, points, qty "
-    "FROM main.posting_line WHERE id >= :low AND id < :high) "
+    "FROM posting_line WHERE id >= :low AND id < :high) "
 )
 
 
@@ -44,7 +45,7 @@ def check(found: Found, p: dict) -> None:
     found.gather(
         "SELECT l.id, l.household_id FROM f.posting_line AS l "
         "JOIN f.posting AS p ON p.id = l.posting_id "
-        "WHERE NOT EXISTS (SELECT 1 FROM main.household AS h WHERE h.number = l.household_id "
+        "WHERE NOT EXISTS (SELECT 1 FROM household AS h WHERE h.number = l.household_id "
         "AND h.village_id = p.village_id) AND NOT EXISTS (SELECT 1 FROM f.household_version "
         "AS v WHERE v.number = l.household_id AND v.village_id = p.village_id) ORDER BY l.id",
         p,
@@ -97,9 +98,9 @@ def check(found: Found, p: dict) -> None:
         "JOIN f.posting_credit AS c ON c.id = pe.credit_id "
         "JOIN f.ledger_entry AS e ON e.id = pe.entry_id "
         "WHERE c.posting_id <> ls.posting_id OR e.household_id <> ls.household_id "
-        "OR e.task_id IS NOT ls.task_id OR e.points <> ls.points OR e.qty <> ls.qty "
+        f"OR NOT {same('e.task_id', 'ls.task_id')} OR e.points <> ls.points OR e.qty <> ls.qty "
         "OR e.kind <> CASE WHEN ls.points < 0 THEN 'deduction' ELSE 'award' END "
-        "OR EXISTS (SELECT 1 FROM main.posting_entry AS m WHERE m.line_id = pe.line_id "
+        "OR EXISTS (SELECT 1 FROM posting_entry AS m WHERE m.line_id = pe.line_id "
         "AND m.entry_id <> pe.entry_id) "
         "OR pe.line_id IN (SELECT line_id FROM f.posting_entry GROUP BY 1 HAVING COUNT(*) > 1) "
         "OR EXISTS (SELECT 1 FROM os LEFT JOIN us ON us.objection_id = os.id "

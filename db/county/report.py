@@ -53,8 +53,9 @@ VILLAGES = """
 WITH month AS (
     SELECT h.village_id AS village, SUM(m.award) AS award, SUM(m.deduction) AS deduction,
         SUM(m.redemption) AS redemption, SUM(m.reversal) AS reversal,
-        SUM(m.adjustment) AS adjustment, SUM(m.award > 0) AS earned,
-        SUM(m.redemptions > 0) AS redeemed, SUM(m.redemptions) AS visits
+        SUM(m.adjustment) AS adjustment, SUM(CASE WHEN m.award > 0 THEN 1 ELSE 0 END) AS earned,
+        SUM(CASE WHEN m.redemptions > 0 THEN 1 ELSE 0 END) AS redeemed,
+        SUM(m.redemptions) AS visits
     FROM month_household AS m JOIN household AS h ON h.number = m.household_id
     WHERE m.month = :month AND (:one = 1 OR substr(h.village_id, 1, 6) = :county)
     GROUP BY h.village_id),
@@ -65,7 +66,8 @@ later AS (
     WHERE m.month > :month AND (:one = 1 OR substr(h.village_id, 1, 6) = :county)
     GROUP BY h.village_id),
 roster AS (
-    SELECT village_id AS village, COUNT(*) AS households, SUM(status = 'active') AS active,
+    SELECT village_id AS village, COUNT(*) AS households,
+        SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END) AS active,
         SUM(balance) AS balance FROM household
     WHERE :one = 1 OR substr(village_id, 1, 6) = :county GROUP BY village_id)
 SELECT v.township_id, COALESCE(t.name, v.township_id), v.code, v.name,
@@ -111,7 +113,8 @@ def yuan(fen: int) -> Decimal:
 TREND = """
 SELECT month, SUM(award), -SUM(deduction), -SUM(redemption),
     SUM(award + deduction + redemption + reversal + adjustment),
-    SUM(award > 0), SUM(redemptions > 0), SUM(redemptions)
+    SUM(CASE WHEN award > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN redemptions > 0 THEN 1 ELSE 0 END),
+    SUM(redemptions)
 FROM month_household AS m WHERE month >= :first AND month <= :month AND (:one = 1
     OR m.household_id IN (SELECT number FROM household WHERE substr(village_id, 1, 6) = :county)
     OR (m.household_id NOT IN (SELECT number FROM household) AND EXISTS (SELECT 1

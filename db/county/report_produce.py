@@ -23,7 +23,7 @@ BY_HOUSEHOLD = (
     "JOIN household AS h ON h.number = m.household "
     "LEFT JOIN village AS v ON v.code = h.village_id "
     "WHERE :one = 1 OR substr(h.village_id, 1, 6) = :county "
-    "GROUP BY h.number ORDER BY h.village_id, h.number"
+    "GROUP BY h.number, h.head_name, h.village_id, v.name ORDER BY h.village_id, h.number"
 )
 BY_VILLAGE = (
     "SELECT COALESCE(v.township_id, ''), v.code, COALESCE(v.name, h.village_id), "  # noqa: S608
@@ -32,7 +32,7 @@ BY_VILLAGE = (
     "JOIN household AS h ON h.number = m.household "
     "LEFT JOIN village AS v ON v.code = h.village_id "
     "WHERE :one = 1 OR substr(h.village_id, 1, 6) = :county "
-    "GROUP BY h.village_id ORDER BY v.township_id, h.village_id"
+    "GROUP BY h.village_id, v.township_id, v.code, v.name ORDER BY v.township_id, h.village_id"
 )
 
 

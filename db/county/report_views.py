@@ -14,6 +14,7 @@ from catalog.messages import N_, Message
 from db.books.setup import KIND_NAMES
 from db.store.clock import month_bounds
 from db.store.connection import database
+from db.store.dialect import integers
 from db.store.models import County
 
 POINTS = (
@@ -77,7 +78,7 @@ def scope_of(county: str) -> Scope:
 
 
 def rows(sql: str, **params: object) -> list[list]:
-    return [list(r) for r in database.execute_sql(sql, params).fetchall()]
+    return [integers(r) for r in database.execute_sql(sql, params).fetchall()]
 
 
 def kind_name(kind: str) -> Message | str:
@@ -127,7 +128,8 @@ def categories(month: str, scope: Scope) -> Sheet:
         + BY_KIND
         + ", SUM(m.entries) FROM month_station AS m LEFT JOIN task AS t ON t.code = m.task_id "
         "WHERE m.month = :month AND (:one = 1 OR substr(m.station_id, 1, 6) = :county) "
-        "GROUP BY 1 ORDER BY 1 IS NULL, 1",
+        "GROUP BY t.category "
+        "ORDER BY CASE WHEN t.category IS NULL THEN 0 ELSE 1 END, t.category",
         month=month,
         **scope.params,
     ):
@@ -166,7 +168,7 @@ def goods(month: str, fen: int, scope: Scope) -> list[Sheet]:
         + ", SUM(m.qty * COALESCE(i.price, 0)) FROM month_stock AS m "
         "LEFT JOIN station AS s ON s.code = m.station_id LEFT JOIN item AS i ON i.code = m.item_id "
         "WHERE m.month <= :month AND (:one = 1 OR substr(m.station_id, 1, 6) = :county) "
-        "GROUP BY m.station_id ORDER BY m.station_id",
+        "GROUP BY m.station_id, s.name ORDER BY m.station_id",
         month=month,
         **scope.params,
     ):
@@ -184,7 +186,7 @@ def goods(month: str, fen: int, scope: Scope) -> list[Sheet]:
         + ", SUM(m.qty) * COALESCE(i.price, 0) FROM month_stock AS m "
         "LEFT JOIN item AS i ON i.code = m.item_id WHERE m.month <= :month "
         "AND (:one = 1 OR substr(m.station_id, 1, 6) = :county) "
-        "GROUP BY m.item_id ORDER BY m.item_id",
+        "GROUP BY m.item_id, i.name, i.category, i.price ORDER BY m.item_id",
         month=month,
         **scope.params,
     ):
@@ -220,7 +222,8 @@ def donations(month: str, scope: Scope) -> Sheet:
         "WHERE time >= :start AND time < :end) GROUP BY donation_id) AS l "
         "ON l.donation_id = n.id WHERE n.time >= :start AND n.time < :end "
         "AND (:one = 1 OR substr(n.station, 1, 6) = :county) "
-        "GROUP BY d.name, d.kind ORDER BY value + cash DESC, d.name",
+        "GROUP BY d.name, d.kind "
+        "ORDER BY SUM(COALESCE(l.value, 0)) + SUM(n.cash_fen) DESC, d.name",
         start=start,
         end=end,
         **scope.params,

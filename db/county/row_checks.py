@@ -1,14 +1,14 @@
 """What the county checks of a month file's rows against its own books (docs/design.md §14).
 
-The file is attached as schema `f`, inside the merge's write transaction, after its own checks
-(db.exchange.month_check) and those against the catalog (db.county.catalog_checks, in the
-checker thread) have run. A station's key proves only which station sent a file, not that its
-rows keep the rules, so every row is held against what the county itself knows: its catalog,
-the monthly caps across its households, its roster (which townships the station serves,
-which households and places exist, the cards it has), its clock, and the balances its books
-hold. Every check is set-based SQL over the attached file, shaped to look up the county's rows
-by their keys and indexes, never to scan them; what the checker thread worked out per
-household (`Prepared`) is staged in temp tables and joined to the county's rows.
+The file is staged as schema `f` (db.county.staging), inside the merge's write transaction,
+after its own checks (db.exchange.month_check) and those against the catalog
+(db.county.catalog_checks, in the checker thread) have run. A station's key proves only which
+station sent a file, not that its rows keep the rules, so every row is held against what the
+county itself knows: its catalog, the monthly caps across its households, its roster (which
+townships the station serves, which households and places exist, the cards it has), its clock,
+and the balances its books hold. Every check is set-based SQL over the staged file, shaped to
+look up the county's rows by their keys and indexes, never to scan them; what the checker thread
+worked out per household (`Prepared`) is staged in temp tables and joined to the county's rows.
 
 `check` returns every problem (the first SHOWN and a count) and adds notices for what can only
 be checked later: a file that arrives before an earlier month of its station cannot be held
@@ -33,6 +33,7 @@ from db.exchange.union import one, scalar
 from db.store.clock import month_bounds
 from db.store.connection import database
 from db.store.county_models import MonthlyFile
+from db.store.dialect import many, same
 from db.store.ids import human, id_range
 
 
@@ -45,14 +46,14 @@ class Scope:
 
 
 def check(checked: Checked, prepared: Prepared, now: str, notices: list[Finding]) -> Problems:
-    """Every row of attached `f` against the county's books: the problems, after the file's
+    """Every row of staged `f` against the county's books: the problems, after the file's
     own (`checked.problems`) and the catalog's (`prepared`), the first SHOWN of them all."""
     station, month = checked.station, checked.month
     low, high = id_range(station)
     start, end = month_bounds(month)
     scope = _scope(checked)
     later = scope.later_end is not None or _has_later(checked)
-    served = "SELECT EXISTS (SELECT 1 FROM main.station_township WHERE station_id = ?)"
+    served = "SELECT EXISTS (SELECT 1 FROM station_township WHERE station_id = ?)"
     params = {
         "me": station,
         "low": low,
@@ -85,7 +86,7 @@ def check(checked: Checked, prepared: Prepared, now: str, notices: list[Finding]
             check_caps(found, params, county=True, later=True)
         elif prepared.yearly:  # a year's cap: the county's other months count as well
             check_caps(found, params, county=True, later=False, fresh=True)
-        elif scalar("SELECT EXISTS (SELECT 1 FROM temp.shared)"):
+        elif scalar("SELECT EXISTS (SELECT 1 FROM shared)"):
             check_caps(found, params, county=True, later=False, households=SHARED, fresh=True)
         _reversals(found, params)
         if scope.later_end is not None and scope.complete:
@@ -105,8 +106,8 @@ def _goods(found: Found, p: dict) -> None:
     """A station's own item never takes a code the county knows as its own or another
     station's."""
     found.gather(
-        "SELECT s.code, COALESCE(m.station, '') FROM f.item AS s JOIN main.item AS m "
-        "ON m.code = s.code WHERE m.station IS NOT s.station ORDER BY s.code",
+        "SELECT s.code, COALESCE(m.station, '') FROM f.item AS s JOIN item AS m "  # noqa: S608
+        f"ON m.code = s.code WHERE NOT {same('m.station', 's.station')} ORDER BY s.code",
         p,
         lambda r: problem(
             "item_taken",
@@ -118,7 +119,7 @@ def _goods(found: Found, p: dict) -> None:
     )
 
 
-SHARED = "(SELECT household_id FROM temp.shared)"
+SHARED = "(SELECT household_id FROM shared)"
 
 
 @contextmanager
@@ -130,26 +131,29 @@ def _staged(checked: Checked, prepared: Prepared, p: dict) -> Iterator[None]:
     database.execute_sql("CREATE TEMP TABLE lows (h TEXT PRIMARY KEY, low INTEGER)")
     try:
         if checked.totals is not None:
-            database.connection().executemany(
-                "INSERT OR IGNORE INTO temp.named VALUES (?)",
+            many(
+                "INSERT INTO named VALUES (?) ON CONFLICT DO NOTHING",
                 [(row[1],) for row in checked.totals["month_household"]],
             )
         else:
             database.execute_sql(
-                "INSERT OR IGNORE INTO temp.named SELECT household_id FROM f.ledger_entry"
+                "INSERT INTO named SELECT household_id FROM f.ledger_entry WHERE true "
+                "ON CONFLICT DO NOTHING"
             )
-        database.execute_sql("INSERT OR IGNORE INTO temp.named SELECT household_id FROM f.card")
         database.execute_sql(
-            "CREATE TEMP TABLE shared AS SELECT household_id FROM temp.named AS n "
-            "WHERE EXISTS (SELECT 1 FROM main.month_household AS mh WHERE mh.month = :month "
+            "INSERT INTO named SELECT household_id FROM f.card WHERE true ON CONFLICT DO NOTHING"
+        )
+        database.execute_sql(
+            "CREATE TEMP TABLE shared AS SELECT household_id FROM named AS n "
+            "WHERE EXISTS (SELECT 1 FROM month_household AS mh WHERE mh.month = :month "
             "AND mh.household_id = n.household_id)",
             p,
         )
-        database.connection().executemany("INSERT INTO temp.lows VALUES (?, ?)", prepared.lows)
+        many("INSERT INTO lows VALUES (?, ?)", prepared.lows)
         yield
     finally:
         for table in ("named", "lows", "shared"):
-            database.execute_sql(f"DROP TABLE IF EXISTS temp.{table}")
+            database.execute_sql(f"DROP TABLE IF EXISTS {table}")
 
 
 def _scope(checked: Checked) -> Scope:
@@ -180,7 +184,7 @@ def _scope(checked: Checked) -> Scope:
 
 def _has_later(checked: Checked) -> bool:
     low, high = id_range(checked.station)
-    top = one("SELECT MAX(id) FROM main.ledger_entry WHERE id >= ? AND id < ?", low, high)
+    top = one("SELECT MAX(id) FROM ledger_entry WHERE id >= ? AND id < ?", low, high)
     mine = checked.last or checked.before or low
     return bool(top and top[0] is not None and top[0] > mine)
 
@@ -191,7 +195,8 @@ REVERSALS = (
     (
         "ledger_entry",
         "t.kind <> 'reversal' AND v.points = -t.points AND v.household_id = t.household_id "
-        "AND v.task_id IS t.task_id AND v.redemption_id IS t.redemption_id AND v.qty = t.qty",
+        f"AND {same('v.task_id', 't.task_id')} AND {same('v.redemption_id', 't.redemption_id')} "
+        "AND v.qty = t.qty",
         N_(
             "冲正条目 {record} 与它冲正的条目 {target} 对不上"
             "（户、项目、兑换单、数量，或积分不是相反数）"
@@ -200,7 +205,7 @@ REVERSALS = (
     (
         "stock_move",
         "t.kind = 'redemption' AND t.reverses_id IS NULL AND v.item_id = t.item_id "
-        "AND v.redemption_id IS t.redemption_id AND v.qty = -t.qty",
+        f"AND {same('v.redemption_id', 't.redemption_id')} AND v.qty = -t.qty",
         N_("退回入库 {record} 与它退回的出库 {target} 对不上（商品、兑换单或数量）"),
     ),
 )
@@ -211,14 +216,14 @@ def _reversals(found: Found, p: dict) -> None:
         columns = TABLES[name].column_list
         found.gather(
             f"SELECT v.id, v.reverses_id, COALESCE(a.id, b.id) IS NULL, EXISTS (SELECT 1 "  # noqa: S608
-            f"FROM main.{name} AS x WHERE x.reverses_id = v.reverses_id) FROM f.{name} AS v "
+            f"FROM {name} AS x WHERE x.reverses_id = v.reverses_id) FROM f.{name} AS v "
             f"LEFT JOIN f.{name} AS a ON a.id = v.reverses_id "
-            f"LEFT JOIN main.{name} AS b ON b.id = v.reverses_id "
+            f"LEFT JOIN {name} AS b ON b.id = v.reverses_id "
             "WHERE v.reverses_id IS NOT NULL AND CASE WHEN COALESCE(a.id, b.id) IS NULL "
-            "THEN :complete OR v.reverses_id >= :first "
-            f"ELSE EXISTS (SELECT 1 FROM main.{name} AS x WHERE x.reverses_id = v.reverses_id) "
+            "THEN :complete = 1 OR v.reverses_id >= :first "
+            f"ELSE EXISTS (SELECT 1 FROM {name} AS x WHERE x.reverses_id = v.reverses_id) "
             f"OR NOT (SELECT {matches} FROM (SELECT {columns} FROM f.{name} "
-            f"WHERE id = v.reverses_id UNION ALL SELECT {columns} FROM main.{name} "
+            f"WHERE id = v.reverses_id UNION ALL SELECT {columns} FROM {name} "
             "WHERE id = v.reverses_id) AS t LIMIT 1) END "
             "ORDER BY v.id",
             p,
@@ -231,7 +236,7 @@ def _later_reversals(p: dict, checked: Checked, notices: list[Finding]) -> None:
     entries: they could not be checked then."""
     name, matches, _ = REVERSALS[0]
     rows = database.execute_sql(
-        f"SELECT v.id, v.reverses_id FROM main.{name} AS v JOIN f.{name} AS t "  # noqa: S608
+        f"SELECT v.id, v.reverses_id FROM {name} AS v JOIN f.{name} AS t "  # noqa: S608
         "ON t.id = v.reverses_id WHERE v.id > :last AND v.id <= :later_end "
         f"AND NOT ({matches}) ORDER BY v.id LIMIT {SHOWN}",
         p,
@@ -272,8 +277,8 @@ def _reversal_finding(name: str, template: str, row: tuple) -> Finding:
 
 
 UNKNOWN = (
-    "SELECT household_id FROM temp.{table} WHERE household_id NOT IN "
-    "(SELECT number FROM main.household) AND household_id NOT IN "
+    "SELECT household_id FROM {table} WHERE household_id NOT IN "
+    "(SELECT number FROM household) AND household_id NOT IN "
     "(SELECT number FROM f.household_version) ORDER BY household_id"
 )
 
@@ -290,13 +295,13 @@ def _households(
     if scope.later_end is not None and scope.complete:
         database.execute_sql(
             "CREATE TEMP TABLE later_named AS SELECT DISTINCT household_id "
-            "FROM main.ledger_entry WHERE id > :last AND id <= :later_end",
+            "FROM ledger_entry WHERE id > :last AND id <= :later_end",
             p,
         )
         try:
             later = [r[0] for r in database.execute_sql(UNKNOWN.format(table="later_named"))]
         finally:
-            database.execute_sql("DROP TABLE temp.later_named")
+            database.execute_sql("DROP TABLE later_named")
     if unknown and scope.complete:
         found.add(
             problem(
@@ -325,16 +330,16 @@ def _households(
 # The township of a household version of the file: its village's at the county, or, for a
 # village new to the county, the file's township of it, if the county has that township.
 VERSION_TOWNSHIP = (
-    "COALESCE((SELECT y.township_id FROM main.village AS y WHERE y.code = v.village_id), "
-    "(SELECT n.code FROM f.village AS y JOIN main.township AS n ON n.code = y.township_id "
+    "COALESCE((SELECT y.township_id FROM village AS y WHERE y.code = v.village_id), "
+    "(SELECT n.code FROM f.village AS y JOIN township AS n ON n.code = y.township_id "
     "WHERE y.code = v.village_id))"
 )
-SERVED = "(SELECT township_id FROM main.station_township WHERE station_id = :me)"
+SERVED = "(SELECT township_id FROM station_township WHERE station_id = :me)"
 BEFORE = (  # the village of the household's version just before this one, as the county has it
-    "COALESCE((SELECT p.village_id FROM main.household_version AS p WHERE p.number = v.number "
+    "COALESCE((SELECT p.village_id FROM household_version AS p WHERE p.number = v.number "
     "AND (p.updated, p.updated_by) < (v.updated, v.updated_by) "
     "ORDER BY p.updated DESC, p.updated_by DESC LIMIT 1), "
-    "(SELECT h.village_id FROM main.household AS h WHERE h.number = v.number "
+    "(SELECT h.village_id FROM household AS h WHERE h.number = v.number "
     "AND (h.updated, h.updated_by) < (v.updated, v.updated_by)))"
 )
 
@@ -346,8 +351,8 @@ def _roster(found: Found, p: dict) -> None:
     found.gather(
         "SELECT number, updated, village_id, township, b.township_id FROM (SELECT v.number, "  # noqa: S608
         f"v.updated, v.village_id, {VERSION_TOWNSHIP} AS township, {BEFORE} AS before_village "
-        "FROM f.household_version AS v) AS v LEFT JOIN main.village AS b "
-        "ON b.code = v.before_village WHERE township IS NULL OR (:scoped AND "
+        "FROM f.household_version AS v) AS v LEFT JOIN village AS b "
+        "ON b.code = v.before_village WHERE township IS NULL OR (:scoped = 1 AND "
         f"(township NOT IN {SERVED} OR b.township_id NOT IN {SERVED})) "
         "ORDER BY number, updated",
         p,
@@ -383,9 +388,9 @@ def _roster_finding(station: str, row: tuple) -> Finding:
 
 
 # A lot as the county will hold it once the file is in: the file's rows or the county's.
-LOTS = "(SELECT id, household_id, qty, price_fen FROM f.produce_lot UNION SELECT id, household_id, qty, price_fen FROM main.produce_lot WHERE id >= :low AND id < :high)"  # noqa: E501
-SALES = "(SELECT id, lot_id, qty, amount_fen FROM f.produce_sale UNION SELECT id, lot_id, qty, amount_fen FROM main.produce_sale WHERE id >= :low AND id < :high)"  # noqa: E501
-PAID = "(SELECT id, lot_id, amount_fen FROM f.produce_payout_line UNION SELECT id, lot_id, amount_fen FROM main.produce_payout_line WHERE id >= :low AND id < :high)"  # noqa: E501
+LOTS = "(SELECT id, household_id, qty, price_fen FROM f.produce_lot UNION SELECT id, household_id, qty, price_fen FROM produce_lot WHERE id >= :low AND id < :high)"  # noqa: E501
+SALES = "(SELECT id, lot_id, qty, amount_fen FROM f.produce_sale UNION SELECT id, lot_id, qty, amount_fen FROM produce_sale WHERE id >= :low AND id < :high)"  # noqa: E501
+PAID = "(SELECT id, lot_id, amount_fen FROM f.produce_payout_line UNION SELECT id, lot_id, amount_fen FROM produce_payout_line WHERE id >= :low AND id < :high)"  # noqa: E501
 
 
 def _produce(found: Found, p: dict) -> None:
@@ -394,7 +399,7 @@ def _produce(found: Found, p: dict) -> None:
     rows and the county's together), payouts for the household's own lots."""
     found.gather(
         "SELECT l.id, l.household_id FROM f.produce_lot AS l WHERE NOT EXISTS "
-        "(SELECT 1 FROM main.household AS h WHERE h.number = l.household_id) ORDER BY l.id",
+        "(SELECT 1 FROM household AS h WHERE h.number = l.household_id) ORDER BY l.id",
         p,
         lambda r: problem(
             "produce_household",
@@ -418,7 +423,7 @@ def _produce(found: Found, p: dict) -> None:
     )
     found.gather(
         f"SELECT l.id, l.qty, s.sold FROM {LOTS} AS l JOIN (SELECT lot_id, SUM(qty) AS sold "  # noqa: S608
-        f"FROM {SALES} GROUP BY lot_id) AS s ON s.lot_id = l.id "
+        f"FROM {SALES} AS x GROUP BY lot_id) AS s ON s.lot_id = l.id "
         "WHERE l.id IN (SELECT lot_id FROM f.produce_sale) AND s.sold NOT BETWEEN 0 AND l.qty "
         "ORDER BY l.id",
         p,
@@ -434,7 +439,7 @@ def _produce(found: Found, p: dict) -> None:
     found.gather(
         "SELECT pl.id FROM f.produce_payout_line AS pl JOIN f.produce_payout AS po "  # noqa: S608
         f"ON po.id = pl.payout_id LEFT JOIN {LOTS} AS l ON l.id = pl.lot_id "
-        "WHERE l.household_id IS NOT po.household_id ORDER BY pl.id",
+        f"WHERE NOT {same('l.household_id', 'po.household_id')} ORDER BY pl.id",
         p,
         lambda r: problem(
             "payout_lot", N_("付款明细 {line} 付的不是该户的代销品"), r[0], line=human(r[0])
@@ -442,8 +447,8 @@ def _produce(found: Found, p: dict) -> None:
     )
     found.gather(
         f"SELECT p.lot_id, p.paid, COALESCE(s.earned, 0) FROM (SELECT lot_id, SUM(amount_fen) "  # noqa: S608
-        f"AS paid FROM {PAID} GROUP BY lot_id) AS p LEFT JOIN (SELECT lot_id, "
-        f"SUM(amount_fen) AS earned FROM {SALES} GROUP BY lot_id) AS s ON s.lot_id = p.lot_id "
+        f"AS paid FROM {PAID} AS x GROUP BY lot_id) AS p LEFT JOIN (SELECT lot_id, "
+        f"SUM(amount_fen) AS earned FROM {SALES} AS x GROUP BY lot_id) AS s ON s.lot_id = p.lot_id "
         "WHERE p.lot_id IN (SELECT lot_id FROM f.produce_payout_line UNION SELECT lot_id "
         "FROM f.produce_sale) AND p.paid > COALESCE(s.earned, 0) ORDER BY p.lot_id",
         p,
@@ -463,11 +468,11 @@ def _cards(found: Found, p: dict) -> None:
     the county must have it, under this id or an older one (a newer id would displace the
     county's); and a station issues and revokes cards only of the households it serves."""
     found.gather(
-        "SELECT s.id, s.household_id, s.serial FROM f.card AS s LEFT JOIN main.card AS m "
+        "SELECT s.id, s.household_id, s.serial FROM f.card AS s LEFT JOIN card AS m "  # noqa: S608
         "ON m.household_id = s.household_id AND m.serial = s.serial "
         "WHERE (s.id < :low OR s.id >= :high) AND (m.id IS NULL OR m.id > s.id OR (m.id = s.id "
-        "AND NOT (s.issued IS m.issued AND s.operator IS m.operator AND s.station IS m.station)))"
-        " ORDER BY s.id",
+        f"AND NOT ({same('s.issued', 'm.issued')} AND {same('s.operator', 'm.operator')} "
+        f"AND {same('s.station', 'm.station')}))) ORDER BY s.id",
         p,
         lambda r: problem(
             "foreign_card",
@@ -480,10 +485,11 @@ def _cards(found: Found, p: dict) -> None:
     )
     found.gather(
         "SELECT s.id, s.household_id FROM f.card AS s "  # noqa: S608
-        "LEFT JOIN main.household AS h ON h.number = s.household_id "
-        "LEFT JOIN main.village AS w ON w.code = h.village_id "
-        "WHERE :scoped AND (h.number IS NOT NULL OR s.household_id IN "
-        f"(SELECT number FROM f.household_version)) AND COALESCE(w.township_id IN {SERVED}, 0) = 0 "
+        "LEFT JOIN household AS h ON h.number = s.household_id "
+        "LEFT JOIN village AS w ON w.code = h.village_id "
+        "WHERE :scoped = 1 AND (h.number IS NOT NULL OR s.household_id IN "
+        "(SELECT number FROM f.household_version)) "
+        f"AND NOT COALESCE(w.township_id IN {SERVED}, false) "
         "AND s.household_id NOT IN (SELECT v.number FROM f.household_version AS v "
         f"WHERE {VERSION_TOWNSHIP} IN {SERVED}) "
         "ORDER BY s.id",
@@ -527,36 +533,37 @@ def _balances(
     try:
         if not later:
             database.execute_sql(
-                "INSERT INTO temp.suspects SELECT l.h FROM temp.lows AS l "
-                "LEFT JOIN main.household AS h ON h.number = l.h "
+                "INSERT INTO suspects SELECT l.h FROM lows AS l "
+                "LEFT JOIN household AS h ON h.number = l.h "
                 "WHERE h.number IS NULL OR h.balance + l.low < 0"
             )
         else:  # the station's later months are here too: walk every household exactly
             database.execute_sql(
-                "INSERT OR IGNORE INTO temp.suspects SELECT household_id FROM f.ledger_entry"
+                "INSERT INTO suspects SELECT household_id FROM f.ledger_entry WHERE true "
+                "ON CONFLICT DO NOTHING"
             )
             database.execute_sql(
-                "INSERT OR IGNORE INTO temp.suspects SELECT household_id FROM main.ledger_entry "
-                "WHERE id > :last AND id <= :later_end",
+                "INSERT INTO suspects SELECT household_id FROM ledger_entry "
+                "WHERE id > :last AND id <= :later_end ON CONFLICT DO NOTHING",
                 p,
             )
-        if scalar("SELECT EXISTS (SELECT 1 FROM temp.suspects)"):
+        if scalar("SELECT EXISTS (SELECT 1 FROM suspects)"):
             _walk(found, p, checked, notices)
     finally:
-        database.execute_sql("DROP TABLE temp.suspects")
+        database.execute_sql("DROP TABLE suspects")
 
 
 WALK = (
     "WITH own AS (SELECT id, household_id, points FROM f.ledger_entry "
-    "WHERE household_id IN (SELECT h FROM temp.suspects) UNION ALL "
-    "SELECT id, household_id, points FROM main.ledger_entry WHERE id > :last "
-    "AND id <= :later_end AND household_id IN (SELECT h FROM temp.suspects)), "
+    "WHERE household_id IN (SELECT h FROM suspects) UNION ALL "
+    "SELECT id, household_id, points FROM ledger_entry WHERE id > :last "
+    "AND id <= :later_end AND household_id IN (SELECT h FROM suspects)), "
     "walk AS (SELECT id, household_id, points, SUM(points) OVER (PARTITION BY household_id "
     "ORDER BY id ROWS UNBOUNDED PRECEDING) AS run FROM own), "
-    "base AS (SELECT s.h, COALESCE((SELECT SUM(e.points) FROM main.ledger_entry AS e "
+    "base AS (SELECT s.h, COALESCE((SELECT SUM(e.points) FROM ledger_entry AS e "
     "WHERE e.household_id = s.h AND e.id >= :low AND e.id < :first), 0) "
-    "+ COALESCE((SELECT SUM(e.points) FROM main.ledger_entry AS e WHERE e.household_id = s.h "
-    "AND (e.id < :low OR e.id >= :high) AND e.points > 0), 0) AS start FROM temp.suspects AS s), "
+    "+ COALESCE((SELECT SUM(e.points) FROM ledger_entry AS e WHERE e.household_id = s.h "
+    "AND (e.id < :low OR e.id >= :high) AND e.points > 0), 0) AS start FROM suspects AS s), "
     "low AS (SELECT w.household_id, w.id, w.points, b.start + w.run AS after, "
     "ROW_NUMBER() OVER (PARTITION BY w.household_id ORDER BY w.id) AS k FROM walk AS w "
     "JOIN base AS b ON b.h = w.household_id WHERE w.points < 0 AND b.start + w.run < 0) "

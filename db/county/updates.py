@@ -32,15 +32,15 @@ COPIES = (
     ("township", "substr(code, 1, 6) = :county"),
     ("village", "substr(code, 1, 6) = :county"),
     ("village_group", "substr(code, 1, 6) = :county"),
-    ("task", "1"),
-    ("task_value", "1"),
-    ("item", "1"),
-    ("item_price", "1"),
-    ("barcode", "1"),
-    ("card", "household_id IN (SELECT number FROM temp.reach)"),
+    ("task", "true"),
+    ("task_value", "true"),
+    ("item", "true"),
+    ("item_price", "true"),
+    ("barcode", "true"),
+    ("card", "household_id IN (SELECT number FROM reach)"),
     (
         "ledger_entry",
-        "household_id IN (SELECT number FROM temp.reach) AND (id < :low OR id >= :high)",
+        "household_id IN (SELECT number FROM reach) AND (id < :low OR id >= :high)",
     ),
     ("redemption", "id IN (SELECT redemption_id FROM x.ledger_entry)"),
     ("redemption_line", "redemption_id IN (SELECT id FROM x.redemption)"),
@@ -48,19 +48,19 @@ COPIES = (
     ("notice", "id >= :office_low AND id < :office_high"),
 )
 HOUSEHOLDS = (
-    "INSERT INTO x.household_version ({columns}) SELECT {columns} FROM main.household "
-    "WHERE number IN (SELECT number FROM temp.reach) ORDER BY number"
+    "INSERT INTO x.household_version ({columns}) SELECT {columns} FROM household "
+    "WHERE number IN (SELECT number FROM reach) ORDER BY number"
 )
 # The station's households: those of the townships it serves (every township when it serves
 # none in particular, as a county-wide mobile shop), and any it has served itself.
 REACH = (
-    "INSERT OR IGNORE INTO temp.reach SELECT h.number FROM main.household AS h "
-    "JOIN main.village AS v ON v.code = h.village_id WHERE v.township_id IN "
-    "(SELECT township_id FROM main.station_township WHERE station_id = :station) "
-    "OR (NOT EXISTS (SELECT 1 FROM main.station_township WHERE station_id = :station) "
-    "AND substr(h.village_id, 1, 6) = :county)",
-    "INSERT OR IGNORE INTO temp.reach SELECT DISTINCT household_id FROM main.ledger_entry "
-    "WHERE id >= :low AND id < :high",
+    "INSERT INTO reach SELECT h.number FROM household AS h "
+    "JOIN village AS v ON v.code = h.village_id WHERE v.township_id IN "
+    "(SELECT township_id FROM station_township WHERE station_id = :station) "
+    "OR (NOT EXISTS (SELECT 1 FROM station_township WHERE station_id = :station) "
+    "AND substr(h.village_id, 1, 6) = :county) ON CONFLICT DO NOTHING",
+    "INSERT INTO reach SELECT DISTINCT household_id FROM ledger_entry "
+    "WHERE id >= :low AND id < :high ON CONFLICT DO NOTHING",
 )
 
 
@@ -115,7 +115,7 @@ def write(
                     database.execute_sql(sql, params)
                 _copy(kind, params)
                 _operators(operators)
-                database.execute_sql("DROP TABLE temp.reach")
+                database.execute_sql("DROP TABLE reach")
                 fields = {
                     "kind": kind,
                     "county": station.county_id,
@@ -151,7 +151,7 @@ def _copy(kind: str, params: dict) -> None:
         table = sealed.TABLES[name]
         database.execute_sql(
             f"INSERT INTO x.{name} ({table.column_list}) "  # noqa: S608 - constants
-            f"SELECT {table.column_list} FROM main.{name} WHERE {condition} "
+            f"SELECT {table.column_list} FROM {name} WHERE {condition} "
             f"ORDER BY {', '.join(table.key)}",
             params,
         )

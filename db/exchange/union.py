@@ -1,4 +1,4 @@
-"""Set-based union of an attached file (schema `src`) into the open books (schema `main`).
+"""Set-based union of a staged file (schema `src`) into the open books (their own tables).
 
 The county merge and the station update share these statements. Rows with ids are a plain set
 union; a household keeps its newest version ((updated, updated_by) decides); a card keeps the
@@ -13,6 +13,7 @@ from typing import Any
 
 from db.exchange.sealed import TABLES
 from db.store.connection import database
+from db.store.dialect import same
 
 CHUNK = 100_000
 HOUSEHOLD = TABLES["household_version"].names  # a household's columns but `balance`
@@ -25,7 +26,7 @@ def one(sql: str, *params: object) -> tuple | None:
 
 def differs(columns: tuple[str, ...]) -> str:
     """SQL: row `s` differs from row `m` in any of `columns` (NULLs compare equal)."""
-    return "NOT (" + " AND ".join(f"s.{c} IS m.{c}" for c in columns) + ")"
+    return "NOT (" + " AND ".join(same(f"s.{c}", f"m.{c}") for c in columns) + ")"
 
 
 def scalar(sql: str, *params: object) -> Any:
@@ -38,7 +39,7 @@ def overlaps(src: str, name: str) -> bool:
     span = one(f"SELECT MIN(id), MAX(id) FROM {src}.{name}")  # noqa: S608 - constants
     if not span or span[0] is None:
         return False
-    sql = f"SELECT EXISTS (SELECT 1 FROM main.{name} WHERE id BETWEEN ? AND ?)"  # noqa: S608
+    sql = f"SELECT EXISTS (SELECT 1 FROM {name} WHERE id BETWEEN ? AND ?)"  # noqa: S608
     return bool(scalar(sql, span[0], span[1]))
 
 
@@ -47,7 +48,7 @@ def first_clash(src: str, name: str) -> int | None:
     if not overlaps(src, name):
         return None
     bad = scalar(
-        f"SELECT s.id FROM {src}.{name} AS s JOIN main.{name} AS m ON m.id = s.id "  # noqa: S608
+        f"SELECT s.id FROM {src}.{name} AS s JOIN {name} AS m ON m.id = s.id "  # noqa: S608
         f"WHERE {differs(TABLES[name].names)} LIMIT 1"
     )
     return bad if isinstance(bad, int) else None
@@ -61,9 +62,9 @@ def insert_rows(src: str, name: str, overlapping: bool) -> None:
     columns = TABLES[name].column_list
     new = ""
     if overlapping:
-        new = f" AND NOT EXISTS (SELECT 1 FROM main.{name} AS m WHERE m.id = s.id)"  # noqa: S608
+        new = f" AND NOT EXISTS (SELECT 1 FROM {name} AS m WHERE m.id = s.id)"  # noqa: S608
     sql = (
-        f"INSERT INTO main.{name} ({columns}) SELECT {columns} FROM {src}.{name} AS s "  # noqa: S608
+        f"INSERT INTO {name} ({columns}) SELECT {columns} FROM {src}.{name} AS s "  # noqa: S608
         f"WHERE s.id >= ? AND s.id < ?{new}"
     )
     for start in range(span[0], span[1] + 1, CHUNK):
@@ -73,12 +74,12 @@ def insert_rows(src: str, name: str, overlapping: bool) -> None:
 def add_balances(src: str, overlapping: bool) -> None:
     """Move cached balances by the entries `src` adds. Call before inserting them."""
     new = (
-        "WHERE NOT EXISTS (SELECT 1 FROM main.ledger_entry AS m WHERE m.id = s.id)"
+        "WHERE NOT EXISTS (SELECT 1 FROM ledger_entry AS m WHERE m.id = s.id)"
         if overlapping
         else ""
     )
     database.execute_sql(
-        "UPDATE main.household SET balance = balance + d.points FROM (SELECT s.household_id, "  # noqa: S608
+        "UPDATE household SET balance = balance + d.points FROM (SELECT s.household_id, "  # noqa: S608
         f"SUM(s.points) AS points FROM {src}.ledger_entry AS s {new} "
         "GROUP BY s.household_id) AS d WHERE household.number = d.household_id"
     )
@@ -90,8 +91,8 @@ def upsert_households(src: str) -> None:
     chosen = ", ".join(f"v.{c}" for c in HOUSEHOLD)
     updates = ", ".join(f"{c} = excluded.{c}" for c in HOUSEHOLD[1:])
     database.execute_sql(
-        f"INSERT INTO main.household ({columns}, balance) SELECT {chosen}, "  # noqa: S608
-        "(SELECT COALESCE(SUM(e.points), 0) FROM main.ledger_entry AS e "
+        f"INSERT INTO household ({columns}, balance) SELECT {chosen}, "  # noqa: S608
+        "(SELECT COALESCE(SUM(e.points), 0) FROM ledger_entry AS e "
         f"WHERE e.household_id = v.number) FROM {src}.household_version AS v "
         f"WHERE NOT EXISTS (SELECT 1 FROM {src}.household_version AS w WHERE w.number = v.number "
         "AND (w.updated, w.updated_by) > (v.updated, v.updated_by)) "
@@ -104,17 +105,17 @@ def merge_cards(src: str) -> None:
     """New cards in; a card two stations issued keeps the smaller id and earliest revocation."""
     columns = TABLES["card"].column_list
     database.execute_sql(
-        f"INSERT INTO main.card ({columns}) SELECT {columns} FROM {src}.card AS s "  # noqa: S608
-        "WHERE NOT EXISTS (SELECT 1 FROM main.card AS m "
+        f"INSERT INTO card ({columns}) SELECT {columns} FROM {src}.card AS s "  # noqa: S608
+        "WHERE NOT EXISTS (SELECT 1 FROM card AS m "
         "WHERE m.household_id = s.household_id AND m.serial = s.serial)"
     )
     database.execute_sql(
-        "UPDATE main.card SET id = s.id, issued = s.issued, operator = s.operator, "  # noqa: S608
+        "UPDATE card SET id = s.id, issued = s.issued, operator = s.operator, "  # noqa: S608
         f"station = s.station FROM {src}.card AS s WHERE s.household_id = card.household_id "
         "AND s.serial = card.serial AND s.id < card.id"
     )
     database.execute_sql(
-        "UPDATE main.card SET revoked = s.revoked, revoked_by = s.revoked_by "  # noqa: S608
+        "UPDATE card SET revoked = s.revoked, revoked_by = s.revoked_by "  # noqa: S608
         f"FROM {src}.card AS s WHERE s.household_id = card.household_id "
         "AND s.serial = card.serial AND s.revoked IS NOT NULL AND (card.revoked IS NULL OR "
         "(s.revoked, COALESCE(s.revoked_by, '')) < (card.revoked, COALESCE(card.revoked_by, '')))"
@@ -138,16 +139,14 @@ def copy_by_code(
     if extra:
         columns, values = f"{columns}, {extra[0]}", f"{values}, {extra[1]}"
     if keep_known:
-        verb, tail = "INSERT OR IGNORE", ""
+        tail = " ON CONFLICT (code) DO NOTHING"
     else:
         rest = table.names[1:]
         updates = ", ".join(f"{c} = excluded.{c}" for c in rest)
-        current = ", ".join(f"{name}.{c}" for c in rest)
-        fresh = ", ".join(f"excluded.{c}" for c in rest)
-        verb = "INSERT"
-        tail = f" ON CONFLICT (code) DO UPDATE SET {updates} WHERE ({current}) IS NOT ({fresh})"
+        unchanged = " AND ".join(same(f"{name}.{c}", f"excluded.{c}") for c in rest)
+        tail = f" ON CONFLICT (code) DO UPDATE SET {updates} WHERE NOT ({unchanged})"
     database.execute_sql(
-        f"{verb} INTO main.{name} ({columns}) "  # noqa: S608 - constants
+        f"INSERT INTO {name} ({columns}) "  # noqa: S608 - constants
         f"SELECT {values} FROM {src}.{name} WHERE {where}{tail}"
     )
 
@@ -164,14 +163,14 @@ def copy_task_values(src: str) -> tuple[str, str] | None:
     None when all went well."""
     columns = TABLES["task_value"].column_list
     clash = one(
-        f"SELECT s.task_id, s.since FROM {src}.task_value AS s JOIN main.task_value AS m "  # noqa: S608
+        f"SELECT s.task_id, s.since FROM {src}.task_value AS s JOIN task_value AS m "  # noqa: S608
         "ON m.task_id = s.task_id AND m.since = s.since "
         f"WHERE {differs(TABLES['task_value'].names)} LIMIT 1"
     )
     if clash is not None:
         return (str(clash[0]), str(clash[1]))
     database.execute_sql(
-        f"INSERT OR IGNORE INTO main.task_value ({columns}) "  # noqa: S608 - constants
-        f"SELECT {columns} FROM {src}.task_value"
+        f"INSERT INTO task_value ({columns}) "  # noqa: S608 - constants
+        f"SELECT {columns} FROM {src}.task_value WHERE true ON CONFLICT DO NOTHING"
     )
     return None

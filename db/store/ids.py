@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from catalog.messages import Refused
-from db.store.connection import database
+from db.store.connection import database, is_postgres
 
 SEQUENCE_SPAN = 10**10
 STATION_CODE = re.compile(r"^(\d{6})-(\d{2})$")
@@ -68,3 +68,16 @@ def parse_human(text: str) -> int:
     if not match:
         raise Refused("单号格式不对：{text}（应像 451425-03-000007）", text=text)
     return int(match.group(1) + match.group(2)) * SEQUENCE_SPAN + int(match.group(3))
+
+
+def sequences_past(tables: tuple[str, ...]) -> None:
+    """Move the identity sequence of each of `tables` (an `id` primary key) past its largest
+    id, after rows came in with the ids their stations gave them: the engine's own numbering
+    then never takes an id already used. PostgreSQL only; SQLite's rowid needs nothing."""
+    if not is_postgres():
+        return
+    for name in tables:
+        database.execute_sql(
+            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608 - constants
+            f"GREATEST((SELECT MAX(id) FROM {name}), 1))"
+        )
