@@ -19,10 +19,15 @@ from db.books import auth
 from db.books.households import import_rows
 from db.county import province
 from db.county import report as reports
+from db.county.merge import OTHER_COUNTY, merge_files
 from db.store.clock import FixedClock
 from db.store.connection import close, connect
+from db.store.models import Household
 from pos.cli import main
 from tests.conftest import fix_check
+from tests.county_copies import to_server
+from tests.county_engines import ENGINES, database_url, drop, fresh_postgres
+from tests.crafted import craft, station_key
 
 BUILT = "2026-11-23T09:30:00"
 A, B = "451425", "452122"
@@ -66,7 +71,8 @@ def rows(path: Path, sql: str) -> list[tuple]:
 @pytest.fixture(scope="module")
 def two(tmp_path_factory):
     """province.sqlite: county A with demo station 01 and county B (added by the demo) with
-    demo station 02, their October files merged; alone.sqlite: county A alone, same files."""
+    demo station 02, their October files merged (before.sqlite: the same before October);
+    alone.sqlite: county A alone, same files."""
     root = tmp_path_factory.mktemp("province")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(auth, "SCRYPT_N", 2**8)
@@ -89,10 +95,11 @@ def two(tmp_path_factory):
                 *MANAGER,
             )
         a_file, b_file = (next((root / n).glob("*.sqlite")) for n in ("a", "b"))
+        ok("province", "init", "--db", both)
+        shutil.copy(both, root / "before.sqlite")  # both counties, October not merged yet
         ok("county", "merge", "--db", both, a_file, *A_OFFICER)
         ok("county", "merge", "--db", root / "alone.sqlite", a_file, *A_OFFICER)
         ok("county", "merge", "--db", both, b_file, *B_OFFICER)
-        ok("province", "init", "--db", both)
         yield root, a_file, b_file
     close()
 
@@ -225,28 +232,11 @@ def test_each_countys_report_is_its_own_county_alone(two):
 def test_the_province_report_is_the_sum_of_the_county_reports(two, tmp_path):
     root, _, _ = two
     both = root / "province.sqlite"
-    clock = at_built()
-    connect(both)
-    counties = [
-        reports.county_report(auth.sign_in(name, "1234", clock), "2026-10", clock)
-        for name in ("county", f"county-{B}")
-    ]
-    whole = province.province_report(auth.sign_in("province", "1234", clock), "2026-10", clock)
-    close()
-    assert [s.title for s in whole.sheets] == [s.title for s in counties[0].sheets]
-    for sheet in whole.sheets:
-        assert [r[:2] for r in sheet.rows] == [[A, counties[0].name], [B, counties[1].name]]
-        for row, county in zip(sheet.rows, counties, strict=True):
-            part = county.sheet(sheet.title)
-            assert row[2:] == (part.total[part.keys :] if part.totals else [len(part.rows)])
-        for i in range(2, len(sheet.headers)):
-            column = [r[i] for r in sheet.rows]
-            if all(isinstance(v, int) for v in column):
-                assert sheet.total[i] == sum(column), (sheet.title, sheet.headers[i])
+    counties, whole = read_reports(both)
+    assert_sum_of(whole, counties)
     towns = whole.sheet("按乡镇")
-    assert towns.total[towns.headers.index("在册户数")] == sum(
-        c.sheet("按乡镇").total[2] for c in counties
-    )
+    households = towns.headers.index("在册户数")
+    assert towns.total[households] == sum(c.sheet("按乡镇").total[2] for c in counties) > 0
     out = tmp_path / "province.xlsx"
     shown = ok(
         "province",
@@ -299,3 +289,107 @@ def test_a_demo_station_whose_household_numbers_another_county_holds_is_refused(
         f"{B}-01",
         says="户号会与县",
     )
+
+
+@pytest.fixture(params=ENGINES)
+def shared(request, two, tmp_path):
+    """The two counties before October on either engine (on PostgreSQL, before.sqlite's rows
+    copied into a fresh database)."""
+    root, _, _ = two
+    if request.param == "sqlite":
+        target = tmp_path / "p.sqlite"
+        shutil.copy(root / "before.sqlite", target)
+        yield target
+        close()
+        return
+    name = fresh_postgres(request.getfixturevalue("pg_template"))
+    try:
+        to_server(root / "before.sqlite", database_url(name))
+        yield database_url(name)
+    finally:
+        close()
+        drop(name)
+
+
+def read_reports(target) -> tuple[list, province.ProvinceReport]:
+    clock = at_built()
+    connect(target)
+    try:
+        counties = [
+            reports.county_report(auth.sign_in(name, "1234", clock), "2026-10", clock)
+            for name in ("county", f"county-{B}")
+        ]
+        whole = province.province_report(auth.sign_in("province", "1234", clock), "2026-10", clock)
+    finally:
+        close()
+    return counties, whole
+
+
+def test_two_counties_merge_and_report_alike_on_both_engines(two, shared):
+    """Each county merges its own station's October (the other's file refused), and every
+    county report and the province report read the same as on the SQLite reference."""
+    root, a_file, b_file = two
+    clock = at_built()
+    connect(shared)
+    try:
+        a, b = (auth.sign_in(name, "1234", clock) for name in ("county", f"county-{B}"))
+        for officer, other in ((a, b_file), (b, a_file)):
+            batch = merge_files(officer, [other], clock)
+            assert [o.status for o in batch.outcomes] == ["refused"]
+        for officer, own in ((a, a_file), (b, b_file)):
+            batch = merge_files(officer, [own], clock)
+            assert [o.status for o in batch.outcomes] == ["merged"], batch.outcomes[0].render()
+    finally:
+        close()
+    counties, whole = read_reports(shared)
+    reference, reference_whole = read_reports(root / "province.sqlite")
+    for county, expected in zip(counties, reference, strict=True):
+        assert sheets_shown(county) == sheets_shown(expected), county.county
+    assert sheets_shown(whole) == sheets_shown(reference_whole)
+    assert_sum_of(whole, counties)
+
+
+def assert_sum_of(whole: province.ProvinceReport, counties: list) -> None:
+    """Each county's row is its report's total; the province's total is the sum of theirs."""
+    assert [s.title for s in whole.sheets] == [s.title for s in counties[0].sheets]
+    for sheet in whole.sheets:
+        assert [r[:2] for r in sheet.rows] == [[c.county, c.name] for c in counties]
+        for row, county in zip(sheet.rows, counties, strict=True):
+            part = county.sheet(sheet.title)
+            assert row[2:] == (part.total[part.keys :] if part.totals else [len(part.rows)])
+        for i in range(2, len(sheet.headers)):
+            column = [r[i] for r in sheet.rows]
+            if all(isinstance(v, int) for v in column):
+                assert sheet.total[i] == sum(column), (sheet.title, sheet.headers[i])
+
+
+def test_a_station_file_that_changes_another_countys_household_is_refused(two, shared, tmp_path):
+    """A household number county A holds, sent by county B's station: refused, never moved
+    into B's village."""
+    root, _, b_file = two
+    [(number,)] = rows(
+        root / "before.sqlite", f"SELECT number FROM household WHERE village_id LIKE '{A}%' LIMIT 1"
+    )
+    [(village,)] = rows(
+        root / "before.sqlite", f"SELECT code FROM village WHERE code LIKE '{B}%' LIMIT 1"
+    )
+    forged = craft(
+        b_file,
+        tmp_path / "forged.sqlite",
+        station_key(root / "before.sqlite", STATION_B),
+        (
+            "INSERT INTO household_version VALUES (?, '韦某', ?, ?, NULL, '脱贫户', 1, '', "
+            "'active', ' wm', '2026-10-20 10:00:00', ?)",
+            (number, fix_check("45212219800101001"), village, STATION_B),
+        ),
+    )
+    clock = at_built()
+    connect(shared)
+    try:
+        batch = merge_files(auth.sign_in(f"county-{B}", "1234", clock), [forged], clock)
+        refusal = batch.outcomes[0].refusal
+        assert refusal is not None and refusal.check == OTHER_COUNTY, batch.outcomes[0].render()
+        assert refusal.fields["number"] == number
+        assert Household.get_by_id(number).village_id.startswith(A)
+    finally:
+        close()
