@@ -213,7 +213,7 @@ def _totals(conn: sqlite3.Connection, shape: Shape, per_month: int) -> None:
 
     for table, key, sums, query, _ in TOTALS:
         conn.execute(
-            f"INSERT INTO {table} ({', '.join(key + sums)}) " + query.format(src="main", new="true")
+            f"INSERT INTO {table} ({', '.join(key + sums)}) " + query.format(src="", new="true")
         )
     conn.execute(
         "UPDATE household SET balance = t.points FROM (SELECT household_id, "
