@@ -65,7 +65,7 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     # the county office backs up its own books too
     "backup": (N_("备份账本"), frozenset({"manager", "county"})),
     "county": (N_("县级汇总"), frozenset({"county"})),
-    # the counties' totals side by side (docs/design.md §11): the province's readers alone
+    # the counties' totals side by side (docs/design.md §6.7): the province's readers alone
     "province": (N_("查看省市汇总"), frozenset({"province"})),
     "produce": (N_("代销农产品和现金日结"), frozenset({"clerk", "manager"})),
     "notice": (N_("发布政策通知"), frozenset({"county"})),
@@ -86,7 +86,7 @@ class Actor:
     station: str
     villages: frozenset[str] = field(default_factory=frozenset)
     household: str | None = None
-    county: str | None = None  # a county officer's county (docs/design.md §11)
+    county: str | None = None  # a county officer's county (docs/design.md §6.7)
 
     def may(self, action: str) -> bool:
         return self.role in PERMISSIONS[action][1]
@@ -249,7 +249,7 @@ def _manages(by: Actor) -> Station:
 
 
 def _same_county(by: Actor, operator: Operator) -> None:
-    """A county officer manages the officers of their own county only (docs/design.md §11)."""
+    """A county officer manages the officers of their own county only (docs/design.md §6.7)."""
     if by.county is not None and operator.county_id != by.county:
         raise Refused(
             "操作员 {name} 不属于县 {county}：各县只管理本县的操作员",

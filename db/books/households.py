@@ -381,7 +381,7 @@ def import_rows(actor: Actor | None, clock: Clock, rows: list[Row], *, station: 
 
 def _in_county(values: dict, county: str) -> None:
     """A county's roster holds its own households: in a database of several counties
-    (docs/design.md §11) a line for another county's village or household is refused."""
+    (docs/design.md §6.7) a line for another county's village or household is refused."""
     if not str(values["village"]).startswith(county):
         raise Refused("村代码 {code} 不在本县花名册中", code=values["village"])
     known = Household.get_or_none(Household.number == values["number"])

@@ -127,7 +127,7 @@ def set_posting_days(actor: Actor, clock: Clock, days: int | str) -> int:
         raise Refused("公示天数应为 0 到 {most} 的整数，而不是“{days}”", most=MAX_DAYS, days=days)
     with database.atomic():
         now = clock.now()
-        # the officer's county (docs/design.md §11); a station's books hold one county
+        # the officer's county (docs/design.md §6.7); a station's books hold one county
         county = actor.county or local_station().county_id
         database.execute_sql("UPDATE county SET posting_days = ? WHERE code = ?", (value, county))
         audit.record(actor.name, actor.station, now, "posting_days", str(value))

@@ -107,7 +107,7 @@ def local_station() -> Station:
 
 
 def refuse_shared_catalog() -> None:
-    """In a database of several counties (docs/design.md §11) the rules sheet and the goods
+    """In a database of several counties (docs/design.md §6.7) the rules sheet and the goods
     are one, shared: no county changes them for the others."""
     count = County.select().count()
     if count > 1:

@@ -251,7 +251,7 @@ OTHER_COUNTY = N_("跨县户号")  # the check's name
 
 def _own_households(checked: Checked) -> None:
     """A station writes its own county's households only: in a database of several counties
-    (docs/design.md §11) a household number another county holds is refused, never moved."""
+    (docs/design.md §6.7) a household number another county holds is refused, never moved."""
     row = database.execute_sql(
         "SELECT s.number, h.village_id FROM f.household_version AS s "
         "JOIN household AS h ON h.number = s.number "

@@ -6,7 +6,7 @@ station with the station's key, and — after merges — every station's books. 
 the role `county`: `init_county` makes the first, `county`, and every county service asks for
 one of them (`officer`).
 
-A database may hold several counties (docs/design.md §11): each has its office `<county>-00`
+A database may hold several counties (docs/design.md §6.7): each has its office `<county>-00`
 and its officers, bound to it (`operator.county_id`); `officer` gives the office of the
 signed-in officer's county, and every service here acts for that county alone.
 """
@@ -59,7 +59,7 @@ def init_county(
 
     In an empty database the office becomes the database's own station and the default
     catalogs are loaded; its operator is `county`. A database that holds other counties gets
-    one more (docs/design.md §11): the catalogs stay as they are (one for the database), and
+    one more (docs/design.md §6.7): the catalogs stay as they are (one for the database), and
     the operator is `county` if no one has that name, else `county-<code>` (`first_operator`).
     """
     if not PIN_PATTERN.match(pin):
@@ -106,7 +106,7 @@ def county_office(code: str | None = None) -> Station:
 
 def officer(actor: Actor) -> Station:
     """The office of `actor`'s county — refused unless a county operator (DESIGN.md §2). In a
-    database of several counties every county service acts for that county alone (§11)."""
+    database of several counties every county service acts for that county alone (§6.7)."""
     require(actor, "county")
     return county_office(actor.county)
 
@@ -215,7 +215,7 @@ def write_update(actor: Actor, code: str, out: Path, clock: Clock) -> dict:
 
 def in_county(place: str, county: str) -> bool:
     """Whether place `place` (a township's, village's or group's code) is county `county`'s:
-    place codes begin with their county's six digits (GB/T 2260, docs/design.md §11)."""
+    place codes begin with their county's six digits (GB/T 2260, docs/design.md §6.7)."""
     return place.startswith(county)
 
 

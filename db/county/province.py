@@ -1,5 +1,5 @@
 """`aixin province report`: one month of every county in the database, side by side
-(docs/design.md §11).
+(docs/design.md §6.7).
 
 It has the county report's sections, in the same order and under the same titles; in each,
 a county is one row — its code, its name, then the total row of that section of its own

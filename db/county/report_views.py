@@ -60,7 +60,7 @@ class Sheet:
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose rows a report reads: county `county`'s (docs/design.md §11). A row is its county's
+    """Whose rows a report reads: county `county`'s (docs/design.md §6.7). A row is its county's
     by a code: a station's code, a place's (its first six digits), a household's village's.
     `alone`: the database holds no other county, every row is its own and the filters are
     skipped (the SQL says `:one = 1 OR ...`)."""

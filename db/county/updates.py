@@ -24,7 +24,7 @@ from db.store.models import County, Setting, Station
 
 # (table, the rows of main to copy). `:station`, `:county`, `:low`, `:high` are parameters;
 # `:office_low`, `:office_high` bound the county office's ids. A database may hold several
-# counties (docs/design.md §11): a place is its county's by its code's first six digits.
+# counties (docs/design.md §6.7): a place is its county's by its code's first six digits.
 COPIES = (
     ("county", "code = :county"),
     ("station", "code = :station"),

@@ -48,7 +48,7 @@ def _trial() -> None:
 
 def join(code: str, clock: Clock) -> str | None:
     """Demo county `code` in the open demo county database, added when it holds only others
-    (docs/design.md §11); the name of its new operator when it was added, else None."""
+    (docs/design.md §6.7); the name of its new operator when it was added, else None."""
     _trial()
     if County.get_or_none(County.code == code) is not None:
         return None

@@ -1,4 +1,4 @@
-"""The province (docs/design.md §11): one database holding several counties. `province init`
+"""The province (docs/design.md §6.7): one database holding several counties. `province init`
 makes its reader; `province report` sums the month by county. Thin: open, call, report."""
 
 from __future__ import annotations

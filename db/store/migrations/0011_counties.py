@@ -1,4 +1,4 @@
-"""Many counties in one database (docs/design.md §11).
+"""Many counties in one database (docs/design.md §6.7).
 
 Frozen as SQL like 0001. It adds
 - `operator.county_id`: the county a county officer (role `county`) works for. Every county

@@ -1,4 +1,4 @@
-"""Many counties in one database (docs/design.md §11): two demo counties, each merged from its
+"""Many counties in one database (docs/design.md §6.7): two demo counties, each merged from its
 own demo station; each county's officers see, merge, enroll, update and report only their
 county; the province report equals the sum of the county reports, section by section."""
 
