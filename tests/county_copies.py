@@ -1,22 +1,24 @@
 """A county built once on SQLite, copied for each test onto either engine.
 
 The county tests build their county through the services once a session (tests/county_world.py,
-its stations' files signed with the keys that county gave them). `county_copy` gives each test
-that county on SQLite (a copy of the file) or on PostgreSQL (the file's rows copied, in the order
-the schema made the tables, into a fresh database from the migrated template of
-tests/county_engines.py: the same books, the same keys).
+its stations' files signed with the keys that county gave them). The `county` fixture gives each
+test that county on SQLite (a copy of the file) or on PostgreSQL (the file's rows copied, in the
+order the schema made the tables, into a fresh database from the migrated template of
+tests/county_engines.py: the same books, the same keys). Import the fixtures in a conftest.py.
 """
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import pytest
 
 from db.store import content
 from db.store.connection import close, connect, database
 from db.store.ids import sequences_past
-from tests.county_engines import database_url, fresh_postgres
+from tests.county_engines import ENGINES, admin, database_url, drop, fresh_postgres
 
 
 def to_server(source: Path, url: str) -> None:
@@ -52,24 +54,79 @@ def to_server(source: Path, url: str) -> None:
         raw.close()
 
 
-def county_copy(
-    engine: str, world_county: Path, tmp_path: Path, template: str | None
-) -> str | Path:
-    """The world's county for one test: a file on SQLite, a fresh database on PostgreSQL."""
-    if engine == "sqlite":
-        target = tmp_path / "county.sqlite"
-        shutil.copy(world_county, target)
-        return target
-    assert template is not None
-    url = database_url(fresh_postgres(template))
-    to_server(world_county, url)
-    return url
+@pytest.fixture(scope="session")
+def world_template(county_world, pg_template: str) -> Iterator[str]:
+    """The county world's county on PostgreSQL, made once a session (this worker's): a
+    template each test's copy is made from in one CREATE DATABASE."""
+    name = f"{pg_template}_world"
+    drop(name)
+    admin(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
+    to_server(county_world.county, database_url(name))
+    yield name
+    drop(name)
 
 
-def digests(target: str | Path) -> dict[str, str]:
-    """The content digests of the books at `target` (db.store.content), the work log aside."""
+@pytest.fixture(params=ENGINES)
+def county_engine(request: pytest.FixtureRequest) -> str:
+    """The engine a county test runs on: "sqlite", then "postgres"."""
+    return request.param
+
+
+@pytest.fixture
+def county(
+    county_engine: str, request: pytest.FixtureRequest, county_world, tmp_path: Path
+) -> Iterator[str | Path]:
+    """The county world's county for one test: a copy of its file (sqlite), or a fresh
+    database with its rows (postgres)."""
+    if county_engine == "sqlite":
+        yield county_world.copy_county(tmp_path)
+        close()
+        return
+    name = fresh_postgres(request.getfixturevalue("world_template"))
+    try:
+        yield database_url(name)
+    finally:
+        close()
+        drop(name)
+
+
+@pytest.fixture
+def county_with(
+    county_engine: str, request: pytest.FixtureRequest, county_world, tmp_path: Path
+) -> Iterator[Callable[..., str | Path]]:
+    """county_with(*statements): the world's county with `statements` run on its SQLite file
+    first (a county that lacks a household, say), then on the test's engine."""
+    made: list[str] = []
+
+    def make(*statements: str) -> str | Path:
+        folder = tmp_path / f"edited{len(made)}"
+        folder.mkdir()
+        path = county_world.copy_county(folder)
+        raw = sqlite3.connect(path)
+        for sql in statements:
+            raw.execute(sql)
+        raw.commit()
+        raw.close()
+        if county_engine == "sqlite":
+            return path
+        made.append(fresh_postgres(request.getfixturevalue("pg_template")))
+        url = database_url(made[-1])
+        to_server(path, url)
+        return url
+
+    try:
+        yield make
+    finally:
+        close()
+        for name in made:
+            drop(name)
+
+
+def digests(target: str | Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """The content digest of every table of the books at `target` (db.store.content) but
+    those in `skip`."""
     connect(target)
     try:
-        return content.digests(skip=("audit",))
+        return content.digests(skip=skip)
     finally:
         close()

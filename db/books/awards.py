@@ -306,7 +306,7 @@ def search_tasks(text: str = "", clock: Clock | None = None) -> list[TaskView]:
     text = text.strip().lower()
     rows = [
         views.task(t)
-        for t in Task.select().where(Task.active).order_by(Task.code)
+        for t in Task.select().where(Task.active == 1).order_by(Task.code)
         if not text or text in t.name or t.code.lower().startswith(text) or text in initials(t.name)
     ]
     if clock is None:

@@ -78,7 +78,7 @@ def summarize(station: str, start: str, end: str) -> Summary:
     low = [
         (item.code, item.name, item.stock, item.reorder_level)
         for item in Item.select()
-        .where(Item.active, Item.stock <= Item.reorder_level)
+        .where(Item.active == 1, Item.stock <= Item.reorder_level)
         .order_by(Item.stock, Item.code)
     ]
     return Summary(

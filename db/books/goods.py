@@ -149,7 +149,7 @@ def _insert_local(station: Station, number: int, new: NewItem) -> tuple[str, str
 
 
 def _refuse_same_name(name: str, code: str | None = None) -> None:
-    twin = Item.get_or_none((Item.name == name) & Item.active & (Item.code != (code or "")))
+    twin = Item.get_or_none((Item.name == name) & (Item.active == 1) & (Item.code != (code or "")))
     if twin is not None:
         raise Refused("已有同名商品“{name}”（编码 {code}），请直接用它", name=name, code=twin.code)
 

@@ -521,8 +521,8 @@ def problems() -> list[Finding]:
             )
         )
     for (paid,) in database.execute_sql(
-        "SELECT p.id FROM produce_payout p WHERE p.amount_fen IS NOT (SELECT SUM(amount_fen) "
-        "FROM produce_payout_line WHERE payout_id = p.id) "
+        "SELECT p.id FROM produce_payout p WHERE p.amount_fen <> COALESCE((SELECT SUM(amount_fen) "
+        "FROM produce_payout_line WHERE payout_id = p.id), 0) "
         "OR EXISTS (SELECT 1 FROM produce_payout_line pl JOIN produce_lot l ON l.id = pl.lot_id "
         "WHERE pl.payout_id = p.id AND l.household_id <> p.household_id) "
         "OR (p.station = (SELECT value FROM setting WHERE name = 'station') AND NOT EXISTS "

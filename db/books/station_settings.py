@@ -23,7 +23,9 @@ def put(actor: Actor, clock: Clock, name: str, value: str) -> None:
     require(actor, "station_settings")
     with database.atomic():
         before = setting(name)
-        Setting.insert(name=name, value=value).on_conflict_replace().execute()
+        Setting.insert(name=name, value=value).on_conflict(
+            conflict_target=[Setting.name], update={Setting.value: value}
+        ).execute()
         audit.record(actor.name, actor.station, clock.now(), "setting",
                      f"{name}: {before or ''} -> {value}")  # fmt: skip
 

@@ -94,7 +94,7 @@ def barcodes_by_item() -> dict[str, list[str]]:
 def search_items(text: str, *, limit: int | None = 30) -> list[ItemView]:
     """Active items by code or barcode prefix, pinyin initials ('xyf' 洗衣粉) or name."""
     text = text.strip()
-    query = Item.select().where(Item.active)
+    query = Item.select().where(Item.active == 1)
     if not text:
         return [views.item(i) for i in query.order_by(Item.code).limit(limit)]
     order: list = [Item.code]

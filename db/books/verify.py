@@ -34,7 +34,7 @@ from db.books import field_checks, month_totals, produce, verified
 from db.books.verified import Span
 from db.store import chain, chain_scan
 from db.store.clock import Clock, SystemClock
-from db.store.connection import database
+from db.store.connection import database, is_postgres
 from db.store.faults import StorageRefused
 from db.store.ids import human
 from db.store.models import VerifiedPoint
@@ -98,7 +98,10 @@ NOT_VERIFIED_YET = N_("还没有核对过的记录，这次从头完整核对")
 
 
 def _file() -> str | None:
-    """The open books' file, for other connections to read (None: in memory)."""
+    """The open books' file, for other connections to read (None: in memory, or on a
+    PostgreSQL server)."""
+    if is_postgres():
+        return None
     name = str(getattr(database.obj, "database", "") or "")
     return None if name in ("", ":memory:") or name.startswith("file:") else name
 
@@ -150,7 +153,11 @@ def _start(chains: list[Span], path: str | None, workers: int | None) -> chain_s
         )
     ]
     size = sum(s.last - s.low for s in chains)
-    quick = size >= chain_scan.QUICK_FROM and chain.sqlite_agrees(database.connection())
+    quick = (
+        size >= chain_scan.QUICK_FROM
+        and not is_postgres()
+        and chain.sqlite_agrees(database.connection())
+    )
     if workers is None:
         workers = (os.cpu_count() or 1) if size >= chain_scan.PARALLEL_FROM else 0
     if path is None:  # in memory: nobody else can read it
@@ -159,13 +166,19 @@ def _start(chains: list[Span], path: str | None, workers: int | None) -> chain_s
 
 
 class _Here(chain_scan.Scan):
-    """Pieces walked on the books' own connection (books in memory)."""
+    """Pieces walked on the books' own connection (books in memory, or on a server)."""
 
     def __init__(self, todo: list[chain_scan.Piece], quick: bool) -> None:
         self.todo, self.quick, self.pool, self.futures = todo, quick, None, []
 
     def results(self) -> list[chain_scan.Walked]:
-        return [chain_scan.walk(database.connection(), p, self.quick) for p in self.todo]
+        return [_walk_here(p, self.quick) for p in self.todo]
+
+
+def _walk_here(piece: chain_scan.Piece, quick: bool) -> chain_scan.Walked:
+    if is_postgres():
+        return chain_scan.walk_books(piece)
+    return chain_scan.walk(database.connection(), piece, quick)
 
 
 def _chains(report: Report, chains: list[Span], walked: list[chain_scan.Walked]) -> None:
@@ -198,10 +211,14 @@ def _breaks(report: Report, station: str, breaks: list[chain.Break]) -> None:
 
 class _Integrity:
     """PRAGMA quick_check and foreign_key_check on a connection of their own, in a thread:
-    SQLite lets go of Python while it reads, so the rest of verify goes on beside them."""
+    SQLite lets go of Python while it reads, so the rest of verify goes on beside them.
+
+    A PostgreSQL server keeps its pages (checksums) and every reference (its foreign keys
+    are always enforced) itself: there is nothing of the kind to ask it."""
 
     def __init__(self, path: str | None) -> None:
         self.found: list[Finding] = []
+        self.server = is_postgres()
         self.thread = None if path is None else threading.Thread(target=self._run, args=(path,))
         if self.thread is not None:
             self.thread.start()
@@ -216,6 +233,8 @@ class _Integrity:
             conn.close()
 
     def findings(self) -> list[Finding]:
+        if self.server:
+            return []
         if self.thread is None:
             return _integrity(database.connection())
         self.thread.join()
@@ -241,7 +260,7 @@ BALANCES = (
     "GROUP BY household_id) "
     "SELECT h.number, h.head_name, h.balance, COALESCE(s.total, 0) FROM household h "
     "LEFT JOIN s ON s.household_id = h.number "
-    "WHERE ({households}) AND (h.balance IS NOT COALESCE(s.total, 0) OR h.balance < 0) "
+    "WHERE ({households}) AND (h.balance <> COALESCE(s.total, 0) OR h.balance < 0) "
     "UNION ALL SELECT s.household_id, NULL, NULL, s.total FROM s "
     "WHERE NOT EXISTS (SELECT 1 FROM household h WHERE h.number = s.household_id)"
 )
@@ -303,7 +322,7 @@ def _stock(report: Report, station: str, items: Iterable[str] | None = None) -> 
         "SELECT i.code, i.name, i.stock, COALESCE(s.total, 0) FROM item i "  # noqa: S608 - marks
         "LEFT JOIN (SELECT item_id, SUM(qty) AS total FROM stock_move WHERE station = ? "
         "GROUP BY item_id) s ON s.item_id = i.code "
-        f"WHERE {where} AND (i.stock IS NOT COALESCE(s.total, 0) OR i.stock < 0)",
+        f"WHERE {where} AND (i.stock <> COALESCE(s.total, 0) OR i.stock < 0)",
         station,
         *params,
     )
@@ -329,8 +348,8 @@ REDEMPTIONS = (
     "LEFT JOIN (SELECT redemption_id, SUM(points) AS points FROM redemption_line "
     "GROUP BY redemption_id) l ON l.redemption_id = r.id "
     "LEFT JOIN ledger_entry e ON e.redemption_id = r.id AND e.kind = 'redemption' "
-    "WHERE ({where}) AND (r.total IS NOT COALESCE(l.points, 0) "
-    "OR -r.total IS NOT COALESCE(e.points, 0))"
+    "WHERE ({where}) AND (r.total <> COALESCE(l.points, 0) "
+    "OR -r.total <> COALESCE(e.points, 0))"
 )
 
 
@@ -361,7 +380,7 @@ JOIN posting_line AS l ON l.id = pe.line_id JOIN posting AS p ON p.id = l.postin
 JOIN posting_credit AS c ON c.id = pe.credit_id
 LEFT JOIN ledger_entry AS e ON e.id = pe.entry_id
 WHERE e.id IS NULL OR c.posting_id <> l.posting_id OR e.household_id <> l.household_id
-   OR e.task_id IS NOT l.task_id OR e.points <> l.points OR e.qty <> l.qty
+   OR COALESCE(e.task_id, '') <> l.task_id OR e.points <> l.points OR e.qty <> l.qty
    OR e.kind <> CASE WHEN l.points < 0 THEN 'deduction' ELSE 'award' END
    OR e.time <> c.time OR substr(c.time, 1, 10) <= p.until
    OR EXISTS (SELECT 1 FROM objection AS o LEFT JOIN objection_ruling AS u
@@ -393,11 +412,10 @@ REVERSALS = (
 def _reversals(report: Report, new: Span | None = None) -> None:
     """Every reversal (or those among the entries of `new`) against the entry it reverses.
     All of them are found through the index on what they reverse: SQLite would rather read
-    every entry."""
+    every entry (PostgreSQL takes no such hint, and needs none)."""
     if new is None:
-        sql = REVERSALS.format(
-            by="INDEXED BY ledger_entry_reverses_id", where="r.reverses_id IS NOT NULL"
-        )
+        by = "" if is_postgres() else "INDEXED BY ledger_entry_reverses_id"
+        sql = REVERSALS.format(by=by, where="r.reverses_id IS NOT NULL")
         rows = _rows(sql)
     else:
         sql = REVERSALS.format(by="", where="r.id > ? AND r.id <= ?")
@@ -447,10 +465,8 @@ def _chain_since(report: Report, span: Span) -> None:
     entry after it joins on, up to the station's head."""
     first = span.low + 1
     if span.after < first:  # nothing of this chain verified yet: all of it
-        walked = chain_scan.walk(
-            database.connection(),
-            chain_scan.Piece(span.station, span.low, span.low, span.last, span.head),
-            quick=False,
+        walked = _walk_here(
+            chain_scan.Piece(span.station, span.low, span.low, span.last, span.head), quick=False
         )
         _chains(report, [span], [walked])
         return

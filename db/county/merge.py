@@ -185,7 +185,8 @@ def _merge_checked(
                 return Outcome(path, "unchanged", same, station, month, notices)
             try:
                 merge_rows.write(plan)
-                sequences_past((*merge_rows.ID_TABLES, "card"))
+                filled = (*merge_rows.ID_TABLES, "card")
+                sequences_past(tuple(t for t in filled if checked.counts.get(t)))
                 MonthlyFile.create(
                     station=station,
                     month=month,

@@ -22,6 +22,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.request import pathname2url
 
 from db.exchange.formats import KINDS, TABLES, Table
@@ -32,6 +33,7 @@ from db.store.dialect import references_off
 # pg_advisory_xact_lock's key for "a merge is writing": 'AIXI' 'MERG' as two int4s' bytes.
 MERGE_LOCK = 0x41495849_4D455247
 ROWS_PER_BATCH = 10_000
+BIG = 20_000  # rows: a table keyed after its COPY, its statistics taken
 
 
 @contextmanager
@@ -66,40 +68,60 @@ def county_types() -> dict[tuple[str, str], str]:
     return {(table, column): kind for table, column, kind in rows}
 
 
-def ddl(table: Table, types: dict[tuple[str, str], str]) -> str:
+def ddl(table: Table, types: dict[tuple[str, str], str], *, keyed: bool) -> str:
     """CREATE TABLE f.<table>: the file's columns in its order, each typed like the county's
-    column of that name (BIGINT or TEXT where the county has none); no constraints (the file
-    is checked already; its key is added after the rows)."""
+    column of that name (BIGINT or TEXT where the county has none); no constraints but the
+    primary key, and that only when `keyed` (a big table gets it after its rows)."""
     columns = []
     for name, spec in table.columns:
         fallback = "BIGINT" if spec.startswith("int") else "TEXT"
         columns.append(f"{name} {types.get((table.name, name), fallback)}")
+    if keyed:
+        columns.append(f"PRIMARY KEY ({', '.join(table.key)})")
     return f"CREATE TABLE f.{table.name} ({', '.join(columns)})"
 
 
 def _load(copy: Path, names: tuple[str, ...]) -> None:
+    """Schema `f`: every table of the file made in one round trip, then the rows of those
+    that have any copied in; a big table is keyed and its statistics taken after its rows
+    are in (quicker than keeping an index up to date through the COPY, and the planner
+    then knows what it joins)."""
     import psycopg
 
     types = county_types()
-    database.execute_sql("CREATE SCHEMA f")
     uri = "file:" + pathname2url(str(copy.resolve())) + "?mode=ro"
     source = sqlite3.connect(uri, uri=True)
     try:
+        tables = [TABLES[name] for name in names]
+        counts = {
+            t.name: source.execute(f"SELECT COUNT(*) FROM {t.name}").fetchone()[0]  # noqa: S608
+            for t in tables
+        }
+        big = {name for name, count in counts.items() if count >= BIG}
+        made = [ddl(t, types, keyed=t.name not in big) for t in tables]
         with database.cursor() as cursor:
-            for name in names:
-                table = TABLES[name]
-                cursor.execute(ddl(table, types))
-                rows = source.execute(
-                    f"SELECT {table.column_list} FROM {name} "  # noqa: S608 - constants
-                    f"ORDER BY {', '.join(table.key)}"
-                )
-                with cursor.copy(f"COPY f.{name} ({table.column_list}) FROM STDIN") as out:
-                    while batch := rows.fetchmany(ROWS_PER_BATCH):
-                        for row in batch:
-                            out.write_row(row)
-                cursor.execute(f"ALTER TABLE f.{name} ADD PRIMARY KEY ({', '.join(table.key)})")
-                cursor.execute(f"ANALYZE f.{name}")
+            cursor.execute("; ".join(["CREATE SCHEMA f", *made]))
+            for table in tables:
+                if counts[table.name]:
+                    _copy(cursor, source, table)
+                if table.name in big:
+                    cursor.execute(
+                        f"ALTER TABLE f.{table.name} ADD PRIMARY KEY ({', '.join(table.key)})"
+                    )
+                    cursor.execute(f"ANALYZE f.{table.name}")
     except psycopg.Error as exc:  # a value the county's column cannot hold, or the server
         raise FileRefused("写入县数据库", "{error}", error=exc) from exc
     finally:
         source.close()
+
+
+def _copy(cursor: Any, source: sqlite3.Connection, table: Table) -> None:
+    """The rows of `table` from the SQLite copy into f.<table>, in key order, by COPY."""
+    rows = source.execute(
+        f"SELECT {table.column_list} FROM {table.name} "  # noqa: S608 - constants
+        f"ORDER BY {', '.join(table.key)}"
+    )
+    with cursor.copy(f"COPY f.{table.name} ({table.column_list}) FROM STDIN") as out:
+        while batch := rows.fetchmany(ROWS_PER_BATCH):
+            for row in batch:
+                out.write_row(row)

@@ -15,15 +15,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.exchange import sealed, signing
+from db.exchange import outfile, sealed, signing
 from db.store import files
 from db.store.clock import Clock, stamp
 from db.store.connection import database, schema_version
 from db.store.ids import id_range
 from db.store.models import County, Setting, Station
 
+# The other stations' entries for the station's households (`reach`, a temporary table).
+OTHERS = "household_id IN (SELECT number FROM reach) AND (id < :low OR id >= :high)"
 # (table, the rows of main to copy). `:station`, `:county`, `:low`, `:high` are parameters;
-# `:office_low`, `:office_high` bound the county office's ids. A database may hold several
+# `:office_low`, `:office_high` bound the county office's ids; a condition reads only the
+# books (on PostgreSQL the file is not beside them: outfile.py). A database may hold several
 # counties (docs/design.md §6.7): a place is its county's by its code's first six digits.
 COPIES = (
     ("county", "code = :county"),
@@ -38,18 +41,17 @@ COPIES = (
     ("item_price", "true"),
     ("barcode", "true"),
     ("card", "household_id IN (SELECT number FROM reach)"),
+    ("ledger_entry", OTHERS),
+    ("redemption", f"id IN (SELECT redemption_id FROM ledger_entry WHERE {OTHERS})"),  # noqa: S608
     (
-        "ledger_entry",
-        "household_id IN (SELECT number FROM reach) AND (id < :low OR id >= :high)",
+        "redemption_line",
+        f"redemption_id IN (SELECT redemption_id FROM ledger_entry WHERE {OTHERS})",  # noqa: S608
     ),
-    ("redemption", "id IN (SELECT redemption_id FROM x.ledger_entry)"),
-    ("redemption_line", "redemption_id IN (SELECT id FROM x.redemption)"),
     # every notice of its county: the station picks those for each household
     ("notice", "id >= :office_low AND id < :office_high"),
 )
 HOUSEHOLDS = (
-    "INSERT INTO x.household_version ({columns}) SELECT {columns} FROM household "
-    "WHERE number IN (SELECT number FROM reach) ORDER BY number"
+    "SELECT {columns} FROM household WHERE number IN (SELECT number FROM reach) ORDER BY number"
 )
 # The station's households: those of the townships it serves (every township when it serves
 # none in particular, as a county-wide mobile shop), and any it has served itself.
@@ -90,44 +92,38 @@ def write(
     """
     with files.output(out) as partial:
         sealed.create(partial, kind)
-        database.execute_sql("ATTACH DATABASE ? AS x", (str(partial),))
-        try:
-            database.execute_sql("PRAGMA x.journal_mode = MEMORY")  # no -journal beside it
-            with database.atomic():
-                if inside is not None:
-                    inside()
-                station = Station.get_by_id(code)
-                key = signing_key(station.county_id)
-                sequence = station.update_seq + (1 if kind == "update" else 0)
-                Station.update(update_seq=sequence).where(Station.code == code).execute()
-                low, high = id_range(code)
-                office_low, office_high = id_range(f"{station.county_id}-00")
-                params = {
-                    "station": code,
-                    "county": station.county_id,
-                    "low": low,
-                    "high": high,
-                    "office_low": office_low,
-                    "office_high": office_high,
-                }
-                database.execute_sql("CREATE TEMP TABLE reach (number TEXT PRIMARY KEY)")
-                for sql in REACH:
-                    database.execute_sql(sql, params)
-                _copy(kind, params)
-                _operators(operators)
-                database.execute_sql("DROP TABLE reach")
-                fields = {
-                    "kind": kind,
-                    "county": station.county_id,
-                    "station": code,
-                    "schema": schema_version(database.obj),
-                    "made": stamp(clock.now()),
-                    "sequence": sequence,
-                }
-                body = sealed.seal_attached(database.connection(), "x", fields, key)
-        finally:
-            if "x" in [row[1] for row in database.execute_sql("PRAGMA database_list")]:
-                database.execute_sql("DETACH DATABASE x")
+        with outfile.attached(partial) as x, database.atomic():
+            if inside is not None:
+                inside()
+            station = Station.get_by_id(code)
+            key = signing_key(station.county_id)
+            sequence = station.update_seq + (1 if kind == "update" else 0)
+            Station.update(update_seq=sequence).where(Station.code == code).execute()
+            low, high = id_range(code)
+            office_low, office_high = id_range(f"{station.county_id}-00")
+            params = {
+                "station": code,
+                "county": station.county_id,
+                "low": low,
+                "high": high,
+                "office_low": office_low,
+                "office_high": office_high,
+            }
+            database.execute_sql("CREATE TEMP TABLE reach (number TEXT PRIMARY KEY)")
+            for sql in REACH:
+                database.execute_sql(sql, params)
+            _copy(x, kind, params)
+            _operators(x, operators)
+            database.execute_sql("DROP TABLE reach")
+            fields = {
+                "kind": kind,
+                "county": station.county_id,
+                "station": code,
+                "schema": schema_version(database.obj),
+                "made": stamp(clock.now()),
+                "sequence": sequence,
+            }
+            body = sealed.seal_attached(x.connection, x.schema, fields, key)
     return body
 
 
@@ -143,30 +139,31 @@ def signing_key(county: str) -> str:
     return private
 
 
-def _copy(kind: str, params: dict) -> None:
+def _copy(x: outfile.OutFile, kind: str, params: dict) -> None:
     wanted = sealed.KINDS[kind]
     for name, condition in COPIES:
         if name not in wanted:
             continue
         table = sealed.TABLES[name]
-        database.execute_sql(
-            f"INSERT INTO x.{name} ({table.column_list}) "  # noqa: S608 - constants
-            f"SELECT {table.column_list} FROM {name} WHERE {condition} "
+        x.copy(
+            name,
+            table.column_list,
+            f"SELECT {table.column_list} FROM {name} WHERE {condition} "  # noqa: S608
             f"ORDER BY {', '.join(table.key)}",
             params,
         )
-    database.execute_sql(HOUSEHOLDS.format(columns=sealed.TABLES["household_version"].column_list))
+    columns = sealed.TABLES["household_version"].column_list
+    x.copy("household_version", columns, HOUSEHOLDS.format(columns=columns))
 
 
-def _operators(operators: Sequence[FirstOperator]) -> None:
-    for person in operators:
-        database.execute_sql(
-            "INSERT INTO x.operator (name, role, pin_hash, active, household_id) "
-            "VALUES (?, ?, ?, 1, ?)",
-            (person.name, person.role, person.pin_hash, person.household),
-        )
-        for village in person.villages:
-            database.execute_sql(
-                "INSERT INTO x.operator_village (operator, village_id) VALUES (?, ?)",
-                (person.name, village),
-            )
+def _operators(x: outfile.OutFile, operators: Sequence[FirstOperator]) -> None:
+    x.insert(
+        "operator",
+        "name, role, pin_hash, active, household_id",
+        [(p.name, p.role, p.pin_hash, 1, p.household) for p in operators],
+    )
+    x.insert(
+        "operator_village",
+        "operator, village_id",
+        [(p.name, village) for p in operators for village in p.villages],
+    )

@@ -49,7 +49,9 @@ def mark_trial(maker: str) -> None:
         raise ValueError(maker)
     if Setting.get_or_none(Setting.name == "station") is not None:
         raise Refused("只有新建的演示或测试账本才能按 AIXIN_CLOCK 记时")
-    Setting.insert(name=TRIAL, value=maker).on_conflict_replace().execute()
+    Setting.insert(name=TRIAL, value=maker).on_conflict(
+        conflict_target=[Setting.name], update={Setting.value: maker}
+    ).execute()
 
 
 def is_trial() -> bool:

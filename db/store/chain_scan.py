@@ -96,6 +96,19 @@ def walk(conn: sqlite3.Connection, piece: Piece, quick: bool) -> Walked:
     return Walked(piece, tuple(breaks), end)
 
 
+def walk_books(piece: Piece) -> Walked:
+    """Check one piece on the books' own connection, row by row: the county's books on a
+    PostgreSQL server, which no process of this PC can open as a file."""
+    from db.store.connection import database
+
+    before = database.execute_sql(BEFORE, (piece.low, piece.first)).fetchone()
+    start = chain.GENESIS if before is None else chain.link_or_not(before)
+    after = None if before is None else before[0]
+    rows = database.execute_sql(ROWS, (piece.first, piece.last))
+    breaks, end = chain.check(rows, start, piece.head, piece.low + 1, after)
+    return Walked(piece, tuple(breaks), end)
+
+
 def _text(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")  # unlinkable, so it breaks the chain
 

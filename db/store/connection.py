@@ -14,7 +14,7 @@ from playhouse.migrations import Runner
 
 from catalog.messages import Refused
 from db.store import faults, files
-from db.store.server import CountyServer, is_url, shown
+from db.store.server import SCHEMA, CountyServer, is_url, shown
 
 database = DatabaseProxy()
 
@@ -136,8 +136,9 @@ def connect_server(url: str, *, create: bool = False) -> CountyServer:
     """Bind the models to the PostgreSQL database at `url` and bring its schema up to date.
 
     The database itself is made by the server's administrator (createdb); `create` lets an
-    empty one (no tables at all) receive the schema, for `county init`. One that has tables
-    but not the books' schema history is not the books, and is left alone.
+    empty one (no tables at all) receive the schema `main` and the books' tables in it, for
+    `county init`. One that has tables but not the books' schema history is not the books,
+    and is left alone.
     """
     faults.busy_seconds = BUSY_MS / 1000
     handle = CountyServer(url, lock_ms=BUSY_MS)
@@ -145,18 +146,19 @@ def connect_server(url: str, *, create: bool = False) -> CountyServer:
     try:
         with faults.storage():
             handle.connect(reuse_if_open=True)
-        tables = handle.get_tables()
-        if "schema_migration" not in tables:
+        if "schema_migration" not in handle.get_tables(schema=SCHEMA):
             if not create:
                 raise Refused(
                     "{path} 里还没有县级数据库：请先运行 aixin county init", path=shown(url)
                 )
+            tables = handle.get_tables(schema=SCHEMA) + handle.get_tables(schema="public")
             if tables:
                 raise Refused(
                     "{path} 不是 aixin 数据库：里面已经有别的表（{table} 等）",
                     path=shown(url),
                     table=tables[0],
                 )
+            handle.execute_sql(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
         migrate(handle)
     except Refused:
         handle.close()

@@ -82,6 +82,7 @@ SERVER_WORDS = (
     ("could not connect", "unreachable"),
     ("connection failed", "unreachable"),
     ("could not translate host name", "unreachable"),
+    ("failed to resolve host", "unreachable"),
     ("timeout expired", "unreachable"),
     ("no such file or directory", "unreachable"),  # a unix socket that is not there
     ("server closed the connection", "lost"),

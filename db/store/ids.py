@@ -74,10 +74,11 @@ def sequences_past(tables: tuple[str, ...]) -> None:
     """Move the identity sequence of each of `tables` (an `id` primary key) past its largest
     id, after rows came in with the ids their stations gave them: the engine's own numbering
     then never takes an id already used. PostgreSQL only; SQLite's rowid needs nothing."""
-    if not is_postgres():
+    if not is_postgres() or not tables:
         return
-    for name in tables:
-        database.execute_sql(
-            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608 - constants
-            f"GREATEST((SELECT MAX(id) FROM {name}), 1))"
-        )
+    moves = ", ".join(
+        f"setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608 - table names
+        f"GREATEST((SELECT MAX(id) FROM {name}), 1))"
+        for name in tables
+    )
+    database.execute_sql(f"SELECT {moves}")  # noqa: S608 - constants

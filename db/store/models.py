@@ -50,6 +50,16 @@ EVENT_RULES = ("category", "village", "household")
 TASK_UNITS = ("次", "天", "月", "项", "人")
 
 
+class Flag(BooleanField):
+    """A yes/no kept as the integer 0 or 1, as the schema has it on both engines (PostgreSQL
+    will not put a boolean into an INTEGER column)."""
+
+    field_type = "INTEGER"
+
+    def db_value(self, value: object) -> int | None:
+        return None if value is None else int(bool(value))
+
+
 class BaseModel(Model):
     class Meta:
         database = database
@@ -151,7 +161,7 @@ class Operator(BaseModel):
     name = CharField(unique=True)
     role = CharField()
     pin_hash = TextField()
-    active = BooleanField(default=True)
+    active = Flag(default=True)
     household = ForeignKeyField(Household, null=True)  # a cadre's own household
     failed_pins = IntegerField(default=0)
     locked_until = TextField(null=True)
@@ -182,7 +192,7 @@ class Task(BaseModel):
     # As of the newest line of its history (`TaskValue`), which may not be in force yet:
     # what a task is worth at a moment comes from db/books/catalog_at.py.
     cap = IntegerField(null=True)  # most points per household and month (or year)
-    active = BooleanField(default=True)
+    active = Flag(default=True)
 
 
 class TaskValue(BaseModel):
@@ -209,7 +219,7 @@ class Item(BaseModel):
     category = CharField()
     price = IntegerField()  # points
     reorder_level = IntegerField(default=0)
-    active = BooleanField(default=True)
+    active = Flag(default=True)
     initials = TextField(default="")
     stock = IntegerField(default=0)  # cache of this station's moves
     station = TextField(null=True)  # NULL: the county's catalog; else the station that added it

@@ -12,6 +12,9 @@ statements that must differ):
   checks, then writes (the next id, a balance) writes what it checked. A writer waits at most
   `lock_timeout` for it (the same five seconds as SQLite's busy timeout), then is refused as
   busy, nothing written;
+- a schema of its own: the books' tables live in the schema `main` (the search path is that
+  schema alone), so that SQL naming `main.household`, as SQLite names its main database,
+  reads the same on both, and a staging schema beside it (`f`) can hold a month file;
 - faults: every statement, BEGIN, COMMIT and ROLLBACK runs through `faults.storage()`, so a
   server that is down, a wrong password, a missing database or a lock not granted in time is
   one refusal that says what to do.
@@ -26,6 +29,8 @@ from urllib.parse import urlsplit, urlunsplit
 from peewee import PostgresqlDatabase
 
 from db.store import faults
+
+SCHEMA = "main"  # where the books' tables are, on PostgreSQL as in SQLite
 
 # pg_advisory_xact_lock keys: one for writing the books, one for bringing the schema up.
 WRITE_LOCK = 0x4149_5849  # 'AIXI'
@@ -96,6 +101,7 @@ class CountyServer(PostgresqlDatabase):
         conn = super()._connect()  # type: ignore[misc]
         with conn.cursor() as cursor:
             cursor.execute(f"SET lock_timeout = {int(self.lock_ms)}")
+            cursor.execute(f"SET search_path = {SCHEMA}")
         return conn
 
     def execute(self, query: Any, **context_options: Any) -> Any:

@@ -37,7 +37,7 @@ from pos.i18n import _
 @refusals
 def verify(db_path: Path, since_last: bool, integrity: bool) -> None:
     """重新核对账本：余额、库存、账目链、兑换单和冲正。有问题时退出码为 1。"""
-    open_books(db_path)
+    open_books(db_path, county=True)
     report = verify_books(since_last=since_last, integrity=integrity, clock=clock())
     for notice in report.notices:
         click.echo(_("提示：{notice}").format(notice=notice.render(_)))
@@ -77,7 +77,7 @@ def verify(db_path: Path, since_last: bool, integrity: bool) -> None:
 @refusals
 def balance(db_path: Path, household: str) -> None:
     """显示一户的积分余额。"""
-    open_books(db_path)
+    open_books(db_path, county=True)
     person = households.shown(household.strip().upper())
     click.echo(
         _("{name}（{number}）余额 {points} 分").format(

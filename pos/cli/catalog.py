@@ -41,7 +41,7 @@ def catalog() -> None:
 @refusals
 def list_catalog(db_path: Path, tasks: bool, tsv: bool) -> None:
     """列出商品（编码、条码、名称、单位、积分价、库存）或积分项目。"""
-    open_books(db_path)
+    open_books(db_path, county=True)
     if tasks:
         rows = [
             (
@@ -111,7 +111,7 @@ def import_catalog(
     项目从起用日期起用新值，旧值留在历史里，已记的分保持原来的分值。整个文件全部导入或全部
     不导入：有一行不对，就列出不对的行。
     """
-    open_books(db_path)
+    open_books(db_path, county=True)
     if tasks:
         _import_tasks(file, since, operator, report)
     else:
@@ -166,7 +166,7 @@ def price(db_path: Path, code: str, points: str, operator: str) -> None:
 
     县目录的商品在县级数据库调价，随更新文件下发；本站自有的商品在本站调价。
     """
-    open_books(db_path)
+    open_books(db_path, county=True)
     actor = sign_in(operator)
     change = goods.change_price(actor, clock(), code, whole_points(points))
     click.echo(

@@ -16,6 +16,7 @@ from db.books import auth
 from db.store.audit import IGNORED_CLOCK, BooksClock
 from db.store.clock import Clock, SystemClock, env_clock
 from db.store.connection import close, connect
+from db.store.server import is_url, shown
 from pos.cli.helptext import Command, Group
 from pos.i18n import _
 
@@ -26,12 +27,30 @@ T = TypeVar("T")
 command = functools.partial(click.command, cls=Command)
 group = functools.partial(click.group, cls=Group)
 
+
+class BooksTarget(click.ParamType):
+    """A SQLite file's path, or a `postgresql://` URL kept as it was typed (a Path would fold
+    its `//`)."""
+
+    name = "path"
+
+    def __init__(self) -> None:
+        self.path = click.Path(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if is_url(value):
+            return value
+        return self.path.convert(value, param, ctx)
+
+
+books_target = BooksTarget()
+
 db_option = click.option(
     "--db",
     "db_path",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="站点或县级数据库文件（SQLite）。",
+    type=books_target,
+    help="站点或县级数据库文件（SQLite）；县级数据库也可以是 PostgreSQL 的 postgresql:// 地址。",
 )
 operator_option = click.option(
     "--operator",
@@ -124,7 +143,15 @@ def refusals(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def open_books(path: Path, *, create: bool = False) -> None:
+def open_books(path: Path | str, *, create: bool = False, county: bool = False) -> None:
+    """Open the books at `path`. Only a command that serves the county (`county`) takes a
+    `postgresql://` URL: a station's books are one SQLite file."""
+    if is_url(path) and not county:
+        raise Refused(
+            "站点的账本只能是 SQLite 文件，{path} 是数据库服务器的地址：只有县级数据库能放在 "
+            "PostgreSQL 上",
+            path=shown(str(path)),
+        )
     connect(path, create=create)
     say_if_clock_ignored()
 

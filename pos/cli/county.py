@@ -16,8 +16,9 @@ from db.county import merge, office
 from db.county import report as reports
 from db.county.report import yuan
 from db.exchange import export, intake
-from db.store import faults, files
-from db.store.connection import close, connect
+from db.store import faults, files, server
+from db.store.connection import close, connect, database
+from db.store.models import County
 from pos.cli.common import (
     clock,
     command,
@@ -38,8 +39,22 @@ file_type = click.Path(dir_okay=False, path_type=Path)
 T = TypeVar("T")
 
 
-def create_books(path: Path, fill: Callable[[], T]) -> T:
-    """Build a new database whole or not at all: into a side file, renamed when done."""
+def create_books(path: Path | str, fill: Callable[[], T], *, county: bool = False) -> T:
+    """Build a new database whole or not at all: into a side file, renamed when done.
+
+    A county's (`county`) may be a PostgreSQL database the server's administrator made for
+    it: there it is filled in one transaction, and one that holds a county already is refused.
+    """
+    if server.is_url(path):
+        open_books(path, create=True, county=county)
+        try:
+            if County.select().exists():
+                raise Refused("{path} 里已经有县级数据库，不会覆盖", path=server.shown(str(path)))
+            with database.atomic():
+                return fill()
+        finally:
+            close()
+    path = Path(path)
     if path.exists():
         raise Refused("数据库文件 {path} 已经存在，不会覆盖", path=path)
     partial = path.with_name(path.name + ".partial")
@@ -56,6 +71,17 @@ def create_books(path: Path, fill: Callable[[], T]) -> T:
         files.clear(partial)  # with its -wal and -shm
         raise
     return result
+
+
+def county_missing(target: Path | str) -> bool:
+    """Whether there is no county at `target` yet: no file, or a server database without one."""
+    if not server.is_url(target):
+        return not Path(target).exists()
+    open_books(target, create=True, county=True)
+    try:
+        return not County.select().exists()
+    finally:
+        close()
 
 
 @group("county")
@@ -78,17 +104,22 @@ def county_init(db_path: Path, code: str, name: str) -> None:
     """
     code = office.valid_county_code(code)
     pin = os.environ.get("AIXIN_PIN") or office.new_pin()
-    if db_path.exists():  # one more county in a database that holds others
-        open_books(db_path)
+    if not county_missing(db_path):  # one more county in a database that holds others
+        open_books(db_path, county=True)
         operator = office.first_operator(code)
         made = office.init_county(code, name, clock(), pin=pin).code
         text = _(
             "县 {name}（{code}）已加入数据库 {path}，县扶贫办站点 {office}，操作员 {operator}。"
         )
-        click.echo(text.format(name=name, code=code, path=db_path, office=made, operator=operator))
+        shown_path = server.shown(str(db_path))
+        click.echo(
+            text.format(name=name, code=code, path=shown_path, office=made, operator=operator)
+        )
     else:
         operator = office.COUNTY_OPERATOR
-        made = create_books(db_path, lambda: office.init_county(code, name, clock(), pin=pin).code)
+        made = create_books(
+            db_path, lambda: office.init_county(code, name, clock(), pin=pin).code, county=True
+        )
         text = _("县级数据库已建好：{name}（{code}），县扶贫办站点 {office}。\n数据库：{path}")
         click.echo(text.format(name=name, code=code, office=made, path=db_path))
     if not os.environ.get("AIXIN_PIN"):
@@ -133,7 +164,7 @@ def county_enroll(
     """
     if out.exists():
         raise Refused("文件 {path} 已经存在，不会覆盖", path=out)
-    open_books(db_path)
+    open_books(db_path, county=True)
     actor = sign_in(operator)
     pin = os.environ.get("AIXIN_PIN") or office.new_pin()
     station = office.enroll(
@@ -158,7 +189,7 @@ def county_enroll(
 @refusals
 def county_settings(db_path: Path, posting_days: str, operator: str) -> None:
     """县里的设置：公示天数。随下一份设置文件或更新文件送到各站点。"""
-    open_books(db_path)
+    open_books(db_path, county=True)
     actor = sign_in(operator)
     days = postings.set_posting_days(actor, clock(), posting_days)
     if days:
@@ -177,7 +208,7 @@ def county_merge(db_path: Path, files: tuple[Path, ...], operator: str) -> None:
 
     有文件被拒收时退出码为 1。
     """
-    open_books(db_path)
+    open_books(db_path, county=True)
     actor = sign_in(operator)
     batch = merge.merge_files(actor, list(files), clock())
     for outcome in batch.outcomes:
@@ -205,7 +236,7 @@ def county_merge(db_path: Path, files: tuple[Path, ...], operator: str) -> None:
 @refusals
 def county_report(db_path: Path, month: str, xlsx: Path | None, operator: str) -> None:
     """县级月报：按乡镇、村、站点、积分类别的积分，余额，受益人次，商品，捐赠，未报站点，透支户。"""
-    open_books(db_path)
+    open_books(db_path, county=True)
     actor = sign_in(operator)
     report = reports.county_report(actor, month, clock(), for_print=xlsx is not None)
     towns = report.sheet("按乡镇")
@@ -286,7 +317,7 @@ def county_report(db_path: Path, month: str, xlsx: Path | None, operator: str) -
 @refusals
 def county_update(db_path: Path, code: str, out: Path, operator: str) -> None:
     """给站点写更新文件：花名册和目录的变化、作废的卡、其他站点给本站农户记的账。"""
-    open_books(db_path)
+    open_books(db_path, county=True)
     actor = sign_in(operator)
     body = office.write_update(actor, code, out, clock())
     tables = body["tables"]

@@ -16,8 +16,9 @@ from db.books.setup import here
 from db.county import merge
 from db.demo import county as demo_county
 from db.demo import station as demo_station
+from db.store import server
 from db.store.connection import close, connect, database
-from pos.cli.common import clock, command, open_books, refusals, trial_clock
+from pos.cli.common import books_target, clock, command, open_books, refusals, trial_clock
 from pos.i18n import _
 
 
@@ -35,8 +36,9 @@ def default_demo_db() -> Path:
 @click.option(
     "--county-db",
     "county_db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="把演示站点登记到这个县级数据库（没有就新建），几个演示站点可以合并到同一个县。",
+    type=books_target,
+    help="把演示站点登记到这个县级数据库（没有就新建；也可以是 postgresql:// 地址），"
+    "几个演示站点可以合并到同一个县。",
 )
 @click.option("--station", default="451425-03", show_default=True, help="演示站点编码。")
 @click.option(
@@ -45,7 +47,7 @@ def default_demo_db() -> Path:
 @click.option("--no-ui", is_flag=True, help="只建数据库，不打开收银台界面。")
 @refusals
 def demo(
-    db_path: Path | None, county_db: Path | None, station: str, seed: int, no_ui: bool
+    db_path: Path | None, county_db: Path | str | None, station: str, seed: int, no_ui: bool
 ) -> None:
     """建一个演示站点（县、村、几百户、积分卡、目录、操作员、三个月的账），然后打开收银台。
 
@@ -116,16 +118,19 @@ def _build(path: Path, station: str, seed: int, keys: tuple[str, str, str] | Non
     )
 
 
-def _build_in_county(path: Path, county_db: Path, station: str, seed: int) -> None:
-    today = trial_clock().now()
-    if not county_db.exists():
-        from pos.cli.county import create_books
+def _build_in_county(path: Path, county_db: Path | str, station: str, seed: int) -> None:
+    from pos.cli.county import county_missing, create_books
 
+    today = trial_clock().now()
+    if county_missing(county_db):
         code = station[:6]
-        create_books(county_db, lambda: demo_county.create(code, clock()))
+        create_books(county_db, lambda: demo_county.create(code, clock()), county=True)
         text = _("已新建演示县级数据库 {path}（{name}），县扶贫办操作员 county，密码 1234")
-        click.echo(text.format(path=county_db, name=demo_county.county_name(code)), err=True)
-    open_books(county_db)
+        click.echo(
+            text.format(path=server.shown(str(county_db)), name=demo_county.county_name(code)),
+            err=True,
+        )
+    open_books(county_db, county=True)
     joined = demo_county.join(station[:6], clock())
     if joined is not None:
         text = _(
@@ -135,7 +140,7 @@ def _build_in_county(path: Path, county_db: Path, station: str, seed: int) -> No
             text.format(
                 name=demo_county.county_name(station[:6]),
                 code=station[:6],
-                path=county_db,
+                path=server.shown(str(county_db)),
                 operator=joined,
             ),
             err=True,
@@ -149,7 +154,7 @@ def _build_in_county(path: Path, county_db: Path, station: str, seed: int) -> No
         open_books(path)
         files = demo_county.export_earlier(today, Path(tmp), clock())
         close()
-        open_books(county_db)
+        open_books(county_db, county=True)
         batch = merge.merge_files(demo_county.officer(clock(), station[:6]), files, clock())
         close()
     for outcome in batch.refused:  # never expected: the demo obeys every rule
@@ -167,7 +172,7 @@ def _build_in_county(path: Path, county_db: Path, station: str, seed: int) -> No
             "aixin county merge --db {county} DIR/*.sqlite --operator {operator}"
         ).format(
             station=station,
-            county=county_db,
+            county=server.shown(str(county_db)),
             months=shown(tuple(m for m in months if m), _),
             last=last,
             path=path,

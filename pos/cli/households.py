@@ -36,7 +36,7 @@ def household() -> None:
 @refusals
 def list_households(db_path: Path, village: str | None, tsv: bool) -> None:
     """列出农户：户号、户主、村、类别、状态、余额。"""
-    open_books(db_path)
+    open_books(db_path, county=True)
     rows = [
         (
             h.number,
@@ -71,7 +71,7 @@ def import_households(db_path: Path, file: Path, operator: str | None, report: P
 
     整个文件全部导入或全部不导入：有一行不对，就列出所有不对的行，什么都不改。
     """
-    open_books(db_path)
+    open_books(db_path, county=True)
 
     def read() -> list[Row]:
         return read_rows(

@@ -51,7 +51,7 @@ def add(
     operator: str,
 ) -> None:
     """发布一条政策通知（县扶贫办）；下一次更新文件把它带到各站点。"""
-    open_books(db_path)
+    open_books(db_path, county=True)
     actor = sign_in(operator)
     notice = notices.add(
         actor,
@@ -81,7 +81,7 @@ def add(
 @refusals
 def list_notices(db_path: Path, household: str | None, tsv: bool) -> None:
     """列出通知：编号、标题、开始、结束、发给谁。"""
-    open_books(db_path)
+    open_books(db_path, county=True)
     found = notices.for_household(household) if household else notices.every()
     rows = [(human(n.id), n.title, n.start, n.until or "", n.whom.render(_)) for n in found]
     table(

@@ -78,7 +78,7 @@ def add(
     新操作员的密码取环境变量 AIXIN_NEW_PIN；没有时提示输入两次。密码 4 到 8 位数字，
     不能是 0000、1234 这类容易猜到的。
     """
-    open_books(db_path)
+    open_books(db_path, county=True)
     actor = auth.sign_in(operator, _pin_of(operator), clock())
     pin = _new_pin(name)
     auth.add_operator(
@@ -93,7 +93,7 @@ def add(
 @refusals
 def list_operators(db_path: Path, tsv: bool) -> None:
     """列出操作员：名字、角色、村、是否在用、是否锁定。"""
-    open_books(db_path)
+    open_books(db_path, county=True)
 
     def yes(flag: bool) -> str:
         return ("yes" if flag else "no") if tsv else (_("是") if flag else _("否"))
@@ -123,7 +123,7 @@ def list_operators(db_path: Path, tsv: bool) -> None:
 @refusals
 def disable(db_path: Path, name: str, operator: str) -> None:
     """停用操作员 NAME：之后不能再登录。不能停用自己。"""
-    open_books(db_path)
+    open_books(db_path, county=True)
     actor = auth.sign_in(operator, _pin_of(operator), clock())
     auth.disable_operator(actor, clock(), name)
     click.echo(_("已停用操作员 {name}").format(name=name))
@@ -139,7 +139,7 @@ def pin(db_path: Path, name: str, operator: str) -> None:
 
     新密码取环境变量 AIXIN_NEW_PIN；没有时提示输入两次。
     """
-    open_books(db_path)
+    open_books(db_path, county=True)
     old = _pin_of(operator)
     actor = auth.sign_in(operator, old, clock())
     new = _new_pin(name)

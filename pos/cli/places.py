@@ -39,7 +39,7 @@ def import_places(db_path: Path, file: Path, operator: str, report: Path | None)
     整个文件全部导入或全部不导入；地方不会删除，改了名的村保留原代码和它的农户、账目。
     同一个文件再导入一次，什么都不变。
     """
-    open_books(db_path)
+    open_books(db_path, county=True)
     rows = reporting(file, report, lambda: places.read_sheet(file), max_rows=places.MAX_ROWS)
     actor = sign_in(operator)
     done = reporting(

@@ -32,13 +32,13 @@ def province_group() -> None:
     help="省市汇总操作员的名字。",
 )
 @refusals
-def province_init(db_path: Path, name: str) -> None:
+def province_init(db_path: Path | str, name: str) -> None:
     """在装有县的数据库里建省市汇总的操作员（只能看各县的汇总，不能改任何账）。
 
     密码取环境变量 AIXIN_PIN；没有时随机生成并显示一次。只能建一个。
     """
     pin = os.environ.get("AIXIN_PIN") or office.new_pin()
-    open_books(db_path)
+    open_books(db_path, county=True)
     made = province.init_province(name, pin, clock())
     click.echo(_("省市汇总操作员 {name} 已建好。").format(name=made.name))
     if not os.environ.get("AIXIN_PIN"):
@@ -58,9 +58,9 @@ def province_init(db_path: Path, name: str) -> None:
     "没有时会提示输入。",
 )
 @refusals
-def province_report(db_path: Path, month: str, xlsx: Path | None, operator: str) -> None:
+def province_report(db_path: Path | str, month: str, xlsx: Path | None, operator: str) -> None:
     """按县汇总的月报：与县级月报的视图相同，每县一行（该县月报的合计），最后是全部合计。"""
-    open_books(db_path)
+    open_books(db_path, county=True)
     actor = sign_in(operator)
     report = province.province_report(actor, month, clock())
     towns = report.sheet("按乡镇")

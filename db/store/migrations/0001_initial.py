@@ -6,6 +6,7 @@ quantities are integers, and ledger entries and stock moves can be neither chang
 """
 
 from db.store.connection import is_postgres
+from db.store.references import server_schema
 
 TABLES = """
 CREATE TABLE setting (name TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);
@@ -388,5 +389,5 @@ POSTGRES = (*POSTGRES_TABLES, IMMUTABLE_REFUSAL, *postgres_triggers(IMMUTABLE))
 
 
 def up(migrator, db):
-    for sql in POSTGRES if is_postgres(db) else statements():
+    for sql in server_schema(POSTGRES) if is_postgres(db) else statements():
         db.execute_sql(sql)

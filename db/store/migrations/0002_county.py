@@ -16,6 +16,7 @@ Frozen as SQL like 0001. It adds
 """
 
 from db.store.connection import is_postgres
+from db.store.references import server_schema
 
 TABLES = """
 CREATE TABLE station_township (
@@ -183,5 +184,5 @@ POSTGRES = (*POSTGRES_TABLES[:-2], *POSTGRES_TRIGGERS, *POSTGRES_TABLES[-2:])
 
 
 def up(migrator, db):
-    for sql in POSTGRES if is_postgres(db) else statements():
+    for sql in server_schema(POSTGRES) if is_postgres(db) else statements():
         db.execute_sql(sql)

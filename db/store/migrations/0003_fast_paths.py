@@ -19,6 +19,7 @@ Frozen as SQL like 0001. It adds
 """
 
 from db.store.connection import is_postgres
+from db.store.references import server_schema
 
 TABLES = """
 CREATE INDEX ledger_entry_household_id_task_id_time ON ledger_entry (household_id, task_id, time);
@@ -76,5 +77,5 @@ POSTGRES = (
 
 
 def up(migrator, db):
-    for sql in POSTGRES if is_postgres(db) else statements():
+    for sql in server_schema(POSTGRES) if is_postgres(db) else statements():
         db.execute_sql(sql)

@@ -10,6 +10,7 @@ Frozen as SQL like 0001. It adds
 """
 
 from db.store.connection import is_postgres
+from db.store.references import server_schema
 
 STATEMENTS = (
     "ALTER TABLE county ADD COLUMN public_key TEXT",
@@ -26,5 +27,5 @@ POSTGRES = (
 
 
 def up(migrator, db):
-    for sql in POSTGRES if is_postgres(db) else STATEMENTS:
+    for sql in server_schema(POSTGRES) if is_postgres(db) else STATEMENTS:
         db.execute_sql(sql)

@@ -16,6 +16,7 @@ points and cap as of the newest line, for what only shows the rules sheet.
 """
 
 from db.store.connection import is_postgres
+from db.store.references import server_schema
 
 TRIGGER = """
 CREATE TRIGGER task_value_no_{verb} BEFORE {event} ON task_value
@@ -62,5 +63,5 @@ POSTGRES = (
 
 
 def up(migrator, db):
-    for sql in POSTGRES if is_postgres(db) else STATEMENTS:
+    for sql in server_schema(POSTGRES) if is_postgres(db) else STATEMENTS:
         db.execute_sql(sql)

@@ -11,6 +11,7 @@ Frozen as SQL like 0001. It adds
 """
 
 from db.store.connection import is_postgres
+from db.store.references import server_schema
 
 STATEMENTS = (
     "ALTER TABLE item ADD COLUMN station TEXT",
@@ -55,5 +56,5 @@ POSTGRES = (
 
 
 def up(migrator, db):
-    for sql in POSTGRES if is_postgres(db) else STATEMENTS:
+    for sql in server_schema(POSTGRES) if is_postgres(db) else STATEMENTS:
         db.execute_sql(sql)

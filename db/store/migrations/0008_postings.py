@@ -22,6 +22,7 @@ posting's lines, its objections, a month's postings.
 """
 
 from db.store.connection import is_postgres
+from db.store.references import server_schema
 
 TABLES = """
 ALTER TABLE county ADD COLUMN posting_days INTEGER NOT NULL DEFAULT 0
@@ -171,5 +172,5 @@ POSTGRES = (*POSTGRES_TABLES, *postgres_triggers(IMMUTABLE))
 
 
 def up(migrator, db):
-    for sql in POSTGRES if is_postgres(db) else statements():
+    for sql in server_schema(POSTGRES) if is_postgres(db) else statements():
         db.execute_sql(sql)

@@ -20,6 +20,7 @@ keep them from being changed or deleted, and a sale never takes a lot above what
 """
 
 from db.store.connection import is_postgres
+from db.store.references import server_schema
 
 TABLES = """
 CREATE TABLE produce_lot (
@@ -237,5 +238,5 @@ POSTGRES = (*POSTGRES_TABLES, *postgres_triggers(IMMUTABLE), *PG_WITHIN_LOT)
 
 
 def up(migrator, db):
-    for sql in POSTGRES if is_postgres(db) else statements():
+    for sql in server_schema(POSTGRES) if is_postgres(db) else statements():
         db.execute_sql(sql)

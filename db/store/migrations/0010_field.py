@@ -20,6 +20,7 @@ like the ledger (the triggers of 0001).
 """
 
 from db.store.connection import is_postgres
+from db.store.references import server_schema
 
 TABLES = """
 CREATE TABLE transfer (
@@ -232,7 +233,7 @@ POSTGRES = (*POSTGRES_TABLES, *postgres_triggers(IMMUTABLE), *PG_WIDEN)
 
 def up(migrator, db):
     if is_postgres(db):
-        for sql in POSTGRES:
+        for sql in server_schema(POSTGRES):
             db.execute_sql(sql)
         return
     for sql in statements():

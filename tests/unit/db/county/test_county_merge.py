@@ -1,4 +1,5 @@
-"""`county merge` (docs/design.md §6): idempotent, order-independent, and not to be fooled."""
+"""`county merge` (docs/design.md §6): idempotent, order-independent, and not to be fooled, on
+both engines (the `county` fixture, tests/county_copies.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 import shutil
 import sqlite3
 from datetime import datetime
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,6 +18,8 @@ from db.store.clock import FixedClock
 from db.store.connection import close, connect
 from db.store.county_models import COUNTY_MODELS, MonthlyFile
 from db.store.models import Household, Station
+from tests.county_copies import digests
+from tests.county_engines import database_url, drop, fresh_postgres
 from tests.county_world import MOBILE, SHOP
 from tests.helpers import COUNTY_OFFICER
 
@@ -31,20 +35,20 @@ def merged(county, files):
         close()
 
 
-def rows_of(path) -> dict[str, list[tuple]]:
-    raw = sqlite3.connect(path)
-    names = [r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    found = {
-        n: sorted(raw.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr)
-        for n in names
-        if n not in IGNORED
-    }
-    raw.close()
-    return found
+REFERENCE: dict[str, str] = {}  # the world's files merged in order on SQLite: its digests
 
 
-def test_merging_every_file_gives_books_that_verify(county_world, tmp_path):
-    county = county_world.copy_county(tmp_path)
+def reference(county_world, tmp_path) -> dict[str, str]:
+    if not REFERENCE:
+        folder = tmp_path / "reference"
+        folder.mkdir()
+        county = county_world.copy_county(folder)
+        merged(county, county_world.all_files())
+        REFERENCE.update(digests(county, skip=IGNORED))
+    return REFERENCE
+
+
+def test_merging_every_file_gives_books_that_verify(county_world, county):
     batch = merged(county, county_world.all_files())
     assert [o.status for o in batch.outcomes] == ["merged"] * 8, batch.outcomes
     assert batch.missing == []
@@ -61,42 +65,62 @@ def test_merging_every_file_gives_books_that_verify(county_world, tmp_path):
     close()
 
 
-def test_the_same_file_twice_changes_nothing(county_world, tmp_path):
-    county = county_world.copy_county(tmp_path)
+def test_the_same_file_twice_changes_nothing(county_world, county):
     first = merged(county, county_world.all_files()).outcomes[0]
     assert (first.station, first.month) == (SHOP, "2026-09")
     assert first.result.fields["station"] == SHOP and first.result.fields["month"] == "2026-09"
     assert first.result.fields["summary"].fields["entries"] == 0
-    before = county.read_bytes()
+    before = digests(county)
     again = merged(county, county_world.all_files())
     assert {o.status for o in again.outcomes} == {"unchanged"}
     assert {(o.result.template, o.result.fields["station"]) for o in again.outcomes} == {
         ("站点 {station} {month} 的月报已经并入过，没有变化", code) for code in (SHOP, MOBILE)
     }
-    assert county.read_bytes() == before
+    assert digests(county) == before
+
+
+def merged_in_order(county_world, engine, request, tmp_path, order) -> None:
+    """The world's files merged in `order` into a fresh county on `engine` give the content
+    they give merged in order on SQLite."""
+    files = county_world.all_files()
+    expected = reference(county_world, tmp_path)
+    if engine == "sqlite":
+        trial = tmp_path / "trial"
+        shutil.rmtree(trial, ignore_errors=True)
+        trial.mkdir()
+        county: str | Path = county_world.copy_county(trial)
+    else:
+        name = fresh_postgres(request.getfixturevalue("world_template"))
+        county = database_url(name)
+    try:
+        batch = merged(county, [files[i] for i in order])
+        assert not batch.refused
+        assert digests(county, skip=IGNORED) == expected
+    finally:
+        if engine == "postgres":
+            drop(name)
 
 
 @settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(order=st.permutations(range(8)))
-def test_any_order_gives_the_same_county(county_world, tmp_path, order):
-    files = county_world.all_files()
-    reference = tmp_path / "reference"
-    if not reference.exists():
-        reference.mkdir()
-        merged(county_world.copy_county(reference), files)
-    trial = tmp_path / "trial"
-    shutil.rmtree(trial, ignore_errors=True)
-    trial.mkdir()
-    county = county_world.copy_county(trial)
-    batch = merged(county, [files[i] for i in order])
-    assert not batch.refused
-    assert rows_of(county) == rows_of(reference / "county.sqlite")
+def test_any_order_gives_the_same_county(county_world, request, tmp_path, order):
+    merged_in_order(county_world, "sqlite", request, tmp_path, order)
 
 
-def test_a_missing_month_is_reported_and_filled_later(county_world, tmp_path):
-    county = county_world.copy_county(tmp_path)
+@settings(
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(order=st.permutations(range(8)))
+def test_any_order_on_postgresql_gives_the_same_county_as_on_sqlite(
+    county_world, request, tmp_path, order
+):
+    """Fewer orders than on SQLite (each is a database): the engines agree row for row."""
+    merged_in_order(county_world, "postgres", request, tmp_path, order)
+
+
+def test_a_missing_month_is_reported_and_filled_later(county_world, county):
     october = county_world.files[(SHOP, "2026-10")]
     later = [county_world.files[(SHOP, m)] for m in ("2026-09", "2026-11", "2026-12")]
     batch = merged(county, later)
@@ -124,8 +148,7 @@ def test_a_missing_month_is_reported_and_filled_later(county_world, tmp_path):
     close()
 
 
-def test_a_refused_file_does_not_stop_the_others(county_world, tmp_path):
-    county = county_world.copy_county(tmp_path)
+def test_a_refused_file_does_not_stop_the_others(county_world, county, tmp_path):
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"not a database at all")
     good = county_world.files[(SHOP, "2026-09")]
@@ -133,8 +156,7 @@ def test_a_refused_file_does_not_stop_the_others(county_world, tmp_path):
     assert [o.status for o in batch.outcomes] == ["refused", "merged"]
 
 
-def test_a_second_different_file_for_a_merged_month_is_refused(county_world, tmp_path):
-    county = county_world.copy_county(tmp_path)
+def test_a_second_different_file_for_a_merged_month_is_refused(county_world, county, tmp_path):
     path = county_world.files[(SHOP, "2026-12")]
     merged(county, [path])
     other = tmp_path / "other.sqlite"
@@ -144,18 +166,18 @@ def test_a_second_different_file_for_a_merged_month_is_refused(county_world, tmp
     body = json.loads(body)
     body["note"] = "re-exported"
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    key = station_key(county, SHOP)
+    key = station_key(county_world.county, SHOP)
     from db.exchange.sealed import mac
 
     raw.execute("UPDATE manifest SET body = ?, mac = ?", (text, mac(key, text)))
     raw.commit()
     raw.close()
-    before = county.read_bytes()
+    before = digests(county)
     [outcome] = merged(county, [other]).outcomes
     assert outcome.status == "refused" and outcome.refusal is not None
     assert outcome.refusal.check == "同月重复"
     assert dict(outcome.refusal.fields) == {"station": SHOP, "month": "2026-12"}
-    assert county.read_bytes() == before
+    assert digests(county) == before
 
 
 def station_key(county, code) -> str:
@@ -165,8 +187,8 @@ def station_key(county, code) -> str:
     return key
 
 
-def test_county_models_match_the_schema(county_world, tmp_path):
-    connect(county_world.copy_county(tmp_path))
+def test_county_models_match_the_schema(county):
+    connect(county)
     from db.store.connection import database
 
     for model in COUNTY_MODELS:
@@ -176,22 +198,21 @@ def test_county_models_match_the_schema(county_world, tmp_path):
 
 
 def refused_rows(county, path) -> list[tuple[str, dict]]:
-    """Merge `path`: refused for its rows, the county unchanged; the problems' codes and fields."""
-    before = county.read_bytes()
+    """Merge `path`: refused for its rows, the county unchanged (every table's content);
+    the problems' codes and fields."""
+    before = digests(county)
     [outcome] = merged(county, [path]).outcomes
     assert outcome.status == "refused", outcome.render()
-    assert county.read_bytes() == before
+    assert digests(county) == before
     return [(p.code, dict(p.fields)) for p in outcome.refusal.problems.shown]
 
 
-def test_entries_of_a_household_the_county_lacks_are_refused(county_world, tmp_path):
-    county = county_world.copy_county(tmp_path)
-    raw = sqlite3.connect(county)
-    raw.execute("DELETE FROM card WHERE household_id = '1022010001'")
-    raw.execute("DELETE FROM household WHERE number = '1022010001'")
-    raw.execute("DELETE FROM household_version WHERE number = '1022010001'")
-    raw.commit()
-    raw.close()
+def test_entries_of_a_household_the_county_lacks_are_refused(county_world, county_with):
+    county = county_with(
+        "DELETE FROM card WHERE household_id = '1022010001'",
+        "DELETE FROM household WHERE number = '1022010001'",
+        "DELETE FROM household_version WHERE number = '1022010001'",
+    )
     problems = refused_rows(county, county_world.files[(MOBILE, "2026-10")])
     assert problems == [
         ("unknown_household", {"numbers": ("1022010001",), "count": 1}),
@@ -199,17 +220,15 @@ def test_entries_of_a_household_the_county_lacks_are_refused(county_world, tmp_p
 
 
 def test_entries_of_a_household_created_in_a_month_not_yet_merged_wait_for_it(
-    county_world, tmp_path
+    county_world, county_with
 ):
     """While October is missing, a household November names that the county lacks may be
     one October's file brings: November is merged with a notice, not refused."""
-    county = county_world.copy_county(tmp_path)
-    raw = sqlite3.connect(county)
-    raw.execute("DELETE FROM card WHERE household_id = '1012010002'")
-    raw.execute("DELETE FROM household WHERE number = '1012010002'")
-    raw.execute("DELETE FROM household_version WHERE number = '1012010002'")
-    raw.commit()
-    raw.close()
+    county = county_with(
+        "DELETE FROM card WHERE household_id = '1012010002'",
+        "DELETE FROM household WHERE number = '1012010002'",
+        "DELETE FROM household_version WHERE number = '1012010002'",
+    )
     [outcome] = merged(county, [county_world.files[(SHOP, "2026-11")]]).outcomes
     assert outcome.status == "merged"
     assert {n.code for n in outcome.notices} == {
@@ -219,12 +238,10 @@ def test_entries_of_a_household_created_in_a_month_not_yet_merged_wait_for_it(
     }
 
 
-def test_goods_the_county_catalog_lacks_are_refused(county_world, tmp_path):
-    county = county_world.copy_county(tmp_path)
-    raw = sqlite3.connect(county)
-    raw.execute("DELETE FROM barcode WHERE item_id = 'G019'")
-    raw.execute("DELETE FROM item WHERE code = 'G019'")
-    raw.commit()
-    raw.close()
+def test_goods_the_county_catalog_lacks_are_refused(county_world, county_with):
+    county = county_with(
+        "DELETE FROM barcode WHERE item_id = 'G019'",
+        "DELETE FROM item WHERE code = 'G019'",
+    )
     problems = refused_rows(county, county_world.files[(SHOP, "2026-10")])
     assert problems == [("unknown_item", {"code": "G019", "count": 2})]
