@@ -21,7 +21,7 @@ from db.county import province
 from db.county import report as reports
 from db.county.merge import OTHER_COUNTY, merge_files
 from db.store.clock import FixedClock
-from db.store.connection import close, connect
+from db.store.connection import close, connect, database
 from db.store.models import Household
 from pos.cli import main
 from tests.conftest import fix_check
@@ -104,23 +104,64 @@ def two(tmp_path_factory):
     close()
 
 
-def test_county_init_adds_a_county_to_a_database_that_holds_others(tmp_path):
-    db = tmp_path / "p.sqlite"
+def query(target, sql: str) -> list[tuple]:
+    """Rows of `sql` on the books at `target`, a SQLite path or a PostgreSQL URL."""
+    connect(target)
+    try:
+        return [tuple(row) for row in database.execute_sql(sql).fetchall()]
+    finally:
+        close()
+
+
+def test_county_init_adds_a_county_to_a_database_that_holds_others(county_db):
+    db = county_db
     ok("county", "init", "--db", db, "--county", A, "--name", "天等县")
     made = ok("county", "init", "--db", db, "--county", B, "--name", "示范县")
     assert f"{B}-00" in made.output and f"county-{B}" in made.output
-    assert rows(db, "SELECT name, role, county_id FROM operator ORDER BY id") == [
+    assert query(db, "SELECT name, role, county_id FROM operator ORDER BY id") == [
         ("county", "county", A),
         (f"county-{B}", "county", B),
     ]
-    assert rows(db, "SELECT code FROM station ORDER BY code") == [(f"{A}-00",), (f"{B}-00",)]
-    keys = rows(db, "SELECT name FROM setting WHERE name LIKE 'county_signing_key%' ORDER BY 1")
+    assert query(db, "SELECT code FROM station ORDER BY code") == [(f"{A}-00",), (f"{B}-00",)]
+    keys = query(db, "SELECT name FROM setting WHERE name LIKE 'county_signing_key%' ORDER BY 1")
     assert keys == [(f"county_signing_key:{A}",), (f"county_signing_key:{B}",)]
-    publics = rows(db, "SELECT public_key FROM county ORDER BY code")
+    publics = query(db, "SELECT public_key FROM county ORDER BY code")
     assert len({p for (p,) in publics}) == 2 and all(p for (p,) in publics)
     refused(
         "county", "init", "--db", db, "--county", B, "--name", "示范县", says="已经在这个数据库里"
     )
+
+
+def test_the_readme_province_loop_on_both_engines(county_db, tmp_path):
+    """The README's commands, the county database a file or a server database: two demo
+    counties, each merging its own station's October; the province report is their sum."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth, "SCRYPT_N", 2**8)
+        demo = ("demo", "--no-ui", "--county-db", county_db)
+        ok(*demo, "--db", tmp_path / "a.sqlite", "--station", STATION_A, "--seed", 1)
+        ok(*demo, "--db", tmp_path / "b.sqlite", "--station", STATION_B, "--seed", 2)
+        for name, officer in (("a", A_OFFICER), ("b", B_OFFICER)):
+            out = tmp_path / f"files-{name}"
+            ok(
+                "export",
+                "--db",
+                tmp_path / f"{name}.sqlite",
+                "--month",
+                "2026-10",
+                "--out",
+                out,
+                *MANAGER,
+            )
+            merged = ok("county", "merge", "--db", county_db, *out.glob("*.sqlite"), *officer)
+            assert "并入 1 份，拒收 0 份" in merged.output
+        ok("province", "init", "--db", county_db)
+        shown = ok(
+            "province", "report", "--db", county_db, "--month", "2026-10", "--operator", "province"
+        )
+    assert "2 个县" in shown.output
+    counties, whole = read_reports(county_db)
+    assert_sum_of(whole, counties)
+    assert all(c.sheet("按乡镇").total[2] > 0 for c in counties)
 
 
 def test_each_county_merges_only_its_own_stations_files(two):
