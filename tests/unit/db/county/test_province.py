@@ -434,3 +434,19 @@ def test_a_station_file_that_changes_another_countys_household_is_refused(two, s
         assert Household.get_by_id(number).village_id.startswith(A)
     finally:
         close()
+
+
+def test_a_countys_cards_are_signed_with_its_own_card_key(two):
+    """At the province's database a household's card is its own county's: B's code, B's key,
+    and it checks there; B's card key does not sign A's cards."""
+    root, _, _ = two
+    both = root / "province.sqlite"
+    [(number,)] = rows(both, f"SELECT number FROM household WHERE village_id LIKE '{B}%' LIMIT 1")
+    shown = ok("card", "show", "--db", both, number)
+    payload = shown.output.strip().splitlines()[-1].strip()
+    assert payload.startswith(f"AX1:{B}:{number}:"), shown.output
+    checked = ok("card", "check", "--db", both, payload)
+    assert number in checked.output
+    [(other,)] = rows(both, f"SELECT number FROM household WHERE village_id LIKE '{A}%' LIMIT 1")
+    forged = payload.replace(number, other)
+    assert run("card", "check", "--db", both, forged).exit_code == 1
