@@ -17,6 +17,7 @@ Import the fixtures in a conftest.py: `from tests.county_engines import county_d
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from db.store.connection import close, connect
+from db.store.server import SCHEMA, is_url, portable
 
 ENGINES = ("sqlite", "postgres")
 
@@ -106,3 +108,37 @@ def county_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | 
     finally:
         close()
         drop(name)
+
+
+def rows(target: str | Path, sql: str, params: tuple = ()) -> list[tuple]:
+    """The rows of `sql` (SQLite's `?` marks) on the books at `target`, read on a connection
+    of its own, whichever the engine."""
+    if not is_url(target):
+        raw = sqlite3.connect(target)
+        try:
+            return raw.execute(sql, params).fetchall()
+        finally:
+            raw.close()
+    import psycopg
+
+    text, values = portable(sql, params)
+    with psycopg.connect(str(target), autocommit=True, options=f"-c search_path={SCHEMA}") as conn:
+        return conn.execute(text, values).fetchall()
+
+
+def run_sql(target: str | Path, *statements: str) -> None:
+    """Run `statements` on the books at `target`, committed, on a connection of its own."""
+    if not is_url(target):
+        raw = sqlite3.connect(target)
+        try:
+            for sql in statements:
+                raw.execute(sql)
+            raw.commit()
+        finally:
+            raw.close()
+        return
+    import psycopg
+
+    with psycopg.connect(str(target), options=f"-c search_path={SCHEMA}") as conn:
+        for sql in statements:
+            conn.execute(portable(sql)[0])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,13 +19,16 @@ def manager_of(station: str) -> Actor:
     return Actor("manager", "manager", station)
 
 
-def trial_books(path: Path) -> Path:
+def trial_books(path: Path | str) -> Path | str:
     """Mark books the tests made through a command (`init --setup`, `county init`) as made for
     trying, so that AIXIN_CLOCK sets their time as it does the demo's. No command can."""
-    raw = sqlite3.connect(path)
-    raw.execute("INSERT OR REPLACE INTO setting (name, value) VALUES ('trial', 'tests')")
-    raw.commit()
-    raw.close()
+    from tests.county_engines import run_sql
+
+    run_sql(
+        path,
+        "INSERT INTO setting (name, value) VALUES ('trial', 'tests') "
+        "ON CONFLICT (name) DO UPDATE SET value = 'tests'",
+    )
     return path
 
 
@@ -45,14 +47,12 @@ class Station:
 
 
 def snapshot() -> dict[str, list[tuple]]:
-    """Every row of every table: to assert that a refusal changed nothing."""
-    tables = [
-        r[0]
-        for r in database.execute_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-        )
-    ]
-    return {t: list(database.execute_sql(f'SELECT * FROM "{t}" ORDER BY 1')) for t in tables}
+    """Every row of every table of the open books (either engine): to assert that a refusal
+    changed nothing."""
+    return {
+        t: sorted(database.execute_sql(f'SELECT * FROM "{t}"').fetchall(), key=repr)
+        for t in database.get_tables()
+    }
 
 
 # Commands that need an operator, and whom the tests sign in for them (PIN in AIXIN_PIN).

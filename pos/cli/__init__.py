@@ -26,6 +26,7 @@ from pos.cli import (
     province,
     slips,
 )
+from pos.cli.common import books_target
 from pos.cli.helptext import Root, choose_language
 
 
@@ -41,7 +42,7 @@ def default_db() -> Path:
 @click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=books_target,
     help="站点数据库；默认在用户数据目录下的 station.sqlite。",
 )
 @click.option(

@@ -185,7 +185,7 @@ def backup(db_path: Path, out: Path, operator: str) -> None:
 
     不要直接复制数据库文件：最新的几笔账可能还在旁边的 -wal 文件里，会漏掉。
     """
-    open_books(db_path)
+    open_books(db_path, county=True)
     actor = sign_in(operator)
     backups.backup(actor, out, clock())
     click.echo(_("已备份到 {path}").format(path=out))

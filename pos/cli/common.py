@@ -146,14 +146,20 @@ def refusals(command: Callable[..., Any]) -> Callable[..., Any]:
 def open_books(path: Path | str, *, create: bool = False, county: bool = False) -> None:
     """Open the books at `path`. Only a command that serves the county (`county`) takes a
     `postgresql://` URL: a station's books are one SQLite file."""
-    if is_url(path) and not county:
+    if not county:
+        station_only(path)
+    connect(path, create=create)
+    say_if_clock_ignored()
+
+
+def station_only(path: Path | str) -> None:
+    """Refuse a `postgresql://` URL where only a station's books can be (one SQLite file)."""
+    if is_url(path):
         raise Refused(
             "站点的账本只能是 SQLite 文件，{path} 是数据库服务器的地址：只有县级数据库能放在 "
             "PostgreSQL 上",
             path=shown(str(path)),
         )
-    connect(path, create=create)
-    say_if_clock_ignored()
 
 
 def sign_in(name: str) -> auth.Actor:

@@ -18,7 +18,15 @@ from db.demo import county as demo_county
 from db.demo import station as demo_station
 from db.store import server
 from db.store.connection import close, connect, database
-from pos.cli.common import books_target, clock, command, open_books, refusals, trial_clock
+from pos.cli.common import (
+    books_target,
+    clock,
+    command,
+    open_books,
+    refusals,
+    station_only,
+    trial_clock,
+)
 from pos.i18n import _
 
 
@@ -30,7 +38,7 @@ def default_demo_db() -> Path:
 @click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=books_target,
     help="演示数据库文件；默认在用户数据目录下的 demo.sqlite。",
 )
 @click.option(
@@ -57,7 +65,8 @@ def demo(
     此前各月的月报已并入县里，上个月的留给你导出、合并。
     演示的账本可以用环境变量 AIXIN_CLOCK 定时间，真实站点和县级数据库不行。
     """
-    path = db_path or default_demo_db()
+    station_only(db_path or "")  # the demo station's books: a SQLite file
+    path = Path(db_path) if db_path else default_demo_db()
     if path.exists():
         click.echo(
             _("使用已有的演示数据库 {path}（要重建，请先删除它）").format(path=path), err=True

@@ -4,9 +4,9 @@ update — until every station's balances agree with the county's."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
-import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +18,9 @@ from db.books import auth, awards, redemptions, stock
 from db.store.clock import FixedClock, next_month, stamp
 from db.store.connection import close, connect
 from pos.cli import main
+from tests.county_copies import digests, to_server
+from tests.county_engines import database_url, drop, fresh_postgres
+from tests.county_engines import rows as engine_rows
 from tests.helpers import trial_books
 
 BUILT = "2026-11-23T09:30:00"
@@ -40,10 +43,7 @@ def ok(*args, **kw):
 
 
 def rows(path, sql):
-    raw = sqlite3.connect(path)
-    found = raw.execute(sql).fetchall()
-    raw.close()
-    return found
+    return engine_rows(path, sql)
 
 
 def books(path) -> dict[str, list]:
@@ -86,6 +86,7 @@ def loop(tmp_path_factory):
                 root / "october",
                 *MANAGER,
             )
+        shutil.copy(county, root / "county-start.sqlite")  # before any test merges October
         yield root
     close()
 
@@ -459,14 +460,52 @@ def test_aixin_clock_moves_no_real_countys_or_stations_time(tmp_path):
     )
 
 
-def test_a_demo_is_not_enrolled_in_a_county_made_by_county_init(tmp_path):
+def test_a_demo_is_not_enrolled_in_a_county_made_by_county_init(tmp_path, county_db):
     """A demo writes its station into the county without a county operator's PIN: only into
-    a county the demo made itself."""
-    county = tmp_path / "c.sqlite"
+    a county the demo made itself (on either engine)."""
+    county = county_db
     ok("county", "init", "--db", county, "--county", "451425", "--name", "天等县")
-    before = county.read_bytes()
+    before = digests(county)
     demo = tmp_path / "d.sqlite"
     result = run("demo", "--no-ui", "--db", demo, "--county-db", county, "--station", "451425-04")
     assert result.exit_code == 1 and "不是演示建的" in result.stderr
-    assert county.read_bytes() == before
+    assert digests(county) == before
     assert rows(county, "SELECT code FROM station") == [("451425-00",)]
+
+
+def test_the_loop_on_postgresql_reports_what_sqlite_reports(loop, tmp_path, pg_template):
+    """The README's loop with a postgresql:// URL for the county: the same county and the same
+    October files, merged into a copy of its file and into a PostgreSQL database, give the same
+    books, the same report (its lines and every cell of its workbook) and the same update."""
+    start = loop / "county-start.sqlite"
+    name = fresh_postgres(pg_template)
+    url = database_url(name)
+    try:
+        to_server(start, url)
+        copy = tmp_path / "county.sqlite"
+        shutil.copy(start, copy)
+        said, books_of, cells, updates = {}, {}, {}, {}
+        for engine, county in (("sqlite", copy), ("postgres", url)):
+            merged = ok("county", "merge", "--db", county, *files(loop, "october"), *COUNTY)
+            assert "并入 3 份，拒收 0 份" in merged.output
+            out = tmp_path / f"report-{engine}.xlsx"
+            report = ok(
+                "county", "report", "--db", county, "--month", "2026-10", "--xlsx", out, *COUNTY
+            )
+            said[engine] = report.output.replace(str(out), "FILE")
+            cells[engine] = {
+                sheet.title: [[c.value for c in row] for row in sheet.iter_rows()]
+                for sheet in load_workbook(out).worksheets
+            }
+            update = tmp_path / f"update-{engine}.sqlite"
+            ok("county", "update", "--db", county, "--station", DEMOS[0], "--out", update, *COUNTY)
+            updates[engine] = json.loads(rows(update, "SELECT body FROM manifest")[0][0])["tables"]
+            assert "无误" in ok("verify", "--db", county).output
+            books_of[engine] = digests(county, skip=("audit",))
+        assert said["postgres"] == said["sqlite"]
+        assert cells["postgres"] == cells["sqlite"]
+        assert updates["postgres"] == updates["sqlite"]
+        assert books_of["postgres"] == books_of["sqlite"]
+    finally:
+        close()
+        drop(name)

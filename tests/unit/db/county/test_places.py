@@ -4,13 +4,12 @@ is refused whole with its bad lines named (and written back with --report)."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from pos.cli import main
+from tests.county_engines import rows
 
 PLACES = """乡镇代码,乡镇,村代码,村,组
 451425100,城关镇,451425100201,那良村,一组
@@ -31,8 +30,9 @@ def run(*args, env=None):
 
 
 @pytest.fixture
-def county(tmp_path):
-    db = tmp_path / "county.sqlite"
+def county(county_db):
+    """A fresh county, on SQLite and on PostgreSQL."""
+    db = county_db
     made = run("county", "init", "--db", db, "--county", "451425", "--name", "天等县")
     assert made.exit_code == 0, made.output
     return db
@@ -45,20 +45,10 @@ def sheet(tmp_path, text, name="places.csv", encoding="gbk"):
 
 
 def places(db):
-    raw = sqlite3.connect(db)
-    found = {
-        t: raw.execute(f"SELECT * FROM {t} ORDER BY code").fetchall()  # noqa: S608
+    return {
+        t: rows(db, f"SELECT * FROM {t} ORDER BY code")  # noqa: S608
         for t in ("township", "village", "village_group")
     }
-    raw.close()
-    return found
-
-
-def rows(db, sql):
-    raw = sqlite3.connect(db)
-    found = raw.execute(sql).fetchall()
-    raw.close()
-    return found
 
 
 def import_places(db, path, *more):

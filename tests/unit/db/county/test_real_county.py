@@ -1,17 +1,16 @@
 """A county from nothing, by the command line alone, with files as a county office writes them
-(GBK CSV, an .xlsx): county init → places → roster → its own rules sheet → enroll → init
---setup → awards with the county's own tasks → export → merge → report; then a value changed
-from a date reaches the station, awards before it keep the old value, after it take the new,
-and the county's row checks agree with both."""
+(GBK CSV, an .xlsx), its books on SQLite and on PostgreSQL: county init → places → roster →
+its own rules sheet → enroll → init --setup → awards with the county's own tasks → export →
+merge → report; then a value changed from a date reaches the station, awards before it keep
+the old value, after it take the new, and the county's row checks agree with both."""
 
 from __future__ import annotations
-
-import sqlite3
 
 from click.testing import CliRunner
 from openpyxl import Workbook
 
 from pos.cli import main
+from tests.county_engines import rows as engine_rows
 from tests.helpers import trial_books
 
 PIN = "4826"
@@ -40,14 +39,12 @@ def ok(*args, clock):
 
 
 def rows(db, sql):
-    raw = sqlite3.connect(db)
-    found = raw.execute(sql).fetchall()
-    raw.close()
-    return found
+    return engine_rows(db, sql)
 
 
-def a_county_from_nothing(tmp_path):
-    county, station = tmp_path / "county.sqlite", tmp_path / "station.sqlite"
+def a_county_from_nothing(tmp_path, county):
+    """`county`: where the county's books go (a SQLite path, or a PostgreSQL URL)."""
+    station = tmp_path / "station.sqlite"
     office = ("--operator", "county")
     day = "2026-12-01T09:00:00"
     ok("county", "init", "--db", county, "--county", "451425", "--name", "天等县", clock=day)
@@ -145,8 +142,8 @@ def a_county_from_nothing(tmp_path):
     return county, station, files
 
 
-def test_a_county_from_nothing_with_its_own_rules(tmp_path):
-    county, station, files = a_county_from_nothing(tmp_path)
+def test_a_county_from_nothing_with_its_own_rules(tmp_path, county_db):
+    county, station, files = a_county_from_nothing(tmp_path, county_db)
     office, manager = ("--operator", "county"), ("--operator", "manager")
     award = ("award", "--db", station, *manager, "--household", "1000020101")
     # A new value from 01-15: the station has it by update; the awards on each side keep theirs.
@@ -211,10 +208,10 @@ def test_a_county_from_nothing_with_its_own_rules(tmp_path):
     assert [p for (p,) in rows(county, "SELECT points FROM ledger_entry ORDER BY id")] == [6, 3, 4]
 
 
-def test_a_station_that_awards_at_an_old_value_is_refused_at_the_county(tmp_path):
+def test_a_station_that_awards_at_an_old_value_is_refused_at_the_county(tmp_path, county_db):
     """The county trusts no station's arithmetic: an award after the new value holds, at the
     old value (a station that never took its update, or a forged file), is refused."""
-    county, station, files = a_county_from_nothing(tmp_path)
+    county, station, files = a_county_from_nothing(tmp_path, county_db)
     office, manager = ("--operator", "county"), ("--operator", "manager")
     (tmp_path / "rules2.csv").write_bytes(RULES.replace(",3,次,9", ",4,次,12").encode("gbk"))
     ok(
@@ -256,10 +253,10 @@ def test_a_station_that_awards_at_an_old_value_is_refused_at_the_county(tmp_path
     assert rows(county, "SELECT * FROM ledger_entry ORDER BY id") == before
 
 
-def test_a_yearly_cap_holds_across_stations_and_months_at_the_county(tmp_path):
+def test_a_yearly_cap_holds_across_stations_and_months_at_the_county(tmp_path, county_db):
     """Two stations serve one household and never exchange updates: each keeps the yearly cap
     with what it knows, and the county, counting the whole year, refuses the file that breaks it."""
-    county, station, files = a_county_from_nothing(tmp_path)
+    county, station, files = a_county_from_nothing(tmp_path, county_db)
     office, manager = ("--operator", "county"), ("--operator", "manager")
     other, setup = tmp_path / "other.sqlite", tmp_path / "other.setup"
     ok(

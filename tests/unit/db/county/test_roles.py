@@ -1,6 +1,7 @@
 """Roles on every file and county service (DESIGN.md §2): a station's export, update and backup
 are a manager's, every county service a county operator's — checked in the services, so a
-script calling them is held to the same — and a refused act changes nothing."""
+script calling them is held to the same — and a refused act changes nothing; the county's
+on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -104,8 +105,8 @@ def county_acts(world, tmp_path):
 
 @pytest.mark.parametrize("act", ["enroll", "register", "merge", "report", "update", "roster"])
 @pytest.mark.parametrize("role", ["manager", "clerk", "cadre"])
-def test_county_work_is_a_county_operators(county_world, tmp_path, act, role):
-    connect(county_world.copy_county(tmp_path))
+def test_county_work_is_a_county_operators(county_world, county, tmp_path, act, role):
+    connect(county)
     try:
         before = snapshot()
         actor = Actor(role, role, "451425-00")
@@ -118,8 +119,8 @@ def test_county_work_is_a_county_operators(county_world, tmp_path, act, role):
 
 
 @pytest.mark.parametrize("act", ["enroll", "merge", "report", "update", "roster"])
-def test_a_county_operators_work_is_recorded_with_them(county_world, tmp_path, act):
-    connect(county_world.copy_county(tmp_path))
+def test_a_county_operators_work_is_recorded_with_them(county_world, county, tmp_path, act):
+    connect(county)
     try:
         officer = Actor("韦主任", "county", "451425-00")
         county_acts(county_world, tmp_path)[act](officer)
@@ -129,8 +130,8 @@ def test_a_county_operators_work_is_recorded_with_them(county_world, tmp_path, a
         close()
 
 
-def test_the_countys_roster_is_imported_by_a_county_operator(county_world, tmp_path):
-    connect(county_world.copy_county(tmp_path))
+def test_the_countys_roster_is_imported_by_a_county_operator(county):
+    connect(county)
     try:
         with pytest.raises(Refused, match="--operator county"):
             households.import_rows(None, JANUARY, ROSTER, station="451425-00")
@@ -153,8 +154,8 @@ def test_county_init_makes_the_county_operator(county_world, tmp_path):
         close()
 
 
-def test_an_update_for_the_mobile_shop_still_needs_its_manager(county_world, tmp_path):
-    connect(county_world.copy_county(tmp_path))
+def test_an_update_for_the_mobile_shop_still_needs_its_manager(county_world, county, tmp_path):
+    connect(county)
     out = tmp_path / "u.sqlite"
     office.write_update(COUNTY_OFFICER, MOBILE, out, JANUARY)
     close()

@@ -17,6 +17,7 @@ from db.exchange import export, intake
 from db.store.clock import FixedClock
 from db.store.connection import close, connect
 from db.store.models import Household, Station
+from tests.county_engines import rows
 from tests.county_world import MOBILE, SHOP
 from tests.helpers import COUNTY_OFFICER, manager_of, snapshot
 
@@ -24,16 +25,14 @@ JANUARY = FixedClock(datetime(2027, 1, 5, 9))
 
 
 def balances(path) -> dict[str, int]:
-    raw = sqlite3.connect(path)
-    found = dict(raw.execute("SELECT number, balance FROM household"))
-    raw.close()
-    return found
+    return dict(rows(path, "SELECT number, balance FROM household"))
 
 
 @pytest.fixture
-def merged_world(county_world, tmp_path):
-    """Copies of the county (every file merged) and of both stations; update files for both."""
-    county_path = county_world.copy_county(tmp_path)
+def merged_world(county_world, county, tmp_path):
+    """The county (every file merged; on SQLite, then on PostgreSQL) and copies of both
+    stations; update files for both."""
+    county_path = county
     connect(county_path)
     assert not merge.merge_files(COUNTY_OFFICER, county_world.all_files(), JANUARY).refused
     updates = {code: tmp_path / f"update-{code}.sqlite" for code in (SHOP, MOBILE)}

@@ -27,9 +27,9 @@ JANUARY = FixedClock(datetime(2027, 1, 5, 9))
 
 
 @pytest.fixture
-def world(county_world, tmp_path):
-    """(county copy, mobile shop copy)."""
-    return county_world.copy_county(tmp_path), county_world.copy_station(MOBILE, tmp_path)
+def world(county_world, county, tmp_path):
+    """(the county, on SQLite then on PostgreSQL; a mobile shop copy)."""
+    return county, county_world.copy_station(MOBILE, tmp_path)
 
 
 def write_update(county: Path, out: Path, change=None) -> Path:

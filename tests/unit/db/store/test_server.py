@@ -75,10 +75,23 @@ def test_a_server_that_is_not_there_is_one_line():
     assert "连不上数据库服务器" in said
 
 
-def test_a_station_command_refuses_a_url():
-    said = refusal("award", "--db", "postgresql://u:pw@127.0.0.1:1/c", "--operator", "manager",
-                   "--household", "1", "--task", "T")  # fmt: skip
+STATION_COMMANDS = [
+    ["award", "--operator", "manager", "--household", "1", "--task", "T"],
+    ["export", "--month", "2026-10", "--out", "x", "--operator", "manager"],
+    ["init", "--setup", "x.setup"],
+    ["demo", "--no-ui"],
+    [],  # the till
+]
+
+
+@pytest.mark.parametrize("command", STATION_COMMANDS)
+def test_a_station_command_refuses_a_url(command, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    url = "postgresql://u:pw@127.0.0.1:1/c"
+    args = ["--db", url] if not command else [command[0], "--db", url, *command[1:]]
+    said = refusal(*args)
     assert "站点的账本只能是 SQLite 文件" in said and "pw" not in said
+    assert list(tmp_path.iterdir()) == []  # nothing made, no folder named like the URL
 
 
 def test_missing_database_and_user_on_a_live_server(pg_template):
