@@ -9,6 +9,7 @@ tests/county_engines.py: the same books, the same keys). Import the fixtures in 
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -91,35 +92,53 @@ def county(
 
 
 @pytest.fixture
-def county_with(
-    county_engine: str, request: pytest.FixtureRequest, county_world, tmp_path: Path
-) -> Iterator[Callable[..., str | Path]]:
-    """county_with(*statements): the world's county with `statements` run on its SQLite file
-    first (a county that lacks a household, say), then on the test's engine."""
+def county_from(
+    county_engine: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Callable[[Path], str | Path]]:
+    """county_from(path): the SQLite county at `path`, for this test on its engine: a copy of
+    the file, or its rows in a fresh database made from the migrated template."""
     made: list[str] = []
 
-    def make(*statements: str) -> str | Path:
-        folder = tmp_path / f"edited{len(made)}"
-        folder.mkdir()
-        path = county_world.copy_county(folder)
-        raw = sqlite3.connect(path)
-        for sql in statements:
-            raw.execute(sql)
-        raw.commit()
-        raw.close()
+    def make(source: Path) -> str | Path:
         if county_engine == "sqlite":
-            return path
+            target = tmp_path / f"county{len(made)}.sqlite"
+            made.append(str(target))
+            shutil.copy(source, target)
+            return target
         made.append(fresh_postgres(request.getfixturevalue("pg_template")))
         url = database_url(made[-1])
-        to_server(path, url)
+        to_server(source, url)
         return url
 
     try:
         yield make
     finally:
         close()
-        for name in made:
-            drop(name)
+        if county_engine == "postgres":
+            for name in made:
+                drop(name)
+
+
+@pytest.fixture
+def county_with(
+    county_from: Callable[[Path], str | Path], county_world, tmp_path: Path
+) -> Callable[..., str | Path]:
+    """county_with(*statements): the world's county with `statements` (SQL, or (SQL,
+    parameters)) run on its SQLite file first (a county that lacks a household, say), then
+    on the test's engine."""
+
+    def make(*statements: str | tuple[str, tuple]) -> str | Path:
+        folder = tmp_path / "edited"
+        folder.mkdir(exist_ok=True)
+        path = county_world.copy_county(folder)
+        raw = sqlite3.connect(path)
+        for sql in statements:
+            raw.execute(*((sql, ()) if isinstance(sql, str) else sql))
+        raw.commit()
+        raw.close()
+        return county_from(path)
+
+    return make
 
 
 def digests(target: str | Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
@@ -128,5 +147,14 @@ def digests(target: str | Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
     connect(target)
     try:
         return content.digests(skip=skip)
+    finally:
+        close()
+
+
+def county_rows(target: str | Path, sql: str) -> list[tuple]:
+    """The rows `sql` reads from the books at `target`, on either engine."""
+    connect(target)
+    try:
+        return [tuple(row) for row in database.execute_sql(sql).fetchall()]
     finally:
         close()

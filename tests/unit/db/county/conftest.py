@@ -3,6 +3,7 @@
 from tests.county_copies import (  # noqa: F401 - fixtures
     county,
     county_engine,
+    county_from,
     county_with,
     world_template,
 )

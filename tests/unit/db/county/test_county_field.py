@@ -15,6 +15,7 @@ from db.exchange import export, transfers
 from db.exchange.month_content import RowsRefused
 from db.store.clock import FixedClock
 from db.store.connection import close, connect
+from tests.county_copies import digests
 from tests.county_world import MOBILE, SHOP, at
 from tests.crafted import craft, station_key
 from tests.helpers import COUNTY_OFFICER, manager_of
@@ -86,10 +87,9 @@ def merged(county, files):
 
 
 @pytest.fixture
-def county(january, tmp_path):
-    path = tmp_path / "county.sqlite"
-    path.write_bytes(january[0].read_bytes())
-    return path
+def county(january, county_from):
+    """January's county, on the test's engine (tests/county_copies.py)."""
+    return county_from(january[0])
 
 
 def test_the_county_reconciles_every_transfer(county, january):
@@ -124,10 +124,10 @@ def test_the_county_reconciles_every_transfer(county, january):
 def test_the_same_files_again_change_nothing(county, january):
     _, files, _ = january
     merged(county, [files[SHOP], files[MOBILE]])
-    before = county.read_bytes()
+    before = digests(county)
     outcomes = merged(county, [files[MOBILE], files[SHOP]]).outcomes
     assert [o.status for o in outcomes] == ["unchanged", "unchanged"]
-    assert county.read_bytes() == before
+    assert digests(county) == before
 
 
 def test_the_receivers_file_alone_shows_goods_not_seen_sent(county, january):
@@ -182,12 +182,12 @@ def test_the_receivers_file_alone_shows_goods_not_seen_sent(county, january):
 def test_a_rewritten_field_record_is_refused(county, january, tmp_path, statements, code):
     _, files, _ = january
     forged = craft(
-        files[MOBILE], tmp_path / "forged.sqlite", station_key(county, MOBILE), *statements
+        files[MOBILE], tmp_path / "forged.sqlite", station_key(january[0], MOBILE), *statements
     )
-    before = county.read_bytes()
+    before = digests(county)
     [outcome] = merged(county, [forged]).outcomes
     assert outcome.status == "refused", outcome.render()
     assert isinstance(outcome.refusal, RowsRefused), outcome.refusal.render()
     assert code in {p.code for p in outcome.refusal.problems.shown}, outcome.render()
-    assert county.read_bytes() == before
+    assert digests(county) == before
     assert [o.status for o in merged(county, [files[MOBILE]]).outcomes] == ["merged"]

@@ -23,6 +23,7 @@ from db.exchange import export
 from db.exchange.month_content import RowsRefused
 from db.store.clock import FixedClock
 from db.store.connection import close, connect
+from tests.county_copies import county_rows, digests
 from tests.county_world import MONTHS, SHOP
 from tests.crafted import craft, station_key
 from tests.helpers import COUNTY_OFFICER, manager_of
@@ -64,11 +65,20 @@ def station_after(january, tmp_path):
 
 
 @pytest.fixture
-def county(county_world, tmp_path):
-    """The county with the shop's months up to December merged."""
-    path = county_world.copy_county(tmp_path)
+def county_file(county_world, tmp_path):
+    """The county with the shop's months up to December merged, as a SQLite file (the update
+    file is written from it)."""
+    folder = tmp_path / "merged"
+    folder.mkdir()
+    path = county_world.copy_county(folder)
     merged(path, [county_world.files[(SHOP, m)] for m in MONTHS])
     return path
+
+
+@pytest.fixture
+def county(county_file, county_from):
+    """That county on the test's engine (tests/county_copies.py)."""
+    return county_from(county_file)
 
 
 def merged(county, files):
@@ -80,6 +90,7 @@ def merged(county, files):
 
 
 def rows(path, sql):
+    """Rows of a SQLite file (a station's books, a month file)."""
     raw = sqlite3.connect(path)
     found = raw.execute(sql).fetchall()
     raw.close()
@@ -95,24 +106,25 @@ def test_the_month_file_carries_the_item_and_its_price_change(january):
 def test_the_county_takes_the_stations_own_goods_with_their_history(county, january):
     [outcome] = merged(county, [january]).outcomes
     assert outcome.status == "merged", outcome.render()
-    assert rows(county, "SELECT code, name, price, station FROM item WHERE code = 'L03-0001'") == [
-        ("L03-0001", "腊肉", 4, SHOP)
-    ]
-    assert rows(county, "SELECT item_id, old_price, price FROM item_price") == [("L03-0001", 3, 4)]
+    item = "SELECT code, name, price, station FROM item WHERE code = 'L03-0001'"
+    assert county_rows(county, item) == [("L03-0001", "腊肉", 4, SHOP)]
+    prices = "SELECT item_id, old_price, price FROM item_price"
+    assert county_rows(county, prices) == [("L03-0001", 3, 4)]
     [again] = merged(county, [january]).outcomes
     assert again.status == "unchanged"
 
 
 def forged(county, january, tmp_path, *statements):
-    return craft(january, tmp_path / "forged.sqlite", station_key(county, SHOP), *statements)
+    key = station_key(january.parent / f"{SHOP}.sqlite", SHOP)  # the station's own copy
+    return craft(january, tmp_path / "forged.sqlite", key, *statements)
 
 
 def refused(county, path) -> list[str]:
-    before = county.read_bytes()
+    before = digests(county)
     [outcome] = merged(county, [path]).outcomes
     assert outcome.status == "refused", outcome.render()
     assert isinstance(outcome.refusal, RowsRefused), outcome.refusal.render()
-    assert county.read_bytes() == before
+    assert digests(county) == before
     return [p.code for p in outcome.refusal.problems.shown]
 
 
@@ -177,10 +189,11 @@ def test_a_price_change_outside_the_month_or_of_no_change(county, january, tmp_p
     assert "bad_price" in refused(county, path)
 
 
-def test_an_update_never_overwrites_the_stations_own_goods(county, january, tmp_path):
+def test_an_update_never_overwrites_the_stations_own_goods(county_file, january, tmp_path):
     from db.county import office
     from db.exchange import intake
 
+    county = county_file
     merged(county, [january])
     connect(county)
     update = tmp_path / "shop.update"
@@ -202,12 +215,13 @@ def test_an_update_never_overwrites_the_stations_own_goods(county, january, tmp_
     ]
 
 
-def test_a_county_price_change_reaches_the_station_with_its_history(county, january, tmp_path):
+def test_a_county_price_change_reaches_the_station_with_its_history(county_file, january, tmp_path):
     """The county reprices G007 (明码标分); the update carries the new price and the change;
     the station redeems at the new price, its earlier redemptions keep theirs."""
     from db.county import office
     from db.exchange import intake
 
+    county = county_file
     connect(county)
     try:
         [outcome] = merge.merge_files(COUNTY_OFFICER, [january], FEBRUARY).outcomes

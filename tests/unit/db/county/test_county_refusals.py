@@ -1,5 +1,6 @@
 """Every way a monthly file can be wrong is refused, naming the check and the row, and leaves
-the county database byte for byte as it was (docs/design.md §6, §9). A refusal is asserted on as
+the county database as it was: every table's content on both engines (the `county` fixture),
+and on SQLite every byte (docs/design.md §6, §9). A refusal is asserted on as
 data: the check that failed (a msgid of sealed.CHECKS) and the fields naming the row."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import os
 import shutil
 import sqlite3
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,6 +24,8 @@ from db.store.connection import close, connect
 from db.store.ids import human
 from tests import crafted
 from tests.conftest import COUNTY_KEY
+from tests.county_copies import digests
+from tests.county_engines import database_url, drop, fresh_postgres
 from tests.county_world import SHOP
 from tests.crafted import reseal
 from tests.helpers import COUNTY_OFFICER
@@ -39,17 +43,25 @@ def merge_into(county_path, path):
 
 
 def refused(county_path, path, check: str, **fields: object) -> sealed.FileRefused:
-    """Merge `path`; it must be refused by `check`, with these `fields`, and change no byte."""
-    before = county_path.read_bytes()
+    """Merge `path`; it must be refused by `check`, with these `fields`, and change no table
+    (the content digest, on either engine) — on SQLite not a byte of the file."""
+    before = digests(county_path), file_bytes(county_path)
     outcome = merge_into(county_path, path)
     assert outcome.status == "refused", outcome
     refusal = outcome.refusal
     assert refusal is not None and refusal.check == check, outcome.render()
     for name, value in fields.items():
         assert refusal.fields.get(name) == value, (name, refusal.message)
-    assert county_path.read_bytes() == before
-    assert not os.path.exists(f"{county_path}-wal") or os.path.getsize(f"{county_path}-wal") == 0
+    assert (digests(county_path), file_bytes(county_path)) == before
+    if isinstance(county_path, Path):
+        wal = f"{county_path}-wal"
+        assert not os.path.exists(wal) or os.path.getsize(wal) == 0
     return refusal
+
+
+def file_bytes(county: str | Path) -> bytes | None:
+    """The bytes of a SQLite county; None for a database on a server."""
+    return county.read_bytes() if isinstance(county, Path) else None
 
 
 def sql(path, *statements):
@@ -67,16 +79,24 @@ def entry_ids(path) -> list[int]:
     return ids
 
 
-def station_key(county_path, code=SHOP) -> str:
-    return crafted.station_key(county_path, code)
+@pytest.fixture
+def world_key(county_world):
+    """station_key(code=SHOP): a station's key, as the world's county gave it."""
+    return lambda code=SHOP: crafted.station_key(county_world.county, code)
 
 
 @pytest.fixture
-def setting(county_world, tmp_path):
-    """(county copy, a private copy of the shop's October file)."""
+def october(county_world, tmp_path) -> Path:
+    """A private copy of the shop's October file."""
     path = tmp_path / "october.sqlite"
     shutil.copy(county_world.files[OCTOBER], path)
-    return county_world.copy_county(tmp_path), path
+    return path
+
+
+@pytest.fixture
+def setting(county, october):
+    """(the world's county on the test's engine, a private copy of the shop's October file)."""
+    return county, october
 
 
 def test_a_changed_points_value_is_found_in_the_chain(setting):
@@ -137,9 +157,9 @@ def test_a_manifest_edited_without_the_key(setting):
     refused(county_path, path, "校验码（MAC）")
 
 
-def test_a_manifest_that_does_not_match_the_contents(setting):
+def test_a_manifest_that_does_not_match_the_contents(setting, world_key):
     county_path, path = setting
-    reseal(path, station_key(county_path), lambda f: f.update(stock=f["stock"] + 1))
+    reseal(path, world_key(), lambda f: f.update(stock=f["stock"] + 1))
     refusal = refused(county_path, path, "清单与内容")
     assert refusal.template == "出入库数量合计 {found}，清单记的是 {listed}"
     assert refusal.fields["listed"] == refusal.fields["found"] + 1
@@ -175,9 +195,9 @@ def test_a_wrong_file_format_version(setting):
     refused(county_path, path, "格式版本", found=7, want=sealed.FORMAT)
 
 
-def test_a_schema_version_the_county_does_not_know(setting):
+def test_a_schema_version_the_county_does_not_know(setting, world_key):
     county_path, path = setting
-    reseal(path, station_key(county_path), lambda f: f.update(schema="0009_future"))
+    reseal(path, world_key(), lambda f: f.update(schema="0009_future"))
     refused(county_path, path, "格式版本", schema="0009_future")
 
 
@@ -188,33 +208,30 @@ def test_an_extra_table_in_the_file(setting):
     assert "sneaky" in refusal.fields["tables"]
 
 
-def test_an_unknown_station(setting, tmp_path, clock):
-    _, path = setting
-    empty = tmp_path / "empty-county.sqlite"
+def test_an_unknown_station(october, county_db, clock):
+    path, empty = october, county_db
     connect(empty, create=True)
     office.init_county("451425", "天等县", clock, pin="1234", card_key=COUNTY_KEY)
     close()
     refused(empty, path, "站点", station=SHOP)
 
 
-def test_a_file_from_another_county(setting, tmp_path, clock):
-    _, path = setting
-    other = tmp_path / "other-county.sqlite"
+def test_a_file_from_another_county(october, county_db, clock):
+    path, other = october, county_db
     connect(other, create=True)
     office.init_county("451426", "另一县", clock, pin="1234")
     close()
     refused(other, path, "县", other="451425", mine="451426")
 
 
-def test_same_id_with_other_content_is_tampering(setting):
-    county_path, path = setting
+def test_same_id_with_other_content_is_tampering(october, county_with):
+    path = october
     raw = sqlite3.connect(path)
     [(card, household, serial, issued)] = raw.execute(
         "SELECT id, household_id, serial, issued FROM card WHERE revoked IS NULL"
     ).fetchall()
     raw.close()
-    sql(  # the county holds the shop's new card already, issued at another time
-        county_path,
+    county_path = county_with(  # the county holds the shop's new card already, issued later
         (
             "INSERT INTO card (id, household_id, serial, issued, operator, station) "
             "VALUES (?, ?, ?, ?, 'manager', ?)",
@@ -225,17 +242,17 @@ def test_same_id_with_other_content_is_tampering(setting):
     assert refusal.template == "积分卡 {record} 与县里已有的同号记录内容不同"
 
 
-def test_a_month_that_does_not_join_the_next(county_world, setting):
+def test_a_month_that_does_not_join_the_next(county_world, setting, world_key):
     county_path, path = setting
     later = [county_world.files[(SHOP, m)] for m in ("2026-11", "2026-12")]
     assert merge_into(county_path, later[0]).status == "merged"
     ids = entry_ids(path)
     sql(path, ("UPDATE ledger_entry SET note = '改过' WHERE id = ?", (ids[-1],)))
-    reseal(path, station_key(county_path), rechain=True)
+    reseal(path, world_key(), rechain=True)
     refused(county_path, path, "与下月衔接")
 
 
-def test_a_month_that_does_not_join_the_one_before(county_world, setting, tmp_path):
+def test_a_month_that_does_not_join_the_one_before(county_world, setting, tmp_path, world_key):
     county_path, october = setting
     assert merge_into(county_path, october).status == "merged"
     november = tmp_path / "november.sqlite"
@@ -244,7 +261,7 @@ def test_a_month_that_does_not_join_the_one_before(county_world, setting, tmp_pa
     sql(november, ("UPDATE ledger_entry SET prev_hash = ? WHERE id = ?", ("0" * 32, ids[0])))
     reseal(
         november,
-        station_key(county_path),
+        world_key(),
         lambda f: f["entries"].update(chain_start="0" * 32),
         rechain=True,
     )
@@ -260,21 +277,55 @@ def test_a_month_that_does_not_join_the_one_before(county_world, setting, tmp_pa
 def test_mutated_files_are_refused_or_merged_cleanly_never_a_traceback(
     county_world, tmp_path, flips
 ):
-    data = bytearray(county_world.files[OCTOBER].read_bytes())
-    for offset, value in flips:
-        data[offset % len(data)] = value
     trial = tmp_path / "trial"
     shutil.rmtree(trial, ignore_errors=True)
     trial.mkdir()
-    county_path = county_world.copy_county(trial)
-    path = trial / "mutated.sqlite"
+    mutated_file(county_world, county_world.copy_county(trial), trial, flips)
+
+
+POSTGRES_COUNTIES: list[str] = []  # this test's databases; the last is clean unless DIRTY
+DIRTY = [False]
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    flips=st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), min_size=1, max_size=4)
+)
+def test_mutated_files_change_nothing_on_postgresql_either(county_world, request, tmp_path, flips):
+    """Fewer files than on SQLite: one database serves every file refused in a row, a new one
+    follows a file that merged (or a failure)."""
+    if not POSTGRES_COUNTIES:
+        request.addfinalizer(drop_postgres_counties)
+    if not POSTGRES_COUNTIES or DIRTY[0]:
+        POSTGRES_COUNTIES.append(fresh_postgres(request.getfixturevalue("world_template")))
+    DIRTY[0] = True
+    DIRTY[0] = mutated_file(county_world, database_url(POSTGRES_COUNTIES[-1]), tmp_path, flips)
+
+
+def drop_postgres_counties() -> None:
+    for name in POSTGRES_COUNTIES:
+        drop(name)
+    POSTGRES_COUNTIES.clear()
+    DIRTY[0] = False
+
+
+def mutated_file(county_world, county_path, folder: Path, flips) -> bool:
+    """The shop's October file with `flips` (offset, byte) merged: refused with the county
+    unchanged, or merged into books that verify. Whether it merged."""
+    data = bytearray(county_world.files[OCTOBER].read_bytes())
+    for offset, value in flips:
+        data[offset % len(data)] = value
+    path = folder / "mutated.sqlite"
     path.write_bytes(bytes(data))
-    before = county_path.read_bytes()
+    before = digests(county_path), file_bytes(county_path)
     outcome = merge_into(county_path, path)
     assert outcome.status in ("refused", "merged"), outcome
     if outcome.status == "refused":
-        assert county_path.read_bytes() == before
-    else:
-        connect(county_path)
-        assert verify().ok
-        close()
+        assert (digests(county_path), file_bytes(county_path)) == before
+        return False
+    connect(county_path)
+    assert verify().ok
+    close()
+    return True

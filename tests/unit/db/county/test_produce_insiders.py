@@ -1,5 +1,6 @@
 """Produce rows a station's key-holder wrote outside the services: the county refuses the
-file with every reason (docs/design.md §4.11, §14), in the style of test_county_insiders."""
+file with every reason (docs/design.md §4.11, §14), in the style of test_county_insiders, on
+both engines (the `county` fixture)."""
 
 from __future__ import annotations
 
@@ -18,15 +19,11 @@ from tests.unit.db.county.test_county_insiders import (
 
 
 @pytest.fixture
-def county(county_world, tmp_path):
-    return county_world.copy_county(tmp_path)
-
-
-@pytest.fixture
 def forge(county_world, county, tmp_path):
     def make(*statements, of=SHOP_OCT):
         target = tmp_path / f"forged-{of[0]}-{of[1]}.sqlite"
-        return craft(county_world.files[of], target, station_key(county, of[0]), *statements)
+        key = station_key(county_world.county, of[0])
+        return craft(county_world.files[of], target, key, *statements)
 
     return make
 
