@@ -88,6 +88,11 @@ def first_operator(county: str) -> str:
     return f"{COUNTY_OPERATOR}-{county}" if taken else COUNTY_OPERATOR
 
 
+def has_county() -> bool:
+    """Whether the open books hold a county already (a new PostgreSQL database holds none)."""
+    return County.select().exists()
+
+
 def county_office(code: str | None = None) -> Station:
     """County `code`'s office (the database's own station when None); refused when this is not
     a county database or holds no such county."""

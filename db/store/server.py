@@ -38,8 +38,9 @@ SCHEMA_LOCK = 0x4149_584D  # 'AIXM'
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 
-# Outside quotes: `?` and `:name` (not `::type`); quoted text and identifiers are kept.
-_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|(?<!:):([A-Za-z_]\w*)(?!:)|\?")
+# Outside quotes and comments: `?` and `:name` (not `::type`); quoted text, identifiers and
+# comments are kept.
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|(?<!:):([A-Za-z_]\w*)(?!:)|\?")
 
 
 def is_url(target: object) -> bool:
@@ -76,7 +77,7 @@ def portable(sql: str, params: Any = None) -> tuple[str, Any]:
             return "%s"
         if match.group(1) is not None:
             return f"%({match.group(1)})s" if named else token
-        return token  # quoted
+        return token  # quoted, or a comment
 
     sql = _TOKENS.sub(one, sql.replace("%", "%%"))  # psycopg reads % everywhere, quotes too
     if named:

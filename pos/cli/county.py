@@ -18,7 +18,6 @@ from db.county.report import yuan
 from db.exchange import export, intake
 from db.store import faults, files, server
 from db.store.connection import close, connect, database
-from db.store.models import County
 from pos.cli.common import (
     clock,
     command,
@@ -48,7 +47,7 @@ def create_books(path: Path | str, fill: Callable[[], T], *, county: bool = Fals
     if server.is_url(path):
         open_books(path, create=True, county=county)
         try:
-            if County.select().exists():
+            if office.has_county():
                 raise Refused("{path} 里已经有县级数据库，不会覆盖", path=server.shown(str(path)))
             with database.atomic():
                 return fill()
@@ -79,7 +78,7 @@ def county_missing(target: Path | str) -> bool:
         return not Path(target).exists()
     open_books(target, create=True, county=True)
     try:
-        return not County.select().exists()
+        return not office.has_county()
     finally:
         close()
 

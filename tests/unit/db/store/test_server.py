@@ -26,6 +26,7 @@ def test_placeholders_and_flags_as_psycopg_takes_them():
         {"a": 1, "b": 2},
     )
     assert server.portable("SELECT '100%'") == ("SELECT '100%%'", ())
+    assert server.portable("SELECT ? -- why?\nFROM t", (1,)) == ("SELECT %s -- why?\nFROM t", (1,))
     already = ("SELECT x FROM t WHERE y = %s", (1,))  # peewee's own SQL for the engine
     assert server.portable(*already) == already
 
