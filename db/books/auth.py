@@ -38,6 +38,7 @@ ROLE_NAMES = {
     "cadre": N_("村干部"),
     "manager": N_("站长"),
     "county": N_("县扶贫办"),
+    "province": N_("省市汇总"),
 }
 
 # What each role may do. Managers do everything clerks and cadres do (docs/design.md §1).
@@ -64,6 +65,8 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     # the county office backs up its own books too
     "backup": (N_("备份账本"), frozenset({"manager", "county"})),
     "county": (N_("县级汇总"), frozenset({"county"})),
+    # the counties' totals side by side (docs/design.md §6.7): the province's readers alone
+    "province": (N_("查看省市汇总"), frozenset({"province"})),
     "produce": (N_("代销农产品和现金日结"), frozenset({"clerk", "manager"})),
     "notice": (N_("发布政策通知"), frozenset({"county"})),
     "station_settings": (N_("修改本站设置"), frozenset({"manager"})),
@@ -83,6 +86,7 @@ class Actor:
     station: str
     villages: frozenset[str] = field(default_factory=frozenset)
     household: str | None = None
+    county: str | None = None  # a county officer's county (docs/design.md §6.7)
 
     def may(self, action: str) -> bool:
         return self.role in PERMISSIONS[action][1]
@@ -128,6 +132,8 @@ def sign_in(name: str, pin: str, clock: Clock) -> Actor:
     """
     station = local_station().code
     operator = Operator.get_or_none(Operator.name == name)
+    if operator is not None and operator.county_id:
+        station = f"{operator.county_id}-00"  # a county officer works at their county's office
     if operator is None or not operator.active:
         pin_matches(pin, _DUMMY_HASH)  # the same work, so timing tells nothing
         with database.atomic():
@@ -186,7 +192,9 @@ def actor_for(operator: Operator, station: str) -> Actor:
         row.village_id
         for row in OperatorVillage.select().where(OperatorVillage.operator == operator.id)
     )
-    return Actor(operator.name, operator.role, station, villages, operator.household_id)
+    return Actor(
+        operator.name, operator.role, station, villages, operator.household_id, operator.county_id
+    )
 
 
 def check_pin(pin: str) -> None:
@@ -240,6 +248,16 @@ def _manages(by: Actor) -> Station:
     return here
 
 
+def _same_county(by: Actor, operator: Operator) -> None:
+    """A county officer manages the officers of their own county only (docs/design.md §6.7)."""
+    if by.county is not None and operator.county_id != by.county:
+        raise Refused(
+            "操作员 {name} 不属于县 {county}：各县只管理本县的操作员",
+            name=operator.name,
+            county=by.county,
+        )
+
+
 def _still_active(name: str) -> Operator:
     operator = Operator.get_or_none(Operator.name == name)
     if operator is None or not operator.active:
@@ -250,6 +268,8 @@ def _still_active(name: str) -> Operator:
 def _check_role_here(role: str, here: Station) -> None:
     if role not in ROLE_NAMES:
         raise Refused("角色 {role} 不存在，应为 clerk、cadre、manager 或 county", role=role)
+    if role == "province":
+        raise Refused("省市汇总的操作员（province）只能用 aixin province init 添加")
     if here.kind == "county" and role != "county":
         raise Refused("县级数据库的操作员都是县扶贫办的（county），不能添加 {role}", role=role)
     if here.kind != "county" and role == "county":
@@ -265,10 +285,12 @@ def add_operator(
     by: Actor | None = None,
     villages: tuple[str, ...] = (),
     household: str | None = None,
+    county: str | None = None,
 ) -> Operator:
     """Create an operator. `by` is the manager (at the county, the county operator) doing it;
     None only when code sets up books (a station, the county, the demo, the tests), where the
-    PIN is checked for its form only."""
+    PIN is checked for its form only. A county operator works for `by`'s county, else for
+    `county`, else for the county of the database's own office."""
     name = check_name(name)
     if role not in ROLE_NAMES:
         raise Refused("角色 {role} 不存在，应为 clerk、cadre、manager 或 county", role=role)
@@ -292,8 +314,12 @@ def add_operator(
                 raise Refused("村 {code} 不存在", code=code)
         if household and not Household.get_or_none(Household.number == household):
             raise Refused("户号 {number} 不存在", number=household)
+        if role == "county":
+            county = (by.county if by else None) or county or local_station().county_id
+        else:
+            county = None
         operator = Operator.create(
-            name=name, role=role, pin_hash=hash_pin(pin), household=household
+            name=name, role=role, pin_hash=hash_pin(pin), household=household, county=county
         )
         if villages:
             OperatorVillage.insert_many(
@@ -353,16 +379,17 @@ def disable_operator(by: Actor, clock: Clock, name: str) -> None:
         operator = Operator.get_or_none(Operator.name == name)
         if operator is None:
             raise Refused("操作员 {name} 不存在", name=name)
+        _same_county(by, operator)
         if name == by.name:
             raise Refused("不能停用自己：请另一位站长来停用")
         if not operator.active:
             raise Refused("操作员 {name} 已经停用了", name=name)
         managing = "county" if here.kind == "county" else "manager"
         others = Operator.select().where(
-            Operator.role == managing,
-            Operator.active,
-            Operator.id != operator.id,
+            Operator.role == managing, Operator.active, Operator.id != operator.id
         )
+        if operator.county_id:  # the last officer of their county
+            others = others.where(Operator.county == operator.county_id)
         if operator.role == managing and not others.exists():
             raise Refused(
                 "{name} 是这里最后一位{role}，停用后就没有人能管理操作员了",
@@ -403,6 +430,7 @@ def change_pin(
             if found is None:
                 raise Refused("操作员 {name} 不存在", name=name)
             _check_role_here(found.role, here)
+            _same_county(by, found)
             operator = found
             how = "重设"
         if wrong is None:

@@ -13,7 +13,7 @@ from typing import cast
 from catalog.messages import Refused
 from db.books.cards import cardable, payload
 from db.books.setup import local_station
-from db.store.models import Card, Household, Township, Village
+from db.store.models import Card, County, Household, Township, Village
 
 
 @dataclass(frozen=True)
@@ -64,14 +64,22 @@ def faces(*, village: str | None = None, households: Sequence[str] = ()) -> list
         _check_named(numbers)
         query = query.where(Household.number.in_(numbers))
     found = cast(Iterable[tuple[str, str, str, str, int, str]], query.tuples())
+    counties = {county.code: county}
+    if here.kind == "county":  # a database of several counties (docs/design.md §6.7)
+        counties.update((c.code, c) for c in County.select())
+
+    def of(number: str) -> County:  # the household's village's county, else this one's
+        village_code = Household.get_by_id(number).village_id if len(counties) > 1 else ""
+        return counties.get(village_code[:6], county)
+
     rows = [
         CardFace(
-            payload=payload(county, number, serial),
+            payload=payload(of(number), number, serial),
             household=number,
             head_name=name,
             village=village_name,
             township=township_name,
-            county=county.name,
+            county=of(number).name,
             station=here.name,
             issued=issued[:10],
             serial=serial,

@@ -103,7 +103,19 @@ def payload_for(household: str) -> str:
         if not Household.get_or_none(Household.number == number):
             raise Refused("户号 {number} 不存在", number=number)
         raise Refused("户 {number} 还没有有效的积分卡，请站长发卡", number=number)
-    return payload(local_station().county, number, card.serial)
+    return payload(county_of(number), number, card.serial)
+
+
+def county_of(number: str) -> County:
+    """The county whose card key signs household `number`'s cards: its village's county when
+    the books hold it (a database of several counties, docs/design.md §6.7), else this
+    installation's."""
+    household = Household.get_or_none(Household.number == number)
+    if household is not None:
+        found = County.get_or_none(County.code == household.village_id[:6])
+        if found is not None:
+            return found
+    return local_station().county
 
 
 def check(scanned: str) -> CardScan:
@@ -115,7 +127,10 @@ def check(scanned: str) -> CardScan:
     match = PAYLOAD.match(normalize(scanned))
     if not match:
         raise CardRefused("malformed", "这不是爱心积分卡的二维码，请重新扫描或手工查户")
-    county = local_station().county
+    here = local_station()
+    county = here.county
+    if here.kind == "county" and match["county"] != county.code:  # another county of the books
+        county = County.get_or_none(County.code == match["county"]) or county
     if match["county"] != county.code:
         raise CardRefused(
             "wrong_county",

@@ -20,7 +20,7 @@ from catalog.messages import N_, Message, Refused
 from catalog.pinyin import goods_initials
 from db.books import views
 from db.books.auth import Actor, require
-from db.books.setup import local_station
+from db.books.setup import local_station, refuse_shared_catalog
 from db.books.views import ItemView
 from db.store import audit
 from db.store.clock import Clock, stamp
@@ -78,6 +78,7 @@ def _here(actor: Actor) -> Station:
     station = local_station()
     if station.kind == "county":
         require(actor, "county")
+        refuse_shared_catalog()
     else:
         require(actor, "edit_catalog")
     return station

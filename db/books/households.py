@@ -364,6 +364,8 @@ def import_rows(actor: Actor | None, clock: Clock, rows: list[Row], *, station: 
                         line=seen[form.number.strip().upper()],
                     )
                 values = validate(form, create_group=True)
+                if at_county and actor.county:
+                    _in_county(values, actor.county)
                 seen[values["number"]] = row.line
                 counts[_write(values, actor, clock, station)] += 1
             except Refused as refusal:
@@ -375,6 +377,16 @@ def import_rows(actor: Actor | None, clock: Clock, rows: list[Row], *, station: 
             transaction.rollback()
             raise SheetRefused(problems)
     return {"added": counts["household-add"], "updated": counts["household-edit"]}
+
+
+def _in_county(values: dict, county: str) -> None:
+    """A county's roster holds its own households: in a database of several counties
+    (docs/design.md §6.7) a line for another county's village or household is refused."""
+    if not str(values["village"]).startswith(county):
+        raise Refused("村代码 {code} 不在本县花名册中", code=values["village"])
+    known = Household.get_or_none(Household.number == values["number"])
+    if known is not None and not known.village_id.startswith(county):
+        raise Refused("户号 {number} 已属于另一个县", number=values["number"])
 
 
 ID_TAIL = 4

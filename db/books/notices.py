@@ -120,8 +120,9 @@ def add(
     towns = _unique(t.strip() for t in townships)
     kinds = _unique(c.strip() for c in categories)
     numbers = _unique(h.strip().upper() for h in households)
+    mine = actor.county or ""  # a county officer names places of their own county only
     for code in towns:
-        if Township.get_or_none(Township.code == code) is None:
+        if Township.get_or_none(Township.code == code) is None or not code.startswith(mine):
             raise Refused("乡镇 {code} 不存在", code=code)
     for name in kinds:
         if name not in HOUSEHOLD_CATEGORIES:
@@ -131,7 +132,8 @@ def add(
                 names=tuple(Message(c) for c in HOUSEHOLD_CATEGORIES),
             )
     for number in numbers:
-        if Household.get_or_none(Household.number == number) is None:
+        found = Household.get_or_none(Household.number == number)
+        if found is None or not found.village_id.startswith(mine):
             raise Refused("户号 {number} 不存在", number=number)
     with database.atomic():
         now = clock.now()

@@ -23,6 +23,7 @@ from catalog.messages import N_, Refused
 from db.books import ledger
 from db.books.auth import Actor, require
 from db.books.households import refuse_inactive
+from db.books.setup import local_station
 from db.store import audit
 from db.store.clock import Clock, month_bounds, stamp
 from db.store.connection import database
@@ -126,7 +127,9 @@ def set_posting_days(actor: Actor, clock: Clock, days: int | str) -> int:
         raise Refused("公示天数应为 0 到 {most} 的整数，而不是“{days}”", most=MAX_DAYS, days=days)
     with database.atomic():
         now = clock.now()
-        database.execute_sql("UPDATE county SET posting_days = ?", (value,))
+        # the officer's county (docs/design.md §6.7); a station's books hold one county
+        county = actor.county or local_station().county_id
+        database.execute_sql("UPDATE county SET posting_days = ? WHERE code = ?", (value, county))
         audit.record(actor.name, actor.station, now, "posting_days", str(value))
     return value
 

@@ -26,7 +26,7 @@ from catalog.loader import TaskLine
 from catalog.messages import Refused
 from db.books.auth import Actor, require
 from db.books.catalog_at import ALWAYS, tasks_at
-from db.books.setup import local_station
+from db.books.setup import local_station, refuse_shared_catalog
 from db.store import audit
 from db.store.clock import Clock, stamp
 from db.store.connection import database
@@ -54,6 +54,7 @@ def refuse_at_station() -> None:
             "积分细则由县扶贫办统一制定，随设置文件和更新文件发到各站点：站点 {code} 不能修改",
             code=here.code,
         )
+    refuse_shared_catalog()
 
 
 def default_since(now: datetime) -> str:

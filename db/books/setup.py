@@ -106,6 +106,17 @@ def local_station() -> Station:
     return Station.get_by_id(row.value)
 
 
+def refuse_shared_catalog() -> None:
+    """In a database of several counties (docs/design.md §6.7) the rules sheet and the goods
+    are one, shared: no county changes them for the others."""
+    count = County.select().count()
+    if count > 1:
+        raise Refused(
+            "这个数据库有 {count} 个县，共用一份积分细则和商品目录：一个县不能替其他县修改",
+            count=count,
+        )
+
+
 def here() -> StationView:
     """This installation's own station, as the screens and commands show it."""
     station = local_station()

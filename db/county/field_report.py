@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from catalog.messages import N_, Message
 from db.books.events import _eligible_sql
-from db.county.report_views import Sheet, rows
+from db.county.report_views import Scope, Sheet, rows
 from db.store.clock import month_bounds
 from db.store.connection import database
 from db.store.ids import human
@@ -31,7 +31,7 @@ BALANCED, IN_TRANSIT, UNSEEN, MISMATCH = (
 )
 
 
-def transfers(month: str) -> Sheet:
+def transfers(month: str, scope: Scope) -> Sheet:
     start, end = month_bounds(month)
     sheet = Sheet(
         N_("调拨对账"),
@@ -58,9 +58,10 @@ def transfers(month: str) -> Sheet:
         "AND m.time < :end), 0) "
         "FROM transfer AS t LEFT JOIN transfer_receipt AS r ON r.transfer_id = t.id "
         "WHERE t.time < :end AND (t.time >= :start OR r.time IS NULL OR r.time >= :start) "
-        "ORDER BY t.time, t.id",
+        "AND (:one = 1 OR substr(t.sender, 1, 6) = :county) ORDER BY t.time, t.id",
         start=start,
         end=end,
+        **scope.params,
     ):
         arrived = received_at is not None and received_at < end
         if not out:
@@ -87,7 +88,7 @@ def transfers(month: str) -> Sheet:
     return sheet
 
 
-def events(month: str) -> Sheet:
+def events(month: str, scope: Scope) -> Sheet:
     start, end = month_bounds(month)
     sheet = Sheet(
         N_("节日慰问"),
@@ -106,19 +107,24 @@ def events(month: str) -> Sheet:
     )
     for event_id, name, station, starts, ends in rows(
         "SELECT id, name, station, starts, ends FROM event WHERE starts < :end_day "
-        "AND ends >= :start_day ORDER BY starts, id",
+        "AND ends >= :start_day AND (:one = 1 OR substr(station, 1, 6) = :county) "
+        "ORDER BY starts, id",
         start_day=start[:10],
         end_day=end[:10],
+        **scope.params,
     ):
         where, params = _eligible_sql(event_id)
-        scope = (
+        served = (
             " AND (NOT EXISTS (SELECT 1 FROM station_township WHERE station_id = ?) OR "
             "h.village_id IN (SELECT v.code FROM village AS v JOIN station_township AS s "
             "ON s.township_id = v.township_id WHERE s.station_id = ?))"
         )
+        mine, county = (
+            ("", []) if scope.alone else (" AND substr(h.village_id, 1, 6) = ?", [station[:6]])
+        )
         eligible = database.execute_sql(
-            f"SELECT COUNT(*) FROM household AS h WHERE {where}{scope}",  # noqa: S608
-            [*params, station, station],
+            f"SELECT COUNT(*) FROM household AS h WHERE {where}{served}{mine}",  # noqa: S608
+            [*params, station, station, *county],
         ).fetchone()[0]
         received, in_month = database.execute_sql(
             "SELECT COUNT(*), COALESCE(SUM(CASE WHEN time >= ? THEN 1 ELSE 0 END), 0) FROM handout "
@@ -132,7 +138,7 @@ def events(month: str) -> Sheet:
     return sheet
 
 
-def visits(month: str) -> Sheet:
+def visits(month: str, scope: Scope) -> Sheet:
     start, end = month_bounds(month)
     sheet = Sheet(
         N_("流动超市巡回"),
@@ -154,21 +160,25 @@ def visits(month: str) -> Sheet:
         "(SELECT COUNT(*) FROM visit_redemption WHERE visit_id = v.id), "
         "(SELECT COUNT(*) FROM handout WHERE visit_id = v.id) "
         "FROM visit AS v LEFT JOIN village AS p ON p.code = v.village_id "
-        "WHERE v.opened >= :start AND v.opened < :end ORDER BY v.day, v.station, v.id",
+        "WHERE v.opened >= :start AND v.opened < :end "
+        "AND (:one = 1 OR substr(v.station, 1, 6) = :county) ORDER BY v.day, v.station, v.id",
         start=start,
         end=end,
+        **scope.params,
     ):
         sheet.rows.append([station, village, day, households, redeemed, handed])
     return sheet
 
 
-def handouts_by(column: str, month: str) -> dict[str, int]:
+def handouts_by(column: str, month: str, scope: Scope) -> dict[str, int]:
     """Hand-outs of the month by village (`village`) or station (`station`): people reached."""
     start, end = month_bounds(month)
     sql = {
         "village": "SELECT h.village_id, COUNT(*) FROM handout AS o JOIN household AS h "
-        "ON h.number = o.household_id WHERE o.time >= :start AND o.time < :end GROUP BY 1",
+        "ON h.number = o.household_id WHERE o.time >= :start AND o.time < :end "
+        "AND (:one = 1 OR substr(o.station, 1, 6) = :county) GROUP BY 1",
         "station": "SELECT o.station, COUNT(*) FROM handout AS o "
-        "WHERE o.time >= :start AND o.time < :end GROUP BY 1",
+        "WHERE o.time >= :start AND o.time < :end "
+        "AND (:one = 1 OR substr(o.station, 1, 6) = :county) GROUP BY 1",
     }[column]
-    return {key: count for key, count in rows(sql, start=start, end=end)}
+    return {key: count for key, count in rows(sql, start=start, end=end, **scope.params)}

@@ -27,6 +27,7 @@ from db.books.setup import local_station
 from db.county import catalog_checks, merge_rows, row_checks, staging
 from db.county.catalog_checks import Catalog, Prepared
 from db.county.merge_rows import Plan
+from db.county.office import officer
 from db.exchange import sealed
 from db.exchange.month_check import Checked, Keys, check_file
 from db.exchange.month_content import RowsRefused
@@ -69,13 +70,24 @@ class Batch:
         return [o for o in self.outcomes if o.status == "refused"]
 
 
-def county_keys() -> Keys:
-    here = local_station()
-    if here.kind != "county":
-        raise Refused("这不是县级数据库：请在县里用 aixin county init 建的数据库上合并")
+def county_keys(office: Station) -> Keys:
+    """What files of `office`'s county are checked with: its stations' keys alone, so a file of
+    another county's station is refused as one of a station not enrolled here."""
     applied = {r[0] for r in database.execute_sql("SELECT name FROM schema_migration")}
-    stations = {s.code: s.key for s in Station.select().where(Station.kind != "county")}
-    return Keys(here.county_id, stations, frozenset(n for n in applied if n >= "0002"))
+    stations = {
+        s.code: s.key
+        for s in Station.select().where(
+            (Station.kind != "county") & (Station.county == office.county_id)
+        )
+    }
+    return Keys(office.county_id, stations, frozenset(n for n in applied if n >= "0002"))
+
+
+def _office(actor: Actor) -> Station:
+    require(actor, "county")
+    if local_station().kind != "county":
+        raise Refused("这不是县级数据库：请在县里用 aixin county init 建的数据库上合并")
+    return officer(actor)
 
 
 def merge_files(actor: Actor, paths: Sequence[Path], clock: Clock) -> Batch:
@@ -89,8 +101,8 @@ def merge_files(actor: Actor, paths: Sequence[Path], clock: Clock) -> Batch:
     goes on. The private copies live beside the county database, and a killed merge's copies
     are cleared by the next merge.
     """
-    require(actor, "county")
-    keys, catalog = county_keys(), catalog_checks.county_catalog()
+    office = _office(actor)
+    keys, catalog = county_keys(office), catalog_checks.county_catalog()
     outcomes = []
     with (
         files.scratch(_beside(), "incoming") as tmp,
@@ -190,7 +202,7 @@ def _merge_checked(
             summary = describe(checked.counts)
             audit.record(  # the audit trail is data, kept in the source language
                 actor.name,
-                local_station().code,
+                actor.station,
                 clock.now(),
                 "merge",
                 f"{station} {month}：{summary.render()}",
@@ -226,12 +238,35 @@ def _against_county(
             station=checked.station,
             month=checked.month,
         )
+    _own_households(checked)
     problems = row_checks.check(checked, prepared, now, notices)
     if problems:
         raise RowsRefused(checked.station, checked.month, problems)
     plan = merge_rows.plan(checked, notices)  # same id, other content: say so first
     merge_rows.check_continuity(checked, notices)
     return plan
+
+
+OTHER_COUNTY = N_("跨县户号")  # the check's name
+
+
+def _own_households(checked: Checked) -> None:
+    """A station writes its own county's households only: in a database of several counties
+    (docs/design.md §6.7) a household number another county holds is refused, never moved."""
+    row = database.execute_sql(
+        "SELECT s.number, h.village_id FROM f.household_version AS s "
+        "JOIN household AS h ON h.number = s.number "
+        "WHERE substr(h.village_id, 1, 6) <> ? LIMIT 1",
+        (checked.station[:6],),
+    ).fetchone()
+    if row is not None:
+        raise FileRefused(
+            OTHER_COUNTY,
+            "户 {number} 是县 {county} 的农户：站点 {station} 不能改别的县的农户",
+            number=row[0],
+            county=str(row[1])[:6],
+            station=checked.station,
+        )
 
 
 def describe(counts: dict[str, int]) -> Message:

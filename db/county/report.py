@@ -17,7 +17,7 @@ from catalog.messages import N_, Message
 from db.books.auth import Actor
 from db.county import field_report, report_produce, report_views
 from db.county.office import officer
-from db.county.report_views import POINTS, Sheet, rows
+from db.county.report_views import POINTS, Scope, Sheet, rows, scope_of
 from db.exchange.export import check_month
 from db.store import audit
 from db.store.clock import Clock, stamp
@@ -57,16 +57,19 @@ WITH month AS (
         SUM(CASE WHEN m.redemptions > 0 THEN 1 ELSE 0 END) AS redeemed,
         SUM(m.redemptions) AS visits
     FROM month_household AS m JOIN household AS h ON h.number = m.household_id
-    WHERE m.month = :month GROUP BY h.village_id),
+    WHERE m.month = :month AND (:one = 1 OR substr(h.village_id, 1, 6) = :county)
+    GROUP BY h.village_id),
 later AS (
     SELECT h.village_id AS village,
         SUM(m.award + m.deduction + m.redemption + m.reversal + m.adjustment) AS points
     FROM month_household AS m JOIN household AS h ON h.number = m.household_id
-    WHERE m.month > :month GROUP BY h.village_id),
+    WHERE m.month > :month AND (:one = 1 OR substr(h.village_id, 1, 6) = :county)
+    GROUP BY h.village_id),
 roster AS (
     SELECT village_id AS village, COUNT(*) AS households,
         SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END) AS active,
-        SUM(balance) AS balance FROM household GROUP BY village_id)
+        SUM(balance) AS balance FROM household
+    WHERE :one = 1 OR substr(village_id, 1, 6) = :county GROUP BY village_id)
 SELECT v.township_id, COALESCE(t.name, v.township_id), v.code, v.name,
     COALESCE(r.households, 0), COALESCE(r.active, 0),
     COALESCE(a.award, 0), -COALESCE(a.deduction, 0), -COALESCE(a.redemption, 0),
@@ -77,6 +80,7 @@ SELECT v.township_id, COALESCE(t.name, v.township_id), v.code, v.name,
 FROM village AS v LEFT JOIN township AS t ON t.code = v.township_id
 LEFT JOIN month AS a ON a.village = v.code LEFT JOIN later AS l ON l.village = v.code
 LEFT JOIN roster AS r ON r.village = v.code
+WHERE :one = 1 OR substr(v.code, 1, 6) = :county
 ORDER BY v.township_id, v.code
 """
 # Entries of households whose record has not reached the county (a month still missing).
@@ -95,6 +99,8 @@ SELECT COUNT(DISTINCT m.household_id),
     SUM(CASE WHEN m.month <= :month THEN m.award + m.deduction + m.redemption + m.reversal
         + m.adjustment END)
 FROM month_household AS m WHERE m.household_id NOT IN (SELECT number FROM household)
+    AND (:one = 1 OR EXISTS (SELECT 1 FROM ledger_entry AS e
+        WHERE e.household_id = m.household_id AND substr(e.station, 1, 6) = :county))
 """
 
 
@@ -109,7 +115,12 @@ SELECT month, SUM(award), -SUM(deduction), -SUM(redemption),
     SUM(award + deduction + redemption + reversal + adjustment),
     SUM(CASE WHEN award > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN redemptions > 0 THEN 1 ELSE 0 END),
     SUM(redemptions)
-FROM month_household WHERE month >= :first AND month <= :month GROUP BY month
+FROM month_household AS m WHERE month >= :first AND month <= :month AND (:one = 1
+    OR m.household_id IN (SELECT number FROM household WHERE substr(village_id, 1, 6) = :county)
+    OR (m.household_id NOT IN (SELECT number FROM household) AND EXISTS (SELECT 1
+        FROM ledger_entry AS e WHERE e.household_id = m.household_id
+        AND substr(e.station, 1, 6) = :county)))
+GROUP BY month
 """
 TREND_MONTHS = 12
 
@@ -123,34 +134,41 @@ def county_report(
     the last twelve months."""
     month = check_month(month)
     office = officer(actor)
-    county = County.get_by_id(office.county_id)
-    fen = county.fen_per_point
-    sheets = _sheets(month, fen)
     made = clock.now()
     with database.atomic():
         audit.record(actor.name, office.code, made, "report", month)
-    report = CountyReport(county.code, county.name, month, stamp(made), fen, sheets)
+    return read(office.county_id, month, stamp(made), for_print=for_print)
+
+
+def read(code: str, month: str, made: str, *, for_print: bool = False) -> CountyReport:
+    """County `code`'s report of `month`, read from the open database (no one is checked:
+    the callers are `county_report` and the province report)."""
+    county = County.get_by_id(code)
+    fen = county.fen_per_point
+    scope = scope_of(county.code)
+    report = CountyReport(county.code, county.name, month, made, fen, sheets(month, fen, scope))
     if for_print:
         report.previous_month = month_before(month)
-        report.previous = _sheets(report.previous_month, fen)
-        report.trend = trend(month)
+        report.previous = sheets(report.previous_month, fen, scope)
+        report.trend = trend(month, scope)
     return report
 
 
-def _sheets(month: str, fen: int) -> list[Sheet]:
+def sheets(month: str, fen: int, scope: Scope) -> list[Sheet]:
+    """Every view of the county report, in order, for `scope`'s county."""
     return [
-        *_places(month, fen),
-        report_views.stations(month),
-        report_views.categories(month),
-        *report_views.goods(month, fen),
-        report_views.donations(month),
-        report_views.postings(month),
-        report_views.missing(month),
-        report_views.overdrawn(month, fen),
-        *report_produce.produce(month),
-        field_report.transfers(month),
-        field_report.events(month),
-        field_report.visits(month),
+        *_places(month, fen, scope),
+        report_views.stations(month, scope),
+        report_views.categories(month, scope),
+        *report_views.goods(month, fen, scope),
+        report_views.donations(month, scope),
+        report_views.postings(month, scope),
+        report_views.missing(month, scope),
+        report_views.overdrawn(month, fen, scope),
+        *report_produce.produce(month, scope),
+        field_report.transfers(month, scope),
+        field_report.events(month, scope),
+        field_report.visits(month, scope),
     ]
 
 
@@ -162,7 +180,7 @@ def month_before(month: str, count: int = 1) -> str:
     return f"{year:04d}-{number:02d}"
 
 
-def trend(month: str) -> Sheet:
+def trend(month: str, scope: Scope) -> Sheet:
     """Points awarded, deducted, redeemed and net, households that earned and redeemed, and
     visits, in each of the twelve months up to `month` (a month with nothing has zeros)."""
     first = month_before(month, TREND_MONTHS - 1)
@@ -180,14 +198,14 @@ def trend(month: str) -> Sheet:
         ),
         totals=False,
     )
-    found = {row[0]: row[1:] for row in rows(TREND, first=first, month=month)}
+    found = {row[0]: row[1:] for row in rows(TREND, first=first, month=month, **scope.params)}
     for back in range(TREND_MONTHS - 1, -1, -1):
         name = month_before(month, back)
         sheet.rows.append([name, *(int(v or 0) for v in found.get(name, [0] * 7))])
     return sheet
 
 
-def _places(month: str, fen: int) -> list[Sheet]:
+def _places(month: str, fen: int, scope: Scope) -> list[Sheet]:
     heads = (
         N_("在册户数"),
         N_("正常户数"),
@@ -204,12 +222,12 @@ def _places(month: str, fen: int) -> list[Sheet]:
         keys=4,
         money=frozenset({len(heads) + 3}),
     )
-    handed = field_report.handouts_by("village", month)
+    handed = field_report.handouts_by("village", month, scope)
     reached = 4 + heads.index(N_("受益人次"))
-    for row in rows(VILLAGES, month=month):
+    for row in rows(VILLAGES, month=month, **scope.params):
         row[reached] += handed.get(row[2], 0)  # a hand-out reaches a household too
         villages.rows.append([*row, row[-1] * fen])
-    unknown = rows(UNKNOWN_HOUSEHOLDS, month=month)[0]
+    unknown = rows(UNKNOWN_HOUSEHOLDS, month=month, **scope.params)[0]
     if unknown[0]:
         count, *points, balance = (v or 0 for v in unknown)
         unknown_place = Message(UNKNOWN)

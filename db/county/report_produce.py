@@ -7,7 +7,7 @@ the sale, payouts in the month they were paid; a reversed sale counts as a negat
 from __future__ import annotations
 
 from catalog.messages import N_
-from db.county.report_views import Sheet, rows
+from db.county.report_views import Scope, Sheet, rows
 from db.store.clock import month_bounds
 
 MONTH_SALES = (
@@ -22,6 +22,7 @@ BY_HOUSEHOLD = (
     f"SUM(m.sold), SUM(m.paid) FROM ({MONTH_SALES}) AS m "
     "JOIN household AS h ON h.number = m.household "
     "LEFT JOIN village AS v ON v.code = h.village_id "
+    "WHERE :one = 1 OR substr(h.village_id, 1, 6) = :county "
     "GROUP BY h.number, h.head_name, h.village_id, v.name ORDER BY h.village_id, h.number"
 )
 BY_VILLAGE = (
@@ -30,11 +31,12 @@ BY_VILLAGE = (
     f"SUM(m.sold), SUM(m.paid) FROM ({MONTH_SALES}) AS m "
     "JOIN household AS h ON h.number = m.household "
     "LEFT JOIN village AS v ON v.code = h.village_id "
+    "WHERE :one = 1 OR substr(h.village_id, 1, 6) = :county "
     "GROUP BY h.village_id, v.township_id, v.code, v.name ORDER BY v.township_id, h.village_id"
 )
 
 
-def produce(month: str) -> list[Sheet]:
+def produce(month: str, scope: Scope) -> list[Sheet]:
     start, end = month_bounds(month)
     villages = Sheet(
         N_("代销按村"),
@@ -49,7 +51,7 @@ def produce(month: str) -> list[Sheet]:
         keys=3,
         money=frozenset({4, 5}),
     )
-    villages.rows = rows(BY_VILLAGE, start=start, end=end)
+    villages.rows = rows(BY_VILLAGE, start=start, end=end, **scope.params)
     households = Sheet(
         N_("代销按户"),
         (
@@ -64,5 +66,5 @@ def produce(month: str) -> list[Sheet]:
         keys=3,
         money=frozenset({5, 6}),
     )
-    households.rows = rows(BY_HOUSEHOLD, start=start, end=end)
+    households.rows = rows(BY_HOUSEHOLD, start=start, end=end, **scope.params)
     return [villages, households]

@@ -15,6 +15,7 @@ from db.books.setup import KIND_NAMES
 from db.store.clock import month_bounds
 from db.store.connection import database
 from db.store.dialect import integers
+from db.store.models import County
 
 POINTS = (
     N_("奖励积分"),
@@ -57,6 +58,25 @@ class Sheet:
         return [Message(TOTAL)] + [""] * (self.keys - 1) + sums
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Whose rows a report reads: county `county`'s (docs/design.md §6.7). A row is its county's
+    by a code: a station's code, a place's (its first six digits), a household's village's.
+    `alone`: the database holds no other county, every row is its own and the filters are
+    skipped (the SQL says `:one = 1 OR ...`)."""
+
+    county: str
+    alone: bool
+
+    @property
+    def params(self) -> dict[str, object]:
+        return {"county": self.county, "one": int(self.alone)}
+
+
+def scope_of(county: str) -> Scope:
+    return Scope(county, County.select().where(County.code != county).count() == 0)
+
+
 def rows(sql: str, **params: object) -> list[list]:
     return [integers(r) for r in database.execute_sql(sql, params).fetchall()]
 
@@ -65,7 +85,7 @@ def kind_name(kind: str) -> Message | str:
     return Message(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
 
 
-def stations(month: str) -> Sheet:
+def stations(month: str, scope: Scope) -> Sheet:
     sheet = Sheet(
         N_("按站点"),
         (N_("站点"), N_("名称"), N_("类型"), N_("月报"), *POINTS, N_("条目数"), N_("受益人次")),
@@ -77,18 +97,21 @@ def stations(month: str) -> Sheet:
             "SELECT m.station_id, "  # noqa: S608 - constants
             + BY_KIND
             + ", SUM(m.entries), SUM(CASE WHEN m.kind = 'redemption' THEN m.entries ELSE 0 END) "
-            "FROM month_station AS m WHERE m.month = :month GROUP BY m.station_id",
+            "FROM month_station AS m WHERE m.month = :month "
+            "AND (:one = 1 OR substr(m.station_id, 1, 6) = :county) GROUP BY m.station_id",
             month=month,
+            **scope.params,
         )
     }
     from db.county.field_report import handouts_by  # it builds on this module's Sheet
 
-    handed = handouts_by("station", month)
+    handed = handouts_by("station", month, scope)
     for code, name, kind, sent in rows(
         "SELECT s.code, s.name, s.kind, EXISTS (SELECT 1 FROM monthly_file AS f "
         "WHERE f.station_id = s.code AND f.month = :month) FROM station AS s "
-        "WHERE s.kind <> 'county' ORDER BY s.code",
+        "WHERE s.kind <> 'county' AND (:one = 1 OR s.county_id = :county) ORDER BY s.code",
         month=month,
+        **scope.params,
     ):
         figure = list(figures.get(code, [0] * 8))
         figure[-1] += handed.get(code, 0)  # people reached: redemptions and hand-outs
@@ -98,15 +121,17 @@ def stations(month: str) -> Sheet:
     return sheet
 
 
-def categories(month: str) -> Sheet:
+def categories(month: str, scope: Scope) -> Sheet:
     sheet = Sheet(N_("按积分类别"), (N_("类别"), *POINTS, N_("条目数")))
     for category, *figures in rows(
         "SELECT t.category, "  # noqa: S608 - constants
         + BY_KIND
         + ", SUM(m.entries) FROM month_station AS m LEFT JOIN task AS t ON t.code = m.task_id "
-        "WHERE m.month = :month GROUP BY t.category "
+        "WHERE m.month = :month AND (:one = 1 OR substr(m.station_id, 1, 6) = :county) "
+        "GROUP BY t.category "
         "ORDER BY CASE WHEN t.category IS NULL THEN 0 ELSE 1 END, t.category",
         month=month,
+        **scope.params,
     ):
         sheet.rows.append([Message(NO_TASK) if category is None else category, *figures])
     return sheet
@@ -121,7 +146,7 @@ STOCK_KINDS = (
 )
 
 
-def goods(month: str, fen: int) -> list[Sheet]:
+def goods(month: str, fen: int, scope: Scope) -> list[Sheet]:
     """Goods in and out in the month, and stock at its end valued at the catalog price."""
     flows = (
         N_("捐赠入库"),
@@ -142,8 +167,10 @@ def goods(month: str, fen: int) -> list[Sheet]:
         + STOCK_KINDS
         + ", SUM(m.qty * COALESCE(i.price, 0)) FROM month_stock AS m "
         "LEFT JOIN station AS s ON s.code = m.station_id LEFT JOIN item AS i ON i.code = m.item_id "
-        "WHERE m.month <= :month GROUP BY m.station_id, s.name ORDER BY m.station_id",
+        "WHERE m.month <= :month AND (:one = 1 OR substr(m.station_id, 1, 6) = :county) "
+        "GROUP BY m.station_id, s.name ORDER BY m.station_id",
         month=month,
+        **scope.params,
     ):
         by_station.rows.append([*row, row[-1] * fen])
     by_item = Sheet(
@@ -158,8 +185,10 @@ def goods(month: str, fen: int) -> list[Sheet]:
         + STOCK_KINDS
         + ", SUM(m.qty) * COALESCE(i.price, 0) FROM month_stock AS m "
         "LEFT JOIN item AS i ON i.code = m.item_id WHERE m.month <= :month "
+        "AND (:one = 1 OR substr(m.station_id, 1, 6) = :county) "
         "GROUP BY m.item_id, i.name, i.category, i.price ORDER BY m.item_id",
         month=month,
+        **scope.params,
     ):
         by_item.rows.append([*row, row[-1] * fen])
     return [by_station, by_item]
@@ -168,7 +197,7 @@ def goods(month: str, fen: int) -> list[Sheet]:
 COMPANY, PERSON = N_("企业或单位"), N_("个人")  # as the donation form says
 
 
-def donations(month: str) -> Sheet:
+def donations(month: str, scope: Scope) -> Sheet:
     start, end = month_bounds(month)
     sheet = Sheet(
         N_("捐赠"),
@@ -192,10 +221,12 @@ def donations(month: str) -> Sheet:
         "FROM donation_line WHERE donation_id IN (SELECT id FROM donation "
         "WHERE time >= :start AND time < :end) GROUP BY donation_id) AS l "
         "ON l.donation_id = n.id WHERE n.time >= :start AND n.time < :end "
+        "AND (:one = 1 OR substr(n.station, 1, 6) = :county) "
         "GROUP BY d.name, d.kind "
         "ORDER BY SUM(COALESCE(l.value, 0)) + SUM(n.cash_fen) DESC, d.name",
         start=start,
         end=end,
+        **scope.params,
     ):
         who = Message(COMPANY if kind == "company" else PERSON)
         sheet.rows.append([name, who, times, qty, value, cash, value + cash])
@@ -205,7 +236,8 @@ def donations(month: str) -> Sheet:
 # 公示 (docs/design.md §4.12): per village, what was posted in the month and what became of
 # the postings' lines by the month's end: objections, their outcome, credits.
 POSTINGS = """
-WITH ps AS (SELECT id, village_id FROM posting WHERE month = :month),
+WITH ps AS (SELECT id, village_id FROM posting WHERE month = :month
+  AND (:one = 1 OR substr(village_id, 1, 6) = :county)),
 ls AS (SELECT l.id, l.posting_id, l.household_id, l.points FROM posting_line AS l
   WHERE l.posting_id IN (SELECT id FROM ps)),
 obj AS (SELECT o.posting_id, o.id, u.upheld FROM objection AS o
@@ -229,7 +261,7 @@ FROM ps JOIN village AS v ON v.code = ps.village_id GROUP BY v.code, v.name ORDE
 """
 
 
-def postings(month: str) -> Sheet:
+def postings(month: str, scope: Scope) -> Sheet:
     """The month's postings by village: households and points posted, objections raised,
     upheld and dismissed, points credited by the month's end."""
     _start, end = month_bounds(month)
@@ -248,11 +280,11 @@ def postings(month: str) -> Sheet:
         ),
         keys=2,
     )
-    sheet.rows.extend(rows(POSTINGS, month=month, end=end))
+    sheet.rows.extend(rows(POSTINGS, month=month, end=end, **scope.params))
     return sheet
 
 
-def missing(month: str) -> Sheet:
+def missing(month: str, scope: Scope) -> Sheet:
     """Stations enrolled by the end of the month whose file for it has not been merged."""
     _, end = month_bounds(month)
     headers = (N_("站点"), N_("名称"), N_("类型"), N_("登记日期"), N_("最近已报月份"))
@@ -261,15 +293,17 @@ def missing(month: str) -> Sheet:
         "SELECT s.code, s.name, s.kind, s.enrolled, (SELECT MAX(month) FROM monthly_file AS f "
         "WHERE f.station_id = s.code) FROM station AS s WHERE s.kind <> 'county' "
         "AND s.enrolled < :end AND NOT EXISTS (SELECT 1 FROM monthly_file AS f "
-        "WHERE f.station_id = s.code AND f.month = :month) ORDER BY s.code",
+        "WHERE f.station_id = s.code AND f.month = :month) "
+        "AND (:one = 1 OR s.county_id = :county) ORDER BY s.code",
         month=month,
         end=end,
+        **scope.params,
     ):
         sheet.rows.append([code, name, kind_name(kind), enrolled[:10], last or Message(NONE)])
     return sheet
 
 
-def overdrawn(month: str, fen: int) -> Sheet:
+def overdrawn(month: str, fen: int, scope: Scope) -> Sheet:
     """Households below zero at the end of the month: two stations spent the same points."""
     sheet = Sheet(
         N_("透支户"),
@@ -293,8 +327,10 @@ def overdrawn(month: str, fen: int) -> Sheet:
         "GROUP BY household_id) AS l ON l.household_id = h.number "
         "LEFT JOIN village AS v ON v.code = h.village_id "
         "LEFT JOIN township AS t ON t.code = v.township_id "
-        "WHERE h.balance - COALESCE(l.points, 0) < 0 ORDER BY h.number",
+        "WHERE h.balance - COALESCE(l.points, 0) < 0 "
+        "AND (:one = 1 OR substr(h.village_id, 1, 6) = :county) ORDER BY h.number",
         month=month,
+        **scope.params,
     ):
         where = rows(
             "SELECT DISTINCT station FROM ledger_entry WHERE household_id = :number "

@@ -25,14 +25,16 @@ from db.store.models import County, Setting, Station
 # The other stations' entries for the station's households (`reach`, a temporary table).
 OTHERS = "household_id IN (SELECT number FROM reach) AND (id < :low OR id >= :high)"
 # (table, the rows of main to copy). `:station`, `:county`, `:low`, `:high` are parameters;
-# a condition reads only the books (on PostgreSQL the file is not beside them: outfile.py).
+# `:office_low`, `:office_high` bound the county office's ids; a condition reads only the
+# books (on PostgreSQL the file is not beside them: outfile.py). A database may hold several
+# counties (docs/design.md §6.7): a place is its county's by its code's first six digits.
 COPIES = (
     ("county", "code = :county"),
     ("station", "code = :station"),
     ("station_township", "station_id = :station"),
-    ("township", "true"),
-    ("village", "true"),
-    ("village_group", "true"),
+    ("township", "substr(code, 1, 6) = :county"),
+    ("village", "substr(code, 1, 6) = :county"),
+    ("village_group", "substr(code, 1, 6) = :county"),
     ("task", "true"),
     ("task_value", "true"),
     ("item", "true"),
@@ -45,7 +47,8 @@ COPIES = (
         "redemption_line",
         f"redemption_id IN (SELECT redemption_id FROM ledger_entry WHERE {OTHERS})",  # noqa: S608
     ),
-    ("notice", "true"),  # every notice: the station picks those for each household
+    # every notice of its county: the station picks those for each household
+    ("notice", "id >= :office_low AND id < :office_high"),
 )
 HOUSEHOLDS = (
     "SELECT {columns} FROM household WHERE number IN (SELECT number FROM reach) ORDER BY number"
@@ -56,8 +59,8 @@ REACH = (
     "INSERT INTO reach SELECT h.number FROM household AS h "
     "JOIN village AS v ON v.code = h.village_id WHERE v.township_id IN "
     "(SELECT township_id FROM station_township WHERE station_id = :station) "
-    "OR NOT EXISTS (SELECT 1 FROM station_township WHERE station_id = :station) "
-    "ON CONFLICT DO NOTHING",
+    "OR (NOT EXISTS (SELECT 1 FROM station_township WHERE station_id = :station) "
+    "AND substr(h.village_id, 1, 6) = :county) ON CONFLICT DO NOTHING",
     "INSERT INTO reach SELECT DISTINCT household_id FROM ledger_entry "
     "WHERE id >= :low AND id < :high ON CONFLICT DO NOTHING",
 )
@@ -97,7 +100,15 @@ def write(
             sequence = station.update_seq + (1 if kind == "update" else 0)
             Station.update(update_seq=sequence).where(Station.code == code).execute()
             low, high = id_range(code)
-            params = {"station": code, "county": station.county_id, "low": low, "high": high}
+            office_low, office_high = id_range(f"{station.county_id}-00")
+            params = {
+                "station": code,
+                "county": station.county_id,
+                "low": low,
+                "high": high,
+                "office_low": office_low,
+                "office_high": office_high,
+            }
             database.execute_sql("CREATE TEMP TABLE reach (number TEXT PRIMARY KEY)")
             for sql in REACH:
                 database.execute_sql(sql, params)
@@ -119,11 +130,11 @@ def write(
 def signing_key(county: str) -> str:
     """The county's private signing key, made with its public half when the county has none
     yet (a county database made before updates were signed). Call inside a transaction."""
-    row = Setting.get_or_none(Setting.name == signing.SETTING)
+    row = Setting.get_or_none(Setting.name == signing.setting_name(county))
     if row is not None:
         return str(row.value)
     private, public = signing.new_key_pair()
-    Setting.create(name=signing.SETTING, value=private)
+    Setting.create(name=signing.setting_name(county), value=private)
     County.update(public_key=public).where(County.code == county).execute()
     return private
 

@@ -23,7 +23,7 @@ from db.exchange import export
 from db.store import audit
 from db.store.clock import Clock, FixedClock, next_month, stamp
 from db.store.connection import database
-from db.store.models import County, Station, StationTownship
+from db.store.models import County, Household, Operator, Station, StationTownship
 
 HISTORY = timedelta(days=120)  # how far back demo.build starts its clock
 
@@ -39,13 +39,43 @@ def create(code: str, clock: Clock) -> Station:
         return office.init_county(code, county_name(code), clock, pin=demo.DEMO_PIN)
 
 
-def officer(clock: Clock) -> auth.Actor:
-    """The demo county's operator, signed in; a county not made by the demo is refused."""
+def _trial() -> None:
     if not audit.is_trial():
         raise Refused(
             "这个县级数据库不是演示建的：演示站点只登记到演示的县级数据库，请换一个 --county-db"
         )
-    return auth.sign_in(office.COUNTY_OPERATOR, demo.DEMO_PIN, clock)
+
+
+def join(code: str, clock: Clock) -> str | None:
+    """Demo county `code` in the open demo county database, added when it holds only others
+    (docs/design.md §6.7); the name of its new operator when it was added, else None."""
+    _trial()
+    if County.get_or_none(County.code == code) is not None:
+        return None
+    name = office.first_operator(code)
+    office.init_county(code, county_name(code), clock, pin=demo.DEMO_PIN)
+    return name
+
+
+def operator_of(code: str) -> str:
+    """The name of demo county `code`'s first operator."""
+    found = (
+        Operator.select()
+        .where((Operator.role == "county") & (Operator.county == code))
+        .order_by(Operator.id)
+        .first()
+    )
+    if found is None:
+        raise Refused("县 {code} 不在这个数据库里", code=code)
+    return found.name
+
+
+def officer(clock: Clock, code: str | None = None) -> auth.Actor:
+    """Demo county `code`'s operator (the database's own county's when None), signed in; a
+    county not made by the demo is refused."""
+    _trial()
+    name = operator_of(code) if code else office.COUNTY_OPERATOR
+    return auth.sign_in(name, demo.DEMO_PIN, clock)
 
 
 def register(actor: auth.Actor, station: str, today: datetime) -> tuple[str, str, str]:
@@ -67,6 +97,14 @@ def register(actor: auth.Actor, station: str, today: datetime) -> tuple[str, str
             station=station,
             other=taken.station_id,
         )
+    clash = _clashing_household(station[:6], townships)
+    if clash is not None:
+        raise Refused(
+            "演示站点 {station} 的户号会与县 {other} 的户号重复（一个数据库里户号不能重复），"
+            "请换一个站点编号",
+            station=station,
+            other=clash,
+        )
     with database.atomic():
         add_places(townships, [])
         enrolled = FixedClock(today - HISTORY)
@@ -82,6 +120,23 @@ def register(actor: auth.Actor, station: str, today: datetime) -> tuple[str, str
         updates.signing_key(home.county_id)
     county = County.get_by_id(home.county_id)
     return county.card_key, here.key, str(county.public_key)
+
+
+def _clashing_household(county: str, townships: list[Place]) -> str | None:
+    """Another county whose households have numbers a demo station of `townships` would give
+    (demo numbers begin with the township's last three digits); None when there is none."""
+    for township in townships:
+        found = (
+            Household.select(Household.village)
+            .where(
+                Household.number.startswith(township.code[6:])
+                & ~Household.village.startswith(county)
+            )
+            .first()
+        )
+        if found is not None:
+            return str(found.village_id)[:6]
+    return None
 
 
 def _name(townships: list[Place]) -> str:

@@ -1,7 +1,7 @@
 """The county's signing key: update and setup files only the county can make (docs/design.md §10).
 
 The county makes an Ed25519 key pair when its database is made (`county init`). The private
-half stays in the county's own books (the `setting` row `county_signing_key`, which no file
+half stays in the county's own books (the `setting` row `county_signing_key:<county>`, which no file
 that leaves the county copies); the public half is the county row's `public_key`, and travels
 to each station in its setup file. A station checks every update's signature with it, so
 holding a station's key (which signs that station's monthly files) lets no one write an
@@ -20,6 +20,13 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 SETTING = "county_signing_key"
+
+
+def setting_name(county: str) -> str:
+    """The `setting` row of county `county`'s private key: one a county (migration 0011)."""
+    return f"{SETTING}:{county}"
+
+
 SIGNATURE_HEX = 128  # an Ed25519 signature is 64 bytes
 
 

@@ -32,7 +32,7 @@ HOUSEHOLD_CATEGORIES = (
     N_("一般农户"),
 )
 HOUSEHOLD_STATUSES = ("active", "moved", "deceased", "removed")
-ROLES = ("clerk", "cadre", "manager", "county")
+ROLES = ("clerk", "cadre", "manager", "county", "province")
 STATION_KINDS = ("shop", "mobile", "village", "county")
 # `handout`: a holiday hand-out's points and goods (migration 0010)
 ENTRY_KINDS = ("award", "deduction", "redemption", "reversal", "adjustment", "base", "handout")
@@ -157,6 +157,7 @@ class Card(BaseModel):
 class Operator(BaseModel):
     id: int
     household_id: str | None
+    county_id: str | None
     name = CharField(unique=True)
     role = CharField()
     pin_hash = TextField()
@@ -164,6 +165,8 @@ class Operator(BaseModel):
     household = ForeignKeyField(Household, null=True)  # a cadre's own household
     failed_pins = IntegerField(default=0)
     locked_until = TextField(null=True)
+    # A county officer's county (migration 0011): every county service acts for it alone.
+    county = ForeignKeyField(County, null=True)
 
 
 class OperatorVillage(BaseModel):

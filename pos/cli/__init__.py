@@ -23,6 +23,7 @@ from pos.cli import (
     postings,
     printer,
     produce,
+    province,
     slips,
 )
 from pos.cli.common import books_target
@@ -79,6 +80,7 @@ for module in (
     lists,
     printer,
     field,
+    province,
 ):
     for command in module.COMMANDS:
         main.add_command(command)

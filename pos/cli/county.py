@@ -96,19 +96,34 @@ def county_group() -> None:
 def county_init(db_path: Path, code: str, name: str) -> None:
     """建一个县级数据库：县、县扶贫办自己的站点（CODE-00）、默认目录和县扶贫办的操作员 county。
 
-    操作员 county 的密码取环境变量 AIXIN_PIN；没有时随机生成并显示一次。
-    其他 county 命令都要用 --operator county 和这个密码。
+    数据库已有别的县时，再加一个县（一个数据库装多个县，例如省、市的数据库）：它的操作员是
+    county（这个名字已被占用时是 county-CODE），只管本县。
+    操作员的密码取环境变量 AIXIN_PIN；没有时随机生成并显示一次。
+    其他 county 命令都要用 --operator 和这个密码。
     """
     code = office.valid_county_code(code)
     pin = os.environ.get("AIXIN_PIN") or office.new_pin()
-    made = create_books(
-        db_path, lambda: office.init_county(code, name, clock(), pin=pin).code, county=True
-    )
-    text = _("县级数据库已建好：{name}（{code}），县扶贫办站点 {office}。\n数据库：{path}")
-    click.echo(text.format(name=name, code=code, office=made, path=db_path))
+    if not county_missing(db_path):  # one more county in a database that holds others
+        open_books(db_path, county=True)
+        operator = office.first_operator(code)
+        made = office.init_county(code, name, clock(), pin=pin).code
+        text = _(
+            "县 {name}（{code}）已加入数据库 {path}，县扶贫办站点 {office}，操作员 {operator}。"
+        )
+        shown_path = server.shown(str(db_path))
+        click.echo(
+            text.format(name=name, code=code, path=shown_path, office=made, operator=operator)
+        )
+    else:
+        operator = office.COUNTY_OPERATOR
+        made = create_books(
+            db_path, lambda: office.init_county(code, name, clock(), pin=pin).code, county=True
+        )
+        text = _("县级数据库已建好：{name}（{code}），县扶贫办站点 {office}。\n数据库：{path}")
+        click.echo(text.format(name=name, code=code, office=made, path=db_path))
     if not os.environ.get("AIXIN_PIN"):
-        text = _("县扶贫办操作员 county 的初始密码：{pin}（只显示这一次，请记下并妥善保管）")
-        click.echo(text.format(pin=pin))
+        text = _("县扶贫办操作员 {operator} 的初始密码：{pin}（只显示这一次，请记下并妥善保管）")
+        click.echo(text.format(operator=operator, pin=pin))
 
 
 @county_group.command("enroll")

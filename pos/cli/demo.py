@@ -140,7 +140,22 @@ def _build_in_county(path: Path, county_db: Path | str, station: str, seed: int)
             err=True,
         )
     open_books(county_db, county=True)
-    officer = demo_county.officer(clock())
+    joined = demo_county.join(station[:6], clock())
+    if joined is not None:
+        text = _(
+            "已把演示县 {name}（{code}）加入县级数据库 {path}，县扶贫办操作员 {operator}，密码 1234"
+        )
+        click.echo(
+            text.format(
+                name=demo_county.county_name(station[:6]),
+                code=station[:6],
+                path=server.shown(str(county_db)),
+                operator=joined,
+            ),
+            err=True,
+        )
+    operator = demo_county.operator_of(station[:6])
+    officer = demo_county.officer(clock(), station[:6])
     keys = demo_county.register(officer, station, today)
     close()
     _build(path, station, seed, keys)
@@ -149,7 +164,7 @@ def _build_in_county(path: Path, county_db: Path | str, station: str, seed: int)
         files = demo_county.export_earlier(today, Path(tmp), clock())
         close()
         open_books(county_db, county=True)
-        batch = merge.merge_files(demo_county.officer(clock()), files, clock())
+        batch = merge.merge_files(demo_county.officer(clock(), station[:6]), files, clock())
         close()
     for outcome in batch.refused:  # never expected: the demo obeys every rule
         click.echo(
@@ -163,13 +178,14 @@ def _build_in_county(path: Path, county_db: Path | str, station: str, seed: int)
             "站点 {station} 已登记到县级数据库 {county}，{months} 的月报已并入县里"
             "（当作此前各月已上报）。\n上个月（{last}）的月报请在站点导出后合并："
             "aixin export --db {path} --month {last} --out DIR --operator manager；"
-            "aixin county merge --db {county} DIR/*.sqlite --operator county"
+            "aixin county merge --db {county} DIR/*.sqlite --operator {operator}"
         ).format(
             station=station,
             county=server.shown(str(county_db)),
             months=shown(tuple(m for m in months if m), _),
             last=last,
             path=path,
+            operator=operator,
         )
     )
 

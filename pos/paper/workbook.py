@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from catalog.messages import N_, Message, Translate, shown
+from db.county.province import ProvinceReport
 from db.county.report import CountyReport, yuan
 from db.county.report_views import NONE, Sheet
 from db.store import files
@@ -48,6 +49,11 @@ NOTES = (
     N_("库存价值按县目录的积分价计算，折合金额按本县每分折合的金额计算。"),
     N_("“未报站点”列出本月底前已登记、但本月月报还没有并入县里的站点。"),
     N_("“透支户”是月末余额为负的农户：多个站点在更新送达之前兑换了同一份积分。"),
+)
+
+
+PROVINCE_NOTE = N_(
+    "每县一行，是该县月报同一视图的合计行；最后一行是各县之和。金额按各县自己的每分折合计算。"
 )
 
 
@@ -73,18 +79,23 @@ def write_workbook(report: CountyReport, path: Path, translate: Translate = str)
     _print_setup(cover, titles=None)
     if report.trend is not None:
         _trend(book, report, report.trend, translate)
+    heading = f"{report.name} {report.month}"
     for sheet in report.sheets:
-        _sheet(book, report, sheet, translate)
+        _sheet(book, heading, sheet, report.previous_sheet(sheet.title), translate)
     with files.output(path) as partial:  # whole or not at all; a fault is a refusal
         book.save(partial)
 
 
-def _sheet(book: Workbook, report: CountyReport, sheet: Sheet, translate: Translate) -> Worksheet:
+def _sheet(
+    book: Workbook, heading: str, sheet: Sheet, before: Sheet | None, translate: Translate
+) -> Worksheet:
+    """One view on its own page: `heading` (who and which month) before its title; each
+    figure beside the same figure of `before`, the month before, when given."""
     title = translate(sheet.title)
     page = book.create_sheet(title)
-    append(page, [f"{report.name} {report.month} {title}"])
+    append(page, [f"{heading} {title}"])
     page["A1"].font = Font(bold=True, size=12)
-    before = report.previous_sheet(sheet.title) if sheet.totals else None
+    before = before if sheet.totals else None
     columns = _columns(sheet, before)
     headers = [
         translate(sheet.headers[i])
@@ -127,6 +138,34 @@ def _sheet(book: Workbook, report: CountyReport, sheet: Sheet, translate: Transl
     return page
 
 
+def write_province_workbook(report: ProvinceReport, path: Path, translate: Translate = str) -> None:
+    """The province report: a cover naming the counties, then one sheet per view, a county
+    a row and the province's total last."""
+    book = Workbook()
+    cover = book.active
+    cover.title = translate(N_("说明"))
+    lines = [
+        (Message(N_("各县爱心超市积分报表按县汇总")), ""),
+        (Message(N_("月份")), report.month),
+        (Message(N_("制表时间")), report.made),
+        *((Message(N_("县")), f"{c.county} {c.name}") for c in report.counties),
+        ("", ""),
+        (Message(N_("说明")), Message(PROVINCE_NOTE)),
+        *((Message(N_("说明")), Message(note)) for note in NOTES),
+    ]
+    for row in lines:
+        append(cover, [shown(cell, translate) for cell in row])
+    cover["A1"].font = Font(bold=True, size=14)
+    cover.column_dimensions["A"].width = 12
+    cover.column_dimensions["B"].width = 90
+    _print_setup(cover, titles=None)
+    heading = shown(Message(N_("按县汇总 {month}"), month=report.month), translate)
+    for sheet in report.sheets:
+        _sheet(book, heading, sheet, None, translate)
+    with files.output(path) as partial:  # whole or not at all; a fault is a refusal
+        book.save(partial)
+
+
 def _columns(sheet: Sheet, before: Sheet | None) -> list[tuple[int, bool]]:
     """(the view's column, whether it is the month before's) in the order written: each
     figure followed by the same figure the month before, when there is a month before."""
@@ -150,7 +189,7 @@ def _key(row: list, keys: int) -> tuple:
 
 def _trend(book: Workbook, report: CountyReport, trend: Sheet, translate: Translate) -> None:
     """The last twelve months' main figures, and two charts of them: points, and people."""
-    page = _sheet(book, report, trend, translate)
+    page = _sheet(book, f"{report.name} {report.month}", trend, None, translate)
     first, last = 3, 2 + len(trend.rows)
     months = Reference(page, min_col=1, min_row=first, max_row=last)
     points = LineChart()

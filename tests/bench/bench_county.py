@@ -25,6 +25,7 @@ from pathlib import Path
 
 from db.county import merge
 from db.county import report as reports
+from db.county.office import county_office
 from db.exchange.formats import KINDS, TABLES
 from db.exchange.month_check import check_file
 from db.store.clock import FixedClock
@@ -120,7 +121,7 @@ def run(args, shape: Shape) -> None:
             step()
         (root / "bare.sqlite").unlink()
     connect(root / "merged.sqlite")
-    checks, _ = timed(lambda: [check_file(f, merge.county_keys()) for f in files])
+    checks, _ = timed(lambda: [check_file(f, merge.county_keys(county_office())) for f in files])
     runs = []
     for _ in range(args.report_runs):
         spent, report = timed(

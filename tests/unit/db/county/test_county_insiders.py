@@ -15,7 +15,7 @@ from datetime import datetime
 import pytest
 
 from db.books.verify import verify
-from db.county import merge
+from db.county import merge, office
 from db.exchange.month_check import check_file
 from db.exchange.month_content import SHOWN, RowsRefused
 from db.store.clock import FixedClock
@@ -76,7 +76,7 @@ def codes(problems) -> list[str]:
 
 def test_every_genuine_file_keeps_every_rule(county_world, county):
     connect(county)
-    keys = merge.county_keys()
+    keys = merge.county_keys(office.county_office())
     close()
     for path in county_world.all_files():
         assert not check_file(path, keys).problems, path

@@ -191,7 +191,7 @@ def test_an_update_sealed_with_the_station_key_is_refused(world, tmp_path):
 def test_the_private_key_never_leaves_the_county(county_world, world, tmp_path):
     county, station = world
     connect(county)
-    private = Setting.get_by_id(signing.SETTING).value
+    private = Setting.get_by_id(signing.setting_name("451425")).value
     public = County.get_by_id("451425").public_key
     close()
     update = write_update(county, tmp_path / "update.sqlite")
@@ -201,7 +201,7 @@ def test_the_private_key_never_leaves_the_county(county_world, world, tmp_path):
         assert private.encode() not in data and bytes.fromhex(private) not in data, path
     for path in (station, county_world.stations[SHOP]):
         connect(path)
-        assert Setting.get_or_none(Setting.name == signing.SETTING) is None
+        assert not Setting.select().where(Setting.name.startswith(signing.SETTING)).exists()
         assert County.get_by_id("451425").public_key == public
         close()
 
@@ -219,13 +219,13 @@ def test_a_station_set_up_without_the_public_key_refuses_updates(world, tmp_path
 def test_a_county_made_before_signing_gets_its_key_pair_on_first_use(world, tmp_path):
     county, _ = world
     connect(county)
-    Setting.delete().where(Setting.name == signing.SETTING).execute()
+    Setting.delete().where(Setting.name == signing.setting_name("451425")).execute()
     County.update(public_key=None).execute()
     close()
     write_update(county, tmp_path / "update.sqlite")
     connect(county)
     assert County.get_by_id("451425").public_key
-    assert Setting.get_by_id(signing.SETTING).value
+    assert Setting.get_by_id(signing.setting_name("451425")).value
     close()
 
 
