@@ -38,6 +38,7 @@ from db.county import report as reports
 from db.exchange.formats import TABLES
 from db.store.clock import FixedClock
 from db.store.connection import close, connect
+from db.store.server import SCHEMA
 from tests.bench.bench_county import ROWS, bare_merge, merge_into, timed
 from tests.bench.county_data import Shape, build_county
 from tests.bench.county_month import month_file
@@ -65,7 +66,7 @@ def bare_merge_pg(url: str, files: list[Path]) -> None:
 
     with psycopg.connect(url) as conn:
         with conn.cursor() as cursor:
-            cursor.execute("SET search_path TO public")
+            cursor.execute(f"SET search_path TO {SCHEMA}")
         types = _types(conn)
         for path in files:
             source = sqlite3.connect(f"file:{pathname2url(str(path.resolve()))}?mode=ro", uri=True)
@@ -74,7 +75,7 @@ def bare_merge_pg(url: str, files: list[Path]) -> None:
                 for name in ROWS:
                     table = TABLES[name]
                     columns = table.column_list
-                    cursor.execute(staging.ddl(table, types))
+                    cursor.execute(staging.ddl(table, types, keyed=False))
                     rows = source.execute(f"SELECT {columns} FROM {name}")  # noqa: S608
                     with cursor.copy(f"COPY f.{name} ({columns}) FROM STDIN") as out:
                         while batch := rows.fetchmany(staging.ROWS_PER_BATCH):
@@ -92,8 +93,9 @@ def _types(conn) -> dict[tuple[str, str], str]:
         "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) "
         "FROM pg_attribute AS a JOIN pg_class AS c ON c.oid = a.attrelid "
         "JOIN pg_namespace AS n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') "
-        "AND a.attnum > 0 AND NOT a.attisdropped"
+        "WHERE n.nspname = %s AND c.relkind IN ('r', 'p') "
+        "AND a.attnum > 0 AND NOT a.attisdropped",
+        (SCHEMA,),
     ).fetchall()
     return {(table, column): kind for table, column, kind in rows}
 

@@ -210,7 +210,7 @@ def test_operator_rules(station):
         ("clerk", {"redeem", "donate", "count", "produce", "object", "handout", "visit"}),
         ("cadre", {"award", "object"}),
         ("county", {"county", "backup", "notice", "manage_operators"}),
-        ("manager", set(auth.PERMISSIONS) - {"county", "notice"}),
+        ("manager", set(auth.PERMISSIONS) - {"county", "notice", "province"}),
     ],
 )
 def test_role_matrix(role, allowed):
