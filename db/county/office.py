@@ -173,7 +173,7 @@ def register(
         office.code,
         clock.now(),
         "enroll",
-        f"{code} {station.name} {kind} {'、'.join(places) or '全县'}",
+        f"{code} {station.name} {kind} townships={','.join(places) or '*'}",
     )
     return station
 

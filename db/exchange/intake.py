@@ -190,7 +190,7 @@ def _take(
                     here,
                     clock.now(),
                     kind,
-                    f"{kind} {sequence}：{households} 户，新增条目 {entries} 条",
+                    f"{kind} {sequence} households={households} entries=+{entries}",
                 )
         except (DatabaseError, sqlite3.Error) as exc:
             raise FileRefused(
