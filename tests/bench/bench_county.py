@@ -93,12 +93,13 @@ def main() -> None:
             shutil.rmtree(args.dir)
 
 
-def run(args, shape: Shape) -> None:
+def prepare(args, shape: Shape, lines: list[tuple[str, float]], label: str) -> list[Path]:
+    """The county (`county.sqlite` under `args.dir`) and its stations' month files, made or,
+    with `--reuse`, found; the time each took goes into `lines`."""
     root = args.dir
-    lines: list[tuple[str, float]] = []
     if not (args.reuse and (root / "county.sqlite").exists()):
         spent, _ = timed(build_county, root / "county.sqlite", shape)
-        lines.append(("generate the county", spent))
+        lines.append((label, spent))
     files = sorted((root / "files").glob("*.sqlite"))
     if not (args.reuse and files):
         (root / "files").mkdir(exist_ok=True)
@@ -109,6 +110,13 @@ def run(args, shape: Shape) -> None:
             ]
         )
         lines.append(("generate the month's files", spent))
+    return files
+
+
+def run(args, shape: Shape) -> None:
+    root = args.dir
+    lines: list[tuple[str, float]] = []
+    files = prepare(args, shape, lines, "generate the county")
     bares, merges = [], []
     for turn in range(args.rounds):
         for name in ("merged.sqlite", "bare.sqlite"):

@@ -39,9 +39,8 @@ from db.exchange.formats import TABLES
 from db.store.clock import FixedClock
 from db.store.connection import close, connect
 from db.store.server import SCHEMA
-from tests.bench.bench_county import ROWS, bare_merge, merge_into, timed
-from tests.bench.county_data import Shape, build_county
-from tests.bench.county_month import month_file
+from tests.bench.bench_county import ROWS, bare_merge, merge_into, prepare, timed
+from tests.bench.county_data import Shape
 from tests.county_copies import to_server
 from tests.helpers import COUNTY_OFFICER
 
@@ -151,19 +150,7 @@ def run(args, shape: Shape, names: list[str]) -> None:
     root, server = args.dir, args.server
     template, merged, bare = names
     lines: list[tuple[str, float]] = []
-    if not (args.reuse and (root / "county.sqlite").exists()):
-        spent, _ = timed(build_county, root / "county.sqlite", shape)
-        lines.append(("generate the county (SQLite)", spent))
-    files = sorted((root / "files").glob("*.sqlite"))
-    if not (args.reuse and files):
-        (root / "files").mkdir(exist_ok=True)
-        spent, files = timed(
-            lambda: [
-                month_file(root / "county.sqlite", shape, n, root / "files")
-                for n in range(1, shape.stations + 1)
-            ]
-        )
-        lines.append(("generate the month's files", spent))
+    files = prepare(args, shape, lines, "generate the county (SQLite)")
     admin(server, f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
     admin(server, f"CREATE DATABASE \"{template}\" TEMPLATE template0 ENCODING 'UTF8'")
 
