@@ -7,6 +7,7 @@ quantities are integers, and ledger entries and stock moves can be neither chang
 
 from db.store.connection import is_postgres
 from db.store.references import server_schema
+from db.store.triggers import postgres_triggers
 
 TABLES = """
 CREATE TABLE setting (name TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);
@@ -362,28 +363,6 @@ BEGIN
     RAISE EXCEPTION '% rows are immutable: %', TG_TABLE_NAME, TG_ARGV[0]
         USING ERRCODE = 'restrict_violation';
 END $$"""
-
-# PostgreSQL: the same refusal as a PL/pgSQL trigger function, in 0001; its argument says what
-# to do instead. TRUNCATE, which SQLite lacks, is refused as well.
-PG_TRIGGER = (
-    "CREATE TRIGGER {table}_no_{verb} BEFORE {event} ON {table} FOR EACH {each} "
-    "EXECUTE FUNCTION aixin_immutable('{hint}')"
-)
-
-
-def postgres_triggers(tables: tuple[str, ...]) -> list[str]:
-    return [
-        PG_TRIGGER.format(
-            table=table,
-            verb=event.lower(),
-            event=event,
-            each="STATEMENT" if event == "TRUNCATE" else "ROW",
-            hint="write a reversal instead",
-        )
-        for table in tables
-        for event in ("UPDATE", "DELETE", "TRUNCATE")
-    ]
-
 
 POSTGRES = (*POSTGRES_TABLES, IMMUTABLE_REFUSAL, *postgres_triggers(IMMUTABLE))
 

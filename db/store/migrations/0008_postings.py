@@ -23,6 +23,7 @@ posting's lines, its objections, a month's postings.
 
 from db.store.connection import is_postgres
 from db.store.references import server_schema
+from db.store.triggers import postgres_triggers
 
 TABLES = """
 ALTER TABLE county ADD COLUMN posting_days INTEGER NOT NULL DEFAULT 0
@@ -146,29 +147,7 @@ POSTGRES_TABLES = (
     credit_id BIGINT NOT NULL REFERENCES posting_credit (id))""",
 )
 
-# PostgreSQL: the same refusal as a PL/pgSQL trigger function, in 0001; its argument says what
-# to do instead. TRUNCATE, which SQLite lacks, is refused as well.
-PG_TRIGGER = (
-    "CREATE TRIGGER {table}_no_{verb} BEFORE {event} ON {table} FOR EACH {each} "
-    "EXECUTE FUNCTION aixin_immutable('{hint}')"
-)
-
-
-def postgres_triggers(tables: tuple[str, ...]) -> list[str]:
-    return [
-        PG_TRIGGER.format(
-            table=table,
-            verb=event.lower(),
-            event=event,
-            each="STATEMENT" if event == "TRUNCATE" else "ROW",
-            hint="write a new row instead",
-        )
-        for table in tables
-        for event in ("UPDATE", "DELETE", "TRUNCATE")
-    ]
-
-
-POSTGRES = (*POSTGRES_TABLES, *postgres_triggers(IMMUTABLE))
+POSTGRES = (*POSTGRES_TABLES, *postgres_triggers(IMMUTABLE, hint="write a new row instead"))
 
 
 def up(migrator, db):

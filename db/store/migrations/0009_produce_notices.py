@@ -21,6 +21,7 @@ keep them from being changed or deleted, and a sale never takes a lot above what
 
 from db.store.connection import is_postgres
 from db.store.references import server_schema
+from db.store.triggers import postgres_triggers
 
 TABLES = """
 CREATE TABLE produce_lot (
@@ -198,28 +199,6 @@ POSTGRES_TABLES = (
         households TEXT COLLATE "C" NOT NULL,
     operator TEXT COLLATE "C" NOT NULL, time TEXT COLLATE "C" NOT NULL)""",
 )
-
-# PostgreSQL: the same refusal as a PL/pgSQL trigger function, in 0001; its argument says what
-# to do instead. TRUNCATE, which SQLite lacks, is refused as well.
-PG_TRIGGER = (
-    "CREATE TRIGGER {table}_no_{verb} BEFORE {event} ON {table} FOR EACH {each} "
-    "EXECUTE FUNCTION aixin_immutable('{hint}')"
-)
-
-
-def postgres_triggers(tables: tuple[str, ...]) -> list[str]:
-    return [
-        PG_TRIGGER.format(
-            table=table,
-            verb=event.lower(),
-            event=event,
-            each="STATEMENT" if event == "TRUNCATE" else "ROW",
-            hint="write a reversal instead",
-        )
-        for table in tables
-        for event in ("UPDATE", "DELETE", "TRUNCATE")
-    ]
-
 
 PG_WITHIN_LOT = (
     """CREATE FUNCTION produce_sale_within_lot() RETURNS trigger LANGUAGE plpgsql AS $$

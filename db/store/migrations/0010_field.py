@@ -21,6 +21,7 @@ like the ledger (the triggers of 0001).
 
 from db.store.connection import is_postgres
 from db.store.references import server_schema
+from db.store.triggers import postgres_triggers
 
 TABLES = """
 CREATE TABLE transfer (
@@ -196,28 +197,6 @@ POSTGRES_TABLES = (
     "CREATE INDEX handout_line_handout_id ON handout_line (handout_id)",
     "CREATE UNIQUE INDEX handout_line_move_id ON handout_line (move_id)",
 )
-
-# PostgreSQL: the same refusal as a PL/pgSQL trigger function, in 0001; its argument says what
-# to do instead. TRUNCATE, which SQLite lacks, is refused as well.
-PG_TRIGGER = (
-    "CREATE TRIGGER {table}_no_{verb} BEFORE {event} ON {table} FOR EACH {each} "
-    "EXECUTE FUNCTION aixin_immutable('{hint}')"
-)
-
-
-def postgres_triggers(tables: tuple[str, ...]) -> list[str]:
-    return [
-        PG_TRIGGER.format(
-            table=table,
-            verb=event.lower(),
-            event=event,
-            each="STATEMENT" if event == "TRUNCATE" else "ROW",
-            hint="write a reversal instead",
-        )
-        for table in tables
-        for event in ("UPDATE", "DELETE", "TRUNCATE")
-    ]
-
 
 PG_WIDEN = (
     "ALTER TABLE ledger_entry DROP CONSTRAINT ledger_entry_kind",
