@@ -21,6 +21,7 @@ import shutil
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -193,25 +194,53 @@ def scratch(beside: Path, purpose: str) -> Iterator[Path]:
     """A private folder for this run's copies, under `.<books>.<purpose>` beside `beside`.
 
     Each run holds a lock on its own folder; a folder whose lock is free belongs to a run
-    that was killed, and is removed when the next run starts."""
+    that was killed, and is removed when the next run starts. A folder is made under a dotted
+    name and takes its plain name only once its lock is held, so a run starting beside it
+    never takes it for a killed one; and the shared root is made again if the last run
+    before this one removed it in the meantime."""
     if beside.name in ("", ":memory:"):  # books in memory (tests): beside nothing
         beside = Path(tempfile.gettempdir()) / "aixin"
     root = beside.parent / f".{beside.name}.{purpose}"
     with faults.storage(root):
-        root.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+        mine, lock = _locked_folder(root)
         for stale in root.iterdir():
-            if stale.is_dir() and _unlocked(stale / ".lock"):
+            if stale.is_dir() and stale != mine and _left_by_killed_run(stale):
                 shutil.rmtree(stale, ignore_errors=True)
-        mine = Path(tempfile.mkdtemp(dir=root))  # 0700
-        lock = os.open(mine / ".lock", os.O_RDWR | os.O_CREAT, PRIVATE)
     try:
-        _lock(lock, wait=True)
         yield mine
     finally:
         os.close(lock)
         shutil.rmtree(mine, ignore_errors=True)
         with suppress(OSError):
             root.rmdir()  # only when no other run is using it
+
+
+def _locked_folder(root: Path) -> tuple[Path, int]:
+    """A new folder under `root` with its `.lock` held, and the lock's handle."""
+    for _ in range(100):  # another run may remove the empty root between mkdir and mkdtemp
+        root.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+        try:
+            making = Path(tempfile.mkdtemp(dir=root, prefix="."))  # 0700
+        except FileNotFoundError:
+            continue
+        lock = os.open(making / ".lock", os.O_RDWR | os.O_CREAT, PRIVATE)
+        _lock(lock, wait=True)
+        mine = root / making.name[1:]
+        os.rename(making, mine)
+        return mine, lock
+    raise FileNotFoundError(root)
+
+
+def _left_by_killed_run(folder: Path) -> bool:
+    """Whether `folder` belongs to no running process: its lock is free. A dotted folder is
+    one being made; it is taken for a killed run's only once it is an hour old."""
+    if folder.name.startswith("."):
+        try:
+            if time.time() - folder.stat().st_mtime < 3600:
+                return False
+        except OSError:
+            return False
+    return _unlocked(folder / ".lock")
 
 
 def _unlocked(path: Path) -> bool:

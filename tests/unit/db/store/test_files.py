@@ -9,6 +9,8 @@ import socket
 import stat
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -151,6 +153,28 @@ def test_scratch_folders_of_killed_runs_are_cleared(tmp_path):
     with files.scratch(books, "incoming"):
         pass
     assert not root.exists()
+
+
+def test_runs_side_by_side_keep_their_own_scratch_folders(tmp_path):
+    """Runs starting and ending at once beside the same books (county merges on one server,
+    from several terminals) never take another's folder for a killed run's, nor lose the
+    shared root to the one that ended last."""
+    books = tmp_path / "county.sqlite"
+    lost = []
+
+    def run(worker: int) -> None:
+        for turn in range(60):
+            with files.scratch(books, "incoming") as mine:
+                copy = mine / f"{worker}-{turn}.sqlite"
+                copy.write_bytes(b"a private copy")
+                time.sleep(0.0005)
+                if not copy.exists():
+                    lost.append(copy)
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(run, range(6)))  # a refusal in any run is raised here
+    assert lost == []
+    assert not (tmp_path / ".county.sqlite.incoming").exists()
 
 
 def test_the_books_and_their_side_files_are_owner_only(tmp_path):
