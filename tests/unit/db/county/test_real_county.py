@@ -1,22 +1,32 @@
 """A county from nothing, by the command line alone, with files as a county office writes them
 (GBK CSV, an .xlsx), its books on SQLite and on PostgreSQL: county init → places → roster →
-its own rules sheet → enroll → init --setup → awards with the county's own tasks → export →
-merge → report; then a value changed from a date reaches the station, awards before it keep
-the old value, after it take the new, and the county's row checks agree with both."""
+its own rules sheet → its own goods → enroll → init --setup → awards with the county's own
+tasks → export → merge → report. Then: a cadre scoped to two villages awards and is refused in
+the third; a price the county changes reaches the station by update and the redemption after
+it pays the new price, the one before keeping the old; a value changed from a date reaches the
+station, awards before it keep the old value, after it take the new, and the county's row
+checks agree with both."""
 
 from __future__ import annotations
 
-from click.testing import CliRunner
-from openpyxl import Workbook
+from datetime import datetime
 
+from click.testing import CliRunner
+from openpyxl import Workbook, load_workbook
+
+from db.books import auth, redemptions
+from db.store.clock import FixedClock
+from db.store.connection import close, connect
 from pos.cli import main
 from tests.county_engines import rows as engine_rows
 from tests.helpers import trial_books
 
 PIN = "4826"
+CADRE_PIN = "5731"
 PLACES = """乡镇代码,乡镇,村代码,村,组
 451425100000,城关镇,451425100201,那良村,一组
 451425100000,城关镇,451425100202,陇林村,
+451425100000,城关镇,451425100203,岜独村,
 451425101000,龙茗镇,451425101201,弄在村,上屯
 """
 RULES = """编码,名称,类别,分值,单位,上限,上限周期
@@ -26,14 +36,19 @@ TD04,乱堆乱放,扣分,-5,次,,
 TD05,家庭年度文明评比,乡风文明,10,项,20,年
 """
 
+GOODS = """编码,名称,单位,类别,积分价
+TG01,食用油（5 升）,桶,粮油副食,5
+TG02,洗衣粉,袋,日用品,2
+"""
 
-def run(*args, clock):
-    env = {"AIXIN_PIN": PIN, "AIXIN_CLOCK": clock}
+
+def run(*args, clock, pin=PIN):
+    env = {"AIXIN_PIN": pin, "AIXIN_CLOCK": clock, "AIXIN_NEW_PIN": CADRE_PIN}
     return CliRunner().invoke(main, [str(a) for a in args], env=env)
 
 
-def ok(*args, clock):
-    result = run(*args, clock=clock)
+def ok(*args, clock, pin=PIN):
+    result = run(*args, clock=clock, pin=pin)
     assert result.exit_code == 0, (args, result.output)
     return result
 
@@ -59,10 +74,15 @@ def a_county_from_nothing(tmp_path, county):
     roster.active.append(
         ["1000020201", "黄文", "110105194912310038", "451425100202", None, "监测户"]
     )
+    roster.active.append(
+        ["1000020301", "黄秀兰", "110105195001010012", "451425100203", None, "脱贫户"]
+    )
     roster.save(tmp_path / "roster.xlsx")
     ok("household", "import", "--db", county, tmp_path / "roster.xlsx", *office, clock=day)
     (tmp_path / "rules.csv").write_bytes(RULES.encode("gbk"))
     ok("catalog", "import", "--db", county, "--tasks", tmp_path / "rules.csv", *office, clock=day)
+    (tmp_path / "goods.csv").write_bytes(GOODS.encode("gbk"))
+    ok("catalog", "import", "--db", county, tmp_path / "goods.csv", *office, clock=day)
     setup = tmp_path / "station.setup"
     ok(
         "county",
@@ -334,3 +354,108 @@ def test_a_yearly_cap_holds_across_stations_and_months_at_the_county(tmp_path, c
         clock="2027-02-02T10:30:00",
     )
     assert second.exit_code == 1 and "超过每户每年上限 20 分" in second.stderr, second.output
+
+
+def redeem_one(station, household, code, when):
+    """A redemption at the till of `station`, by its manager, of one `code` (the till's F10)."""
+    clock = FixedClock(datetime.fromisoformat(when))
+    connect(station)
+    try:
+        manager = auth.sign_in("manager", PIN, clock)
+        return redemptions.redeem(manager, clock, household, [(code, 1)])
+    finally:
+        close()
+
+
+def test_a_cadre_of_two_villages_and_a_price_the_county_changes(tmp_path, county_db):
+    """The rest of a county from nothing: a cadre the station adds for two of its three
+    villages awards with the county's own task and is refused in the third; the county
+    changes a price, the station has it by update, and the redemption after it pays the new
+    price while the one before keeps the old; January's file reaches the county report with
+    the county's own tasks in it."""
+    county, station, files = a_county_from_nothing(tmp_path, county_db)
+    office, manager = ("--operator", "county"), ("--operator", "manager")
+    two_villages = ("--village", "451425100201", "--village", "451425100202")
+    added = ok(
+        "operator",
+        "add",
+        "--db",
+        station,
+        "lan",
+        "--role",
+        "cadre",
+        *two_villages,
+        *manager,
+        clock="2027-01-04T09:00:00",
+    )
+    assert "已添加操作员 lan（村干部）" in added.output
+    cadre = ("award", "--db", station, "--operator", "lan", "--task", "TD02")
+    ok(*cadre, "--household", "1000020201", clock="2027-01-04T10:00:00", pin=CADRE_PIN)
+    outside = run(*cadre, "--household", "1000020301", clock="2027-01-04T10:01:00", pin=CADRE_PIN)
+    assert outside.exit_code == 1 and "岜独村" in outside.stderr, outside.output
+
+    gift = ("donation", "add", "--db", station, "--donor", "县供销社", "--company")
+    ok(*gift, "--item", "TG01:10", *manager, clock="2027-01-05T09:00:00")
+    before = redeem_one(station, "1000020201", "TG01", "2027-01-05T10:00:00")
+    changed = ok(
+        "catalog", "price", "--db", county, "TG01", "7", *office, clock="2027-01-06T09:00:00"
+    )
+    assert "从 5 分改为 7 分" in changed.output
+    update = tmp_path / "prices.update"
+    ok(
+        "county",
+        "update",
+        "--db",
+        county,
+        "--station",
+        "451425-01",
+        "--out",
+        update,
+        *office,
+        clock="2027-01-06T09:30:00",
+    )
+    ok("update", "--db", station, update, *manager, clock="2027-01-07T08:00:00")
+    after = redeem_one(station, "1000020201", "TG01", "2027-01-07T10:00:00")
+    assert (before.total, before.balance_after, after.total, after.balance_after) == (5, 15, 7, 8)
+    assert rows(station, "SELECT price FROM redemption_line ORDER BY id") == [(5,), (7,)]
+
+    ok(
+        "export",
+        "--db",
+        station,
+        "--month",
+        "2027-01",
+        "--out",
+        files,
+        *manager,
+        clock="2027-02-02T09:00:00",
+    )
+    merged = ok(
+        "county",
+        "merge",
+        "--db",
+        county,
+        *files.glob("*2027-01*"),
+        *office,
+        clock="2027-02-02T10:00:00",
+    )
+    assert "拒收 0 份" in merged.output, merged.output
+    assert rows(
+        county, "SELECT points FROM ledger_entry WHERE household_id = '1000020201' ORDER BY id"
+    ) == [(20,), (-5,), (-7,)]
+    book = tmp_path / "january.xlsx"
+    ok(
+        "county",
+        "report",
+        "--db",
+        county,
+        "--month",
+        "2027-01",
+        "--xlsx",
+        book,
+        *office,
+        clock="2027-02-02T11:00:00",
+    )
+    sheet = load_workbook(book)["按积分类别"].iter_rows(values_only=True)
+    awarded = {row[0]: row[1] for row in sheet if isinstance(row[1], int)}  # below the heading
+    assert awarded == {"（兑换、调整等，无积分项目）": 0, "公益劳动": 20, "合计": 20}  # TD02's
