@@ -30,6 +30,23 @@ def pytest_xdist_auto_num_workers(config) -> int:
     return 2 * (os.cpu_count() or 1)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Deal the screen tests in among the others, in proportion, each kind in its own order.
+
+    Collected as they lie, the screen tests (tests/tui) all come last: for the final third of
+    a run every worker waits on an app going idle and half the CPU stands still. Dealt in,
+    the waiting of one worker is another's computing, from the first test to the last."""
+    screens = [item for item in items if item.nodeid.startswith("tests/tui/")]
+    others = [item for item in items if not item.nodeid.startswith("tests/tui/")]
+    if not screens or not others:
+        return
+    dealt, step = [], len(others) / len(screens)
+    for index, screen in enumerate(screens):
+        dealt.extend(others[round(index * step) : round((index + 1) * step)])
+        dealt.append(screen)
+    items[:] = dealt
+
+
 @pytest.fixture(autouse=True)
 def fast_pins(monkeypatch):
     """Tests sign in hundreds of times: hash PINs cheaply (the real cost is tested apart)."""

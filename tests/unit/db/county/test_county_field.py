@@ -20,6 +20,10 @@ from tests.county_world import MOBILE, SHOP, at
 from tests.crafted import craft, station_key
 from tests.helpers import COUNTY_OFFICER, manager_of
 
+# Its module fixture builds January at both stations of the county world: the module's
+# tests run on one worker (`--dist loadgroup`), which builds it once.
+pytestmark = pytest.mark.xdist_group("county_field")
+
 FEBRUARY = FixedClock(datetime(2027, 2, 5, 9))
 
 

@@ -28,6 +28,10 @@ from tests.county_world import MONTHS, SHOP
 from tests.crafted import craft, station_key
 from tests.helpers import COUNTY_OFFICER, manager_of
 
+# Its module fixture builds the shop's January file: the module's tests run on one
+# worker (`--dist loadgroup`), which builds it once.
+pytestmark = pytest.mark.xdist_group("county_goods")
+
 FEBRUARY = FixedClock(datetime(2027, 2, 3, 9))
 JANUARY = "2027-01"
 

@@ -23,6 +23,10 @@ from tests.county_engines import database_url, drop, fresh_postgres
 from tests.county_engines import rows as engine_rows
 from tests.helpers import trial_books
 
+# Its module fixture builds demo stations into one county: the module's tests run on one
+# worker (`--dist loadgroup`), which builds it once.
+pytestmark = pytest.mark.xdist_group("county_loop")
+
 BUILT = "2026-11-23T09:30:00"
 DECEMBER = "2026-12-02T09:00:00"
 DEMOS = ("451425-01", "451425-02", "451425-03")

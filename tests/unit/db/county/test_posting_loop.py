@@ -26,6 +26,10 @@ from pos.cli import main
 from tests.crafted import craft, station_key
 from tests.helpers import COUNTY_OFFICER
 
+# Its module fixture builds a demo station and its county: the module's tests run on one
+# worker (`--dist loadgroup`), which builds it once.
+pytestmark = pytest.mark.xdist_group("posting_loop")
+
 JANUARY = FixedClock(datetime(2027, 1, 5, 9))
 
 BUILT = "2026-11-23T09:30:00"

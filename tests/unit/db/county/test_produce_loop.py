@@ -12,6 +12,10 @@ from click.testing import CliRunner
 from db.books import auth
 from pos.cli import main
 
+# Its module fixture builds demo stations into one county: the module's tests run on one
+# worker (`--dist loadgroup`), which builds it once.
+pytestmark = pytest.mark.xdist_group("produce_loop")
+
 BUILT = "2026-11-23T09:30:00"
 DECEMBER = "2026-12-02T09:00:00"
 STATIONS = ("451425-01", "451425-02")

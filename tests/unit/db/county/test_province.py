@@ -29,6 +29,10 @@ from tests.county_copies import to_server
 from tests.county_engines import ENGINES, database_url, drop, fresh_postgres
 from tests.crafted import craft, station_key
 
+# Its module fixture builds two demo counties: the module's tests run on one
+# worker (`--dist loadgroup`), which builds it once.
+pytestmark = pytest.mark.xdist_group("province")
+
 BUILT = "2026-11-23T09:30:00"
 A, B = "451425", "452122"
 STATION_A, STATION_B = "451425-01", "452122-02"

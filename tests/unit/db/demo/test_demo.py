@@ -13,6 +13,10 @@ from db.demo import station as demo
 from db.store.connection import close, connect
 from pos.i18n import translator
 
+# Its module fixture builds the demo station: the module's tests run on one
+# worker (`--dist loadgroup`), which builds it once.
+pytestmark = pytest.mark.xdist_group("demo")
+
 TODAY = datetime(2026, 11, 23, 9, 30)
 
 

@@ -10,6 +10,10 @@ from click.testing import CliRunner
 
 from pos.cli import main
 
+# Its module fixture builds the demo station: the module's tests run on one
+# worker (`--dist loadgroup`), which builds it once.
+pytestmark = pytest.mark.xdist_group("cli")
+
 CLOCK = "2026-11-23T09:30:00"
 
 

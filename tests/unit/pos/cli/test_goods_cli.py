@@ -13,6 +13,10 @@ from PIL import Image
 
 from pos.cli import main
 
+# Its module fixture builds a demo station: the module's tests run on one
+# worker (`--dist loadgroup`), which builds it once.
+pytestmark = pytest.mark.xdist_group("goods_cli")
+
 CLOCK = "2026-11-23T09:30:00"
 
 
