@@ -4,8 +4,8 @@ Earned means the points of the month's awards (work against the rules sheet) tha
 has undone, per household of the village; the roll ranks them, equal points sharing a rank,
 and keeps every household whose rank is within `top`. Deductions of the month are counted for
 the village (entries, households, points) without names — a roll on the wall praises, it does
-not shame — unless the county's setting `ROLL_NAMES_DEDUCTIONS` is "1", when they are listed
-by household too.
+not shame — unless the county says otherwise (`county settings --name-deductions yes`, which
+reaches stations in setup and update files), when they are listed by household too.
 """
 
 from __future__ import annotations
@@ -17,13 +17,15 @@ from typing import cast
 from peewee import JOIN, fn
 
 from catalog.messages import Refused
-from db.books.setup import here, setting, village
+from db.books.auth import Actor, require
+from db.books.setup import here, local_station, village
 from db.books.statements import check_month
 from db.books.views import VillageView
+from db.store import audit
 from db.store.clock import Clock, month_bounds, stamp
-from db.store.models import Entry, Household
+from db.store.connection import database
+from db.store.models import County, Entry, Household
 
-ROLL_NAMES_DEDUCTIONS = "roll_names_deductions"  # a county setting: "1" names them
 TOP = 10
 
 
@@ -87,7 +89,7 @@ def honour_roll(village_code: str, month: str, clock: Clock, *, top: int = TOP) 
         lines.append(RollLine(rank, number, name, points, count))
     deducted = _sums("deduction", place.code, low, high)
     named: tuple[RollLine, ...] = ()
-    if setting(ROLL_NAMES_DEDUCTIONS) == "1":
+    if names_deductions():
         deducted.sort(key=lambda row: (row[2], row[0]))
         named = tuple(RollLine(0, *row) for row in deducted)
     return HonourRoll(
@@ -95,3 +97,22 @@ def honour_roll(village_code: str, month: str, clock: Clock, *, top: int = TOP) 
         sum(r[3] for r in deducted), len(deducted), sum(r[2] for r in deducted), named,
         stamp(clock.now()),
     )  # fmt: skip
+
+
+def names_deductions() -> bool:
+    """Whether this station's county lists deductions on its honour rolls by household."""
+    county = County.get_or_none(County.code == local_station().county_id)
+    return bool(county and county.roll_names_deductions)
+
+
+def set_names_deductions(actor: Actor, clock: Clock, named: bool) -> None:
+    """The county says whether its honour rolls name the households deducted; stations get it
+    in setup and update files, as they get the posting days."""
+    require(actor, "county")
+    with database.atomic():
+        # the officer's county (docs/design.md §6.7); a station's books hold one county
+        county = actor.county or local_station().county_id
+        County.update(roll_names_deductions=int(named)).where(County.code == county).execute()
+        audit.record(
+            actor.name, actor.station, clock.now(), "roll_names_deductions", str(int(named))
+        )

@@ -18,7 +18,7 @@ from catalog.messages import N_
 # adds itself (`item.station`) travel in its month files with their price changes
 # (`item_price`); update and setup files carry every item's price history; month files carry
 # produce sold for cash and the cash book; update and setup files the county's notices.
-# The county row carries the posting days; month files carry postings (公示), their
+# The county row carries the posting days and the honour roll's setting; month files carry postings (公示), their
 # lines, objections and rulings, credits and the entries credited lines became.
 # Month files also carry transfers, visits and holiday hand-outs (migration 0010).
 FORMAT = 3
@@ -62,7 +62,8 @@ TABLES = {
     for t in (
         _t(
             "county",
-            "code:text name:text fen_per_point:int card_key:text public_key:text posting_days:int",
+            "code:text name:text fen_per_point:int card_key:text public_key:text posting_days:int "
+            "roll_names_deductions:int",
             ("code",),
         ),
         _t(

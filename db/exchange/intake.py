@@ -102,8 +102,8 @@ def setup_station(path: Path, clock: Clock) -> Applied:
     def create() -> None:
         database.execute_sql(
             "INSERT INTO main.county (code, name, fen_per_point, card_key, public_key, "
-            "posting_days) SELECT code, name, fen_per_point, card_key, public_key, "
-            "posting_days FROM u.county"
+            "posting_days, roll_names_deductions) SELECT code, name, fen_per_point, card_key, "
+            "public_key, posting_days, roll_names_deductions FROM u.county"
         )
         database.execute_sql(
             "INSERT INTO main.station (code, county_id, name, kind, key, enrolled, chain_head) "
@@ -218,7 +218,8 @@ def _union(here: str) -> int:
             )
     database.execute_sql(
         "UPDATE main.county SET name = u.name, fen_per_point = u.fen_per_point, "
-        "card_key = u.card_key, posting_days = u.posting_days "
+        "card_key = u.card_key, posting_days = u.posting_days, "
+        "roll_names_deductions = u.roll_names_deductions "
         "FROM u.county AS u WHERE county.code = u.code"
     )
     union.copy_places("u", keep_known=False)

@@ -80,6 +80,7 @@ class County(BaseModel):
     card_key = TextField()  # hex; signs member cards
     public_key = TextField(null=True)  # hex; the county's Ed25519 key that signs updates
     posting_days = IntegerField(default=0)  # 公示: days an award waits before credit (0: none)
+    roll_names_deductions = IntegerField(default=0)  # 1: honour rolls name the deducted
 
 
 class Station(BaseModel):

@@ -11,7 +11,7 @@ from typing import TypeVar
 import click
 
 from catalog.messages import Refused, shown
-from db.books import postings
+from db.books import honour_roll, postings
 from db.county import merge, office
 from db.county import report as reports
 from db.county.report import yuan
@@ -180,21 +180,38 @@ def county_enroll(
 @db_option
 @click.option(
     "--posting-days",
-    required=True,
     metavar="N",
     help="公示天数（0 到 30）：记分先公示这么多天，期满后才入账；0 表示立即入账。",
 )
+@click.option(
+    "--name-deductions",
+    type=click.Choice(["yes", "no"]),
+    help="积分光荣榜上的扣分：yes 按户列出姓名，no 只列次数、户数和分数（默认）。",
+)
 @county_operator_option
 @refusals
-def county_settings(db_path: Path, posting_days: str, operator: str) -> None:
-    """县里的设置：公示天数。随下一份设置文件或更新文件送到各站点。"""
+def county_settings(
+    db_path: Path, posting_days: str | None, name_deductions: str | None, operator: str
+) -> None:
+    """县里的设置：公示天数、光荣榜是否列出扣分户的姓名。随下一份设置文件或更新文件送到各站点。"""
+    if posting_days is None and name_deductions is None:
+        raise Refused("请给出要改的设置：--posting-days 或 --name-deductions，或两个都给")
     open_books(db_path, county=True)
     actor = sign_in(operator)
-    days = postings.set_posting_days(actor, clock(), posting_days)
-    if days:
-        click.echo(_("公示天数已设为 {days} 天，随更新文件送到各站点").format(days=days))
-    else:
-        click.echo(_("公示天数已设为 0：记分立即入账，随更新文件送到各站点"))
+    if posting_days is not None:
+        days = postings.set_posting_days(actor, clock(), posting_days)
+        if days:
+            click.echo(_("公示天数已设为 {days} 天，随更新文件送到各站点").format(days=days))
+        else:
+            click.echo(_("公示天数已设为 0：记分立即入账，随更新文件送到各站点"))
+    if name_deductions is not None:
+        named = name_deductions == "yes"
+        honour_roll.set_names_deductions(actor, clock(), named)
+        click.echo(
+            _("光荣榜按户列出扣分户的姓名，随更新文件送到各站点")
+            if named
+            else _("光荣榜只列扣分的次数、户数和分数，不列姓名，随更新文件送到各站点")
+        )
 
 
 @county_group.command("merge")

@@ -9,11 +9,11 @@ import pytest
 from catalog.messages import Refused
 from db.books import awards, corrections, redemptions, stock
 from db.books.donor_list import donor_list
-from db.books.honour_roll import ROLL_NAMES_DEDUCTIONS, honour_roll
+from db.books.honour_roll import honour_roll, set_names_deductions
 from db.books.statements import parse_day, statement
 from db.store.clock import FixedClock
 from db.store.connection import database
-from db.store.models import Setting
+from tests.helpers import COUNTY_OFFICER
 
 VILLAGE = "451425101201"  # 张三 1012010001, 李四 1012010002, 王五 1012010003
 
@@ -138,11 +138,17 @@ def test_the_honour_roll_ranks_unreversed_awards_and_counts_deductions_unnamed(s
 
 
 def test_the_county_may_have_deductions_named(station, history):
-    Setting.create(name=ROLL_NAMES_DEDUCTIONS, value="1")
+    with pytest.raises(Refused, match="无权"):
+        set_names_deductions(station.manager, station.clock, True)  # the county's, not his
+    assert honour_roll(VILLAGE, "2026-10", station.clock).named_deductions == ()
+    set_names_deductions(COUNTY_OFFICER, station.clock, True)
     roll = honour_roll(VILLAGE, "2026-10", station.clock)
     assert [(ln.household, ln.head_name, ln.points) for ln in roll.named_deductions] == [
         ("1012010003", "王五", -3)
     ]
+    assert roll.deduction_points == -3  # counted as before
+    set_names_deductions(COUNTY_OFFICER, station.clock, False)
+    assert honour_roll(VILLAGE, "2026-10", station.clock).named_deductions == ()
 
 
 def test_honour_roll_refusals(station):

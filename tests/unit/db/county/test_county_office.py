@@ -50,6 +50,20 @@ def test_posting_days_are_set_and_refused_alike(county):
     assert rows(county, "SELECT posting_days FROM county") == [(3,)]
 
 
+def test_the_honour_rolls_naming_of_deductions_is_set_and_refused_alike(county):
+    assert rows(county, "SELECT roll_names_deductions FROM county") == [(0,)]
+    done = ok("county", "settings", "--db", county, "--name-deductions", "yes", *COUNTY)
+    assert "按户列出扣分户的姓名" in done.output
+    assert rows(county, "SELECT roll_names_deductions, posting_days FROM county") == [(1, 0)]
+    assert "--posting-days 或 --name-deductions" in refused(county, "county", "settings",
+                                                            "--db", county, *COUNTY)  # fmt: skip
+    assert "密码错误" in refused(county, "county", "settings", "--db", county,
+                                 "--name-deductions", "no", *COUNTY, pin="9999")  # fmt: skip
+    ok("county", "settings", "--db", county, "--name-deductions", "no", "--posting-days", "2",
+       *COUNTY)  # fmt: skip
+    assert rows(county, "SELECT roll_names_deductions, posting_days FROM county") == [(0, 2)]
+
+
 def test_a_notice_is_added_listed_and_sent(county, tmp_path):
     done = ok("notice", "add", "--db", county, "--title", "缴纳医保", "--text", "12 月 31 日前",
               "--from", "2027-01-05", "--township", "451425101", *COUNTY)  # fmt: skip

@@ -72,10 +72,11 @@ def posted(world):
     """The station's side, asserted on the way: the month files of October and November, and
     the county as it was before they merged (`pristine`)."""
     root, county, station = world
-    ok("county", "settings", "--db", county, "--posting-days", "3", *COUNTY)
+    ok("county", "settings", "--db", county, "--posting-days", "3", "--name-deductions", "yes",
+       *COUNTY)  # fmt: skip
     ok("county", "update", "--db", county, "--station", STATION, "--out", root / "u1", *COUNTY)
     ok("update", "--db", station, root / "u1", *MANAGER)
-    assert rows(station, "SELECT posting_days FROM county") == [(3,)]
+    assert rows(station, "SELECT posting_days, roll_names_deductions FROM county") == [(3, 1)]
 
     village, _ = rows(
         station,
