@@ -54,10 +54,10 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     "edit_household": (N_("修改农户档案"), frozenset({"manager"})),
     "issue_card": (N_("发卡或补卡"), frozenset({"manager"})),
     "edit_catalog": (N_("修改商品和积分项目"), frozenset({"manager"})),
-    # a manager at a station, a county operator at the county (`_manages`)
+    # a manager at a station, a county operator at the county (`in_place`)
     "manage_operators": (N_("管理操作员"), frozenset({"manager", "county"})),
     "export": (N_("导出月报文件"), frozenset({"manager"})),
-    "manage_events": (N_("设置节日慰问"), frozenset({"manager"})),
+    "manage_events": (N_("设置节日慰问"), frozenset({"manager", "county"})),  # `in_place`
     "handout": (N_("发放节日慰问"), frozenset({"clerk", "manager"})),
     "visit": (N_("开始或结束流动超市的巡回"), frozenset({"clerk", "manager"})),
     "transfer": (N_("调拨商品"), frozenset({"manager"})),
@@ -232,18 +232,25 @@ def check_name(name: str) -> str:
     return name
 
 
-def _manages(by: Actor) -> Station:
-    """Where `by` manages operators: a manager at a station, a county operator at the county
-    (docs/design.md §2) — still active now that the write lock is held."""
-    require(by, "manage_operators")
+def in_place(by: Actor, action: str) -> Station:
+    """`require`, for what a manager does at a station and a county operator at the county
+    (docs/design.md §2): either of them in the other's books is refused. Returns where."""
+    require(by, action)
     here = local_station()
     if (here.kind == "county") != (by.role == "county"):
         raise Refused(
             "{role} {name} 无权{what}",
             role=Message(ROLE_NAMES[by.role]),
             name=by.name,
-            what=Message(PERMISSIONS["manage_operators"][0]),
+            what=Message(PERMISSIONS[action][0]),
         )
+    return here
+
+
+def _manages(by: Actor) -> Station:
+    """Where `by` manages operators (`in_place`) — still active now that the write lock is
+    held."""
+    here = in_place(by, "manage_operators")
     _still_active(by.name)
     return here
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from catalog.messages import N_, Message, Refused
 from db.books import ledger, stock, visits
-from db.books.auth import Actor, require
+from db.books.auth import Actor, in_place, require
 from db.books.households import refuse_inactive
 from db.books.ledger import clean_note
 from db.books.visits import parse_day
@@ -128,8 +128,10 @@ def add(
     items: list[tuple[str, int]] | None = None,
     points: int = 0,
 ) -> int:
-    """A manager sets up an event; returns its id."""
-    require(actor, "manage_events")
+    """A manager sets up an event for the station's households, or a county officer for the
+    county's, which reaches the stations in their next update files; returns its id."""
+    in_place(actor, "manage_events")
+    mine = actor.county or ""  # a county officer names places of their own county only
     name = clean_note(name).strip()
     if not name:
         raise Refused("请写上慰问活动的名称")
@@ -155,10 +157,11 @@ def add(
                 category=category,
             )
     for code in villages:
-        if Village.get_or_none(Village.code == code) is None:
+        if Village.get_or_none(Village.code == code) is None or not code.startswith(mine):
             raise Refused("没有编码为 {village} 的村", village=code)
     for number in households:
-        if Household.get_or_none(Household.number == number) is None:
+        found = Household.get_or_none(Household.number == number)
+        if found is None or not found.village_id.startswith(mine):
             raise Refused("户号 {household} 不在本站的花名册里", household=number)
     package: dict[str, int] = {}
     for code, qty in lines:
@@ -205,7 +208,9 @@ def number(text: str) -> int:
 
 
 def _eligible_sql(event_id: int) -> tuple[str, list]:
-    """The WHERE clause (over `household h`) of the event's eligible households."""
+    """The WHERE clause (over `household h`) of the event's eligible households: of the
+    county of the station that set it (a database may hold several, docs/design.md §6.7)."""
+    county = Event.get_by_id(event_id).station[:6]
     rules: dict[str, list[str]] = {"category": [], "village": [], "household": []}
     for rule in EventRule.select().where(EventRule.event == event_id):
         rules[rule.kind].append(rule.value)
@@ -223,7 +228,10 @@ def _eligible_sql(event_id: int) -> tuple[str, list]:
     else:
         clause = f"h.number IN ({', '.join('?' * len(listed))})"
         params += listed
-    return f"h.status = 'active' AND ({clause})", params
+    return f"h.status = 'active' AND substr(h.village_id, 1, 6) = ? AND ({clause})", [
+        county,
+        *params,
+    ]
 
 
 def view(event_id: int) -> EventView:

@@ -49,6 +49,10 @@ COPIES = (
     ),
     # every notice of its county: the station picks those for each household
     ("notice", "id >= :office_low AND id < :office_high"),
+    # the county's own hand-out events (docs/design.md §6.6)
+    ("event", "id >= :office_low AND id < :office_high"),
+    ("event_rule", "event_id >= :office_low AND event_id < :office_high"),
+    ("event_item", "event_id >= :office_low AND event_id < :office_high"),
 )
 HOUSEHOLDS = (
     "SELECT {columns} FROM household WHERE number IN (SELECT number FROM reach) ORDER BY number"

@@ -18,9 +18,10 @@ from catalog.messages import N_
 # adds itself (`item.station`) travel in its month files with their price changes
 # (`item_price`); update and setup files carry every item's price history; month files carry
 # produce sold for cash and the cash book; update and setup files the county's notices.
-# The county row carries the posting days and the honour roll's setting; month files carry postings (公示), their
-# lines, objections and rulings, credits and the entries credited lines became.
-# Month files also carry transfers, visits and holiday hand-outs (migration 0010).
+# The county row carries the posting days and the honour roll's setting; month files carry
+# postings (公示), their lines, objections and rulings, credits and the entries credited lines
+# became. Month files also carry transfers, visits and holiday hand-outs (migration 0010);
+# update and setup files the county's own hand-out events.
 FORMAT = 3
 APPLICATION_ID = 0x41495849  # 'AIXI'
 
@@ -249,6 +250,9 @@ FIELD = (
     "handout",
     "handout_line",
 )
+# The county's own hand-out events (set at the county, docs/design.md §6.6), in update and setup
+# files: the stations hand them out as they do their own.
+COUNTY_EVENTS = ("event", "event_rule", "event_item")
 KINDS: dict[str, tuple[str, ...]] = {
     "month": ROSTER
     + (
@@ -279,6 +283,7 @@ KINDS: dict[str, tuple[str, ...]] = {
         "redemption_line",
         "ledger_entry",
         "notice",
+        *COUNTY_EVENTS,
     ),
     "setup": (
         "county",
@@ -296,6 +301,7 @@ KINDS: dict[str, tuple[str, ...]] = {
         "redemption_line",
         "ledger_entry",
         "notice",
+        *COUNTY_EVENTS,
     ),
     # goods one station sends another (docs/design.md §10): one transfer and its lines
     "transfer": ("transfer", "transfer_line"),

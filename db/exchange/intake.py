@@ -207,7 +207,7 @@ def _union(here: str) -> int:
     own = union.one("SELECT id FROM u.ledger_entry WHERE id >= ? AND id < ? LIMIT 1", low, high)
     if own:
         raise FileRefused("清单与内容", "文件里有本站自己的条目 {entry}", entry=human(own[0]))
-    for name in ("redemption", "redemption_line", "ledger_entry", "notice"):
+    for name in ("redemption", "redemption_line", "ledger_entry", "notice", "event"):
         bad = union.first_clash("u", name)
         if bad is not None:
             raise FileRefused(
@@ -247,6 +247,7 @@ def _union(here: str) -> int:
     union.merge_cards("u")
     for name in ("redemption", "redemption_line", "notice"):
         union.insert_rows("u", name, union.overlaps("u", name))
+    _county_events()
     new = union.scalar(
         "SELECT COUNT(*) FROM u.ledger_entry AS s "
         "WHERE NOT EXISTS (SELECT 1 FROM main.ledger_entry AS m WHERE m.id = s.id)"
@@ -255,3 +256,19 @@ def _union(here: str) -> int:
     union.add_balances("u", overlapping)
     union.insert_rows("u", "ledger_entry", overlapping)
     return int(new or 0)
+
+
+def _county_events() -> None:
+    """The county's hand-out events: new ones with their rules and package; one the station
+    has must come with the same rules and package (the county never changes an event)."""
+    for name in ("event_rule", "event_item"):
+        bad = union.first_clash_of_parts("u", name, "event")
+        if bad is not None:
+            raise FileRefused(
+                "同号不同内容（篡改）",
+                "{table} {record} 与本站已有的同号记录内容不同",
+                table=name,
+                record=human(bad),
+            )
+        union.insert_parts("u", name, "event")
+    union.insert_rows("u", "event", union.overlaps("u", "event"))

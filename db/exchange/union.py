@@ -54,6 +54,31 @@ def first_clash(src: str, name: str) -> int | None:
     return bad if isinstance(bad, int) else None
 
 
+def first_clash_of_parts(src: str, name: str, parent: str) -> int | None:
+    """The first `parent` id both hold whose rows of `name` (keyed by `parent`_id, such as an
+    event's rules) differ, one side having a row the other lacks (tampering), if any."""
+    link = f"{parent}_id"
+    match = " AND ".join(same(f"x.{c}", f"y.{c}") for c in TABLES[name].names)
+    sql = " UNION ".join(
+        f"SELECT x.{link} FROM {a}.{name} AS x WHERE x.{link} IN "  # noqa: S608 - constants
+        f"(SELECT id FROM {b}.{parent}) AND NOT EXISTS (SELECT 1 FROM {b}.{name} AS y "
+        f"WHERE {match})"
+        for a, b in ((src, "main"), ("main", src))
+    )
+    bad = scalar(f"{sql} LIMIT 1")
+    return bad if isinstance(bad, int) else None
+
+
+def insert_parts(src: str, name: str, parent: str) -> None:
+    """The rows of `name` of the `parent`s that main does not hold yet (call before copying
+    the parents themselves)."""
+    columns = TABLES[name].column_list
+    database.execute_sql(
+        f"INSERT INTO {name} ({columns}) SELECT {columns} FROM {src}.{name} "  # noqa: S608
+        f"WHERE {parent}_id NOT IN (SELECT id FROM main.{parent})"
+    )
+
+
 def insert_rows(src: str, name: str, overlapping: bool) -> None:
     """Rows of `src.name` not yet in main, in chunks of ids."""
     columns = TABLES[name].column_list

@@ -58,11 +58,12 @@ def add_event(
     ends: str,
     operator: str,
 ) -> None:
-    """站长设置一次节日慰问：谁能领（类别、村、名单），每户领什么（物品和/或积分）。
+    """站长为本站设置一次节日慰问，或县扶贫办在县级数据库为全县设置（随更新文件送到各站点）：
+    谁能领（类别、村、名单），每户领什么（物品和/或积分）。
 
     类别和村都写时，两样都符合才能领；名单上的户总能领；什么都不写时所有在册农户都能领。
     """
-    open_books(db_path)
+    open_books(db_path, county=True)
     actor = sign_in(operator)
     lines = events.parse_lines(item)
     event_id = events.add(
@@ -91,7 +92,7 @@ def add_event(
 @refusals
 def list_events(db_path: Path, tsv: bool) -> None:
     """列出慰问活动：编号、名称、开始、结束、应领户数、已领户数。"""
-    open_books(db_path)
+    open_books(db_path, county=True)
     table(
         ("number", "name", "from", "until", "eligible", "received"),
         (_("编号"), _("名称"), _("开始"), _("结束"), _("应领"), _("已领")),

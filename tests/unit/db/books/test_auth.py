@@ -209,7 +209,7 @@ def test_operator_rules(station):
     [
         ("clerk", {"redeem", "donate", "count", "produce", "object", "handout", "visit"}),
         ("cadre", {"award", "object"}),
-        ("county", {"county", "backup", "notice", "manage_operators"}),
+        ("county", {"county", "backup", "notice", "manage_operators", "manage_events"}),
         ("manager", set(auth.PERMISSIONS) - {"county", "notice", "province"}),
     ],
 )
