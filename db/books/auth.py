@@ -358,8 +358,9 @@ class OperatorView:
         return self.locked_until is not None
 
 
-def operators(clock: Clock) -> list[OperatorView]:
-    """Every operator of these books, by name."""
+def operators(clock: Clock, county: str | None = None) -> list[OperatorView]:
+    """Every operator of these books, by name; `county`: that county's officers alone (in a
+    database of several counties, docs/design.md §6.7)."""
     moment = stamp(clock.now())
     scopes: dict[int, list[str]] = {}
     pairs = database.execute_sql("SELECT operator_id, village_id FROM operator_village")
@@ -374,7 +375,9 @@ def operators(clock: Clock) -> list[OperatorView]:
             bool(o.active),
             o.locked_until if o.locked_until and o.locked_until > moment else None,
         )
-        for o in Operator.select().order_by(Operator.name)
+        for o in Operator.select()
+        .where(True if county is None else Operator.county == county)
+        .order_by(Operator.name)
     ]
 
 

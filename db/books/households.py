@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
+from peewee import fn
+
 from catalog.messages import N_, STOP_AFTER, Message, Refused, SheetRefused
 from catalog.pinyin import initials, is_initials_query, like_pattern
 from catalog.tabular import Row
@@ -124,9 +126,14 @@ def shown(number: str, *, active: bool = False) -> HouseholdView:
     return household
 
 
-def roster(village: str | None = None, *, active: bool = False) -> list[HouseholdView]:
-    """Every household (of one village), by number; `active`: only those that earn."""
+def roster(
+    village: str | None = None, *, active: bool = False, county: str | None = None
+) -> list[HouseholdView]:
+    """Every household (of one village), by number; `active`: only those that earn;
+    `county`: of that county's villages alone (a database of several, docs/design.md §6.7)."""
     query = views.households_query().order_by(Household.number)
+    if county is not None:
+        query = query.where(fn.substr(Household.village, 1, 6) == county)
     if village is not None:
         if not Village.get_or_none(Village.code == village):
             raise Refused("村代码 {code} 不存在", code=village)

@@ -13,6 +13,7 @@ import click
 
 from catalog.messages import Refused
 from db.books import auth
+from db.county import office
 from db.store.audit import IGNORED_CLOCK, BooksClock
 from db.store.clock import Clock, SystemClock, env_clock
 from db.store.connection import close, connect
@@ -160,6 +161,31 @@ def station_only(path: Path | str) -> None:
             "PostgreSQL 上",
             path=shown(str(path)),
         )
+
+
+reading_option = click.option(
+    "--operator",
+    metavar="NAME",
+    help="在有好几个县的数据库上必须写：县扶贫办的操作员，只列出他那个县的；密码从环境变量 "
+    "AIXIN_PIN 读取，没有时会提示输入。",
+)
+
+
+def reading_county(operator: str | None) -> str | None:
+    """Whose rows a list shows. Books of one county (a station's, most counties'): all of
+    them, to anyone who holds the books. A database of several counties (docs/design.md
+    §6.7): those of the county of the officer `--operator` names, who must sign in."""
+    several = len(office.counties()) > 1
+    if operator is None:
+        if several:
+            raise Refused(
+                "这个数据库里有好几个县：请用 --operator 写明是哪个县的操作员，只列出那个县的"
+            )
+        return None
+    actor = sign_in(operator)
+    if several:
+        auth.require(actor, "county")
+    return actor.county
 
 
 def sign_in(name: str) -> auth.Actor:

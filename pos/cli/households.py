@@ -14,6 +14,8 @@ from pos.cli.common import (
     db_option,
     group,
     open_books,
+    reading_county,
+    reading_option,
     refusals,
     report_option,
     reporting,
@@ -33,10 +35,12 @@ def household() -> None:
 @db_option
 @click.option("--village", metavar="CODE", help="只列这个村（村代码）。")
 @tsv_option
+@reading_option
 @refusals
-def list_households(db_path: Path, village: str | None, tsv: bool) -> None:
+def list_households(db_path: Path, village: str | None, tsv: bool, operator: str | None) -> None:
     """列出农户：户号、户主、村、类别、状态、余额。"""
     open_books(db_path, county=True)
+    county = reading_county(operator)
     rows = [
         (
             h.number,
@@ -46,7 +50,7 @@ def list_households(db_path: Path, village: str | None, tsv: bool) -> None:
             h.status if tsv else _(households.STATUS_NAMES[h.status]),
             h.balance,
         )
-        for h in households.roster(village or None)
+        for h in households.roster(village or None, county=county)
     ]
     table(
         ("number", "name", "village", "category", "status", "balance"),

@@ -15,6 +15,8 @@ from pos.cli.common import (
     group,
     open_books,
     operator_option,
+    reading_county,
+    reading_option,
     refusals,
     tsv_option,
 )
@@ -90,10 +92,12 @@ def add(
 @operator.command("list")
 @db_option
 @tsv_option
+@reading_option
 @refusals
-def list_operators(db_path: Path, tsv: bool) -> None:
+def list_operators(db_path: Path, tsv: bool, operator: str | None) -> None:
     """列出操作员：名字、角色、村、是否在用、是否锁定。"""
     open_books(db_path, county=True)
+    county = reading_county(operator)
 
     def yes(flag: bool) -> str:
         return ("yes" if flag else "no") if tsv else (_("是") if flag else _("否"))
@@ -106,7 +110,7 @@ def list_operators(db_path: Path, tsv: bool) -> None:
             yes(v.active),
             yes(v.locked),
         )
-        for v in auth.operators(clock())
+        for v in auth.operators(clock(), county)
     ]
     table(
         ("name", "role", "villages", "active", "locked"),

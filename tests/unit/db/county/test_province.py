@@ -206,6 +206,32 @@ def test_a_county_officer_manages_only_their_countys_operators(two):
     refused("operator", "disable", "--db", both, f"county-{B}", *A_OFFICER, says="不属于县")
 
 
+def test_each_county_lists_only_its_own_households_and_officers(two):
+    root, _, _ = two
+    both, alone = root / "province.sqlite", root / "alone.sqlite"
+    for command in ("household", "operator"):
+        refused(command, "list", "--db", both, says="--operator")  # whose county?
+        refused(command, "list", "--db", both, "--operator", "province", says="无权")
+    listed = {}
+    for county, officer in ((A, A_OFFICER), (B, B_OFFICER)):
+        lines = ok("household", "list", "--db", both, "--tsv", *officer).output.splitlines()[1:]
+        listed[county] = {line.split("\t")[0] for line in lines}
+        names = ok("operator", "list", "--db", both, "--tsv", *officer).output.splitlines()[1:]
+        officers = rows(both, f"SELECT name FROM operator WHERE county_id = '{county}'")
+        assert {line.split("\t")[0] for line in names} == {name for (name,) in officers}
+    for county in (A, B):
+        assert listed[county] == {
+            number
+            for (number,) in rows(
+                both, f"SELECT number FROM household WHERE substr(village_id, 1, 6) = '{county}'"
+            )
+        }
+    assert listed[A] and listed[B] and not listed[A] & listed[B]
+    # Books of one county list all of it, to whoever holds them, as before.
+    lines = ok("household", "list", "--db", alone, "--tsv").output.splitlines()[1:]
+    assert {line.split("\t")[0] for line in lines} == listed[A]
+
+
 def test_a_county_roster_takes_only_its_own_villages_and_households(two):
     root, _, _ = two
     both = root / "province.sqlite"
