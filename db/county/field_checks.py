@@ -1,6 +1,6 @@
 """What the county checks of a month file's transfers, visits and hand-outs (docs/design.md §14).
 
-Beside what a month file may hold at all (db.exchange.month_content, `FIELD_PARTS`), held
+Beside what a month file may hold at all (db.exchange.month_parts.field, `PARTS`), held
 against the county's books inside the merge's write transaction, file staged as `f`:
 - a hand-out names an event of the file or one the county has, a household the county or the
   file knows, and a visit of the file or the county (of the same station); its points are the
