@@ -12,7 +12,7 @@ Three depths (docs/design.md §4.8):
   changed behind the books' back is the full verify's to find.
 
 What it finds are `Finding`s: a code (integrity, foreign_key, chain, chain_more, balance,
-unknown_household, overdrawn, stock, negative_stock, redemption, reversal, month_totals,
+unknown_household, overdrawn, stock, negative_stock, redemption, reversal, posting, month_totals,
 point_not_kept; for produce and cash, db/books/produce.py: produce_oversold, produce_overpaid,
 produce_sale, produce_payout, cash_close, cash_move), a message whose fields name the record
 at fault, and that record as the subject (for `chain`, the chain.Break); the caller renders
@@ -379,20 +379,26 @@ SELECT pe.entry_id, l.posting_id FROM posting_entry AS pe
 JOIN posting_line AS l ON l.id = pe.line_id JOIN posting AS p ON p.id = l.posting_id
 JOIN posting_credit AS c ON c.id = pe.credit_id
 LEFT JOIN ledger_entry AS e ON e.id = pe.entry_id
-WHERE e.id IS NULL OR c.posting_id <> l.posting_id OR e.household_id <> l.household_id
+WHERE {within} (e.id IS NULL OR c.posting_id <> l.posting_id OR e.household_id <> l.household_id
    OR COALESCE(e.task_id, '') <> l.task_id OR e.points <> l.points OR e.qty <> l.qty
    OR e.kind <> CASE WHEN l.points < 0 THEN 'deduction' ELSE 'award' END
    OR e.time <> c.time OR substr(c.time, 1, 10) <= p.until
    OR EXISTS (SELECT 1 FROM objection AS o LEFT JOIN objection_ruling AS u
      ON u.objection_id = o.id WHERE o.posting_id = l.posting_id
      AND o.household_id = l.household_id AND o.time <= c.time
-     AND (u.id IS NULL OR u.time > c.time OR u.upheld = 1))
+     AND (u.id IS NULL OR u.time > c.time OR u.upheld = 1)))
 ORDER BY pe.entry_id
 """
 
 
-def _postings(report: Report) -> None:
-    for entry, posting in _rows(POSTED_ENTRIES):
+def _postings(report: Report, new: Span | None = None) -> None:
+    """Every entry a credit wrote (or those among the entries of `new`) against its line."""
+    if new is None:
+        rows = _rows(POSTED_ENTRIES.format(within=""))
+    else:
+        within = "pe.entry_id > ? AND pe.entry_id <= ? AND"
+        rows = _rows(POSTED_ENTRIES.format(within=within), new.after, new.last)
+    for entry, posting in rows:
         message = Message(
             N_("条目 {entry} 与公示 {posting} 的记分行或入账不相符"),
             entry=human(entry),
@@ -449,6 +455,7 @@ def _since(report: Report, spans: list[Span], point: dict[tuple[str, str], Verif
             _redemptions(report, span)
         elif span.records == "entries":
             _reversals(report, span)
+            _postings(report, span)
     report.problems.extend(verified.references(entries, moves))
     report.problems.extend(produce.problems())  # small books: whole each time
     report.problems.extend(field_checks.problems())

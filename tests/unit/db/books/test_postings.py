@@ -113,6 +113,21 @@ def test_verify_finds_a_credited_entry_that_is_not_its_line(posting_days):
     assert "posting" in {f.code for f in found.problems}
 
 
+def test_verify_since_last_checks_the_credits_written_since(posting_days):
+    s = posting_days
+    number = awards.record_one(s.manager, s.clock, "1012010002", "GY02").postings[0]
+    assert verify.verify(clock=s.clock).ok  # the verified point: before the credit
+    s.clock.at = datetime(2026, 11, 29, 9, 0)
+    postings.credit(s.manager, s.clock, number)
+    database.execute_sql("DROP TRIGGER posting_line_no_update")
+    (points,) = database.execute_sql("SELECT points FROM posting_line").fetchone()
+    database.execute_sql("UPDATE posting_line SET points = ?", (points + 5,))
+    found = verify.verify(since_last=True, clock=s.clock)
+    assert [f.code for f in found.problems] == ["posting"]
+    database.execute_sql("UPDATE posting_line SET points = ?", (points,))
+    assert verify.verify(since_last=True, clock=s.clock).ok  # the point was kept: checked again
+
+
 def test_the_public_list_as_xlsx_writes_text_never_a_formula(posting_days, tmp_path):
     from openpyxl import load_workbook
 
