@@ -223,10 +223,19 @@ def _locked_folder(root: Path) -> tuple[Path, int]:
             making = Path(tempfile.mkdtemp(dir=root, prefix="."))  # 0700
         except FileNotFoundError:
             continue
-        lock = os.open(making / ".lock", os.O_RDWR | os.O_CREAT, PRIVATE)
-        _lock(lock, wait=True)
-        mine = root / making.name[1:]
-        os.rename(making, mine)
+        try:
+            lock = os.open(making / ".lock", os.O_RDWR | os.O_CREAT, PRIVATE)
+        except OSError:
+            shutil.rmtree(making, ignore_errors=True)
+            raise
+        try:
+            _lock(lock, wait=True)
+            mine = root / making.name[1:]
+            os.rename(making, mine)
+        except OSError:
+            os.close(lock)
+            shutil.rmtree(making, ignore_errors=True)
+            raise
         return mine, lock
     raise FileNotFoundError(root)
 
