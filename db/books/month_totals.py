@@ -12,7 +12,7 @@ import sqlite3
 from catalog.messages import N_, Finding, Message
 from db.store.clock import month_bounds
 from db.store.connection import database
-from db.store.dialect import many
+from db.store.dialect import insert_all
 
 HOUSEHOLD_COLUMNS = (
     "award",
@@ -78,11 +78,7 @@ def add_computed(totals: dict[str, list[tuple]]) -> None:
         database.execute_sql(
             f"CREATE TEMP TABLE staged_{table} AS SELECT {columns} FROM {table} LIMIT 0"  # noqa: S608
         )
-        marks = ", ".join("?" * len(key + sums))
-        many(
-            f"INSERT INTO staged_{table} VALUES ({marks})",  # noqa: S608 - constants
-            totals[table],
-        )
+        insert_all(f"staged_{table}", totals[table])
         updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in sums)
         database.execute_sql(
             f"INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608 - constants

@@ -33,7 +33,7 @@ from db.exchange.union import one, scalar
 from db.store.clock import month_bounds
 from db.store.connection import database
 from db.store.county_models import MonthlyFile
-from db.store.dialect import many, same
+from db.store.dialect import insert_all, same
 from db.store.ids import human, id_range
 
 
@@ -131,10 +131,8 @@ def _staged(checked: Checked, prepared: Prepared, p: dict) -> Iterator[None]:
     database.execute_sql("CREATE TEMP TABLE lows (h TEXT PRIMARY KEY, low INTEGER)")
     try:
         if checked.totals is not None:
-            many(
-                "INSERT INTO named VALUES (?) ON CONFLICT DO NOTHING",
-                [(row[1],) for row in checked.totals["month_household"]],
-            )
+            # one month's totals: one row a household
+            insert_all("named", sorted({(row[1],) for row in checked.totals["month_household"]}))
         else:
             database.execute_sql(
                 "INSERT INTO named SELECT household_id FROM f.ledger_entry WHERE true "
@@ -149,7 +147,7 @@ def _staged(checked: Checked, prepared: Prepared, p: dict) -> Iterator[None]:
             "AND mh.household_id = n.household_id)",
             p,
         )
-        many("INSERT INTO lows VALUES (?, ?)", prepared.lows)
+        insert_all("lows", prepared.lows)
         yield
     finally:
         for table in ("named", "lows", "shared"):
