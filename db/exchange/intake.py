@@ -202,20 +202,17 @@ def _take(
     return Applied(local_station().code, entries, households, sequence)
 
 
+# What the station holds as the county sent it, compared row by row when it comes again.
+SAME_ROWS = ("redemption", "redemption_line", "ledger_entry", "notice", "event")
+EVENT_PARTS = ("event_rule", "event_item")  # an event's rules and package, by event
+
+
 def _union(here: str) -> int:
     low, high = id_range(here)
     own = union.one("SELECT id FROM u.ledger_entry WHERE id >= ? AND id < ? LIMIT 1", low, high)
     if own:
         raise FileRefused("清单与内容", "文件里有本站自己的条目 {entry}", entry=human(own[0]))
-    for name in ("redemption", "redemption_line", "ledger_entry", "notice", "event"):
-        bad = union.first_clash("u", name)
-        if bad is not None:
-            raise FileRefused(
-                "同号不同内容（篡改）",
-                "{table} {record} 与本站已有的同号记录内容不同",
-                table=name,
-                record=human(bad),
-            )
+    _refuse_clashes()
     database.execute_sql(
         "UPDATE main.county SET name = u.name, fen_per_point = u.fen_per_point, "
         "card_key = u.card_key, posting_days = u.posting_days, "
@@ -258,17 +255,28 @@ def _union(here: str) -> int:
     return int(new or 0)
 
 
+def _refuse_clashes() -> None:
+    """Before anything is written: a row the file brings under an id (or an event whose rules
+    or package) the station already has with other content is tampering."""
+    for name in SAME_ROWS:
+        _refuse_clash(name, union.first_clash("u", name))
+    for name in EVENT_PARTS:
+        _refuse_clash(name, union.first_clash_of_parts("u", name, "event"))
+
+
+def _refuse_clash(table: str, bad: int | None) -> None:
+    if bad is not None:
+        raise FileRefused(
+            "同号不同内容（篡改）",
+            "{table} {record} 与本站已有的同号记录内容不同",
+            table=table,
+            record=human(bad),
+        )
+
+
 def _county_events() -> None:
-    """The county's hand-out events: new ones with their rules and package; one the station
-    has must come with the same rules and package (the county never changes an event)."""
-    for name in ("event_rule", "event_item"):
-        bad = union.first_clash_of_parts("u", name, "event")
-        if bad is not None:
-            raise FileRefused(
-                "同号不同内容（篡改）",
-                "{table} {record} 与本站已有的同号记录内容不同",
-                table=name,
-                record=human(bad),
-            )
+    """The county's hand-out events the station does not have yet, with their rules and
+    package (those it has came again unchanged: `_refuse_clashes`)."""
+    for name in EVENT_PARTS:
         union.insert_parts("u", name, "event")
     union.insert_rows("u", "event", union.overlaps("u", "event"))
