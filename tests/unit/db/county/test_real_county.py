@@ -57,6 +57,15 @@ def rows(db, sql):
     return engine_rows(db, sql)
 
 
+def merge_month(station, county, files, month, exported, merged):
+    """The station's month file, exported at `exported` into `files`, merged whole at
+    `merged`."""
+    manager, office = ("--operator", "manager"), ("--operator", "county")
+    ok("export", "--db", station, "--month", month, "--out", files, *manager, clock=exported)
+    done = ok("county", "merge", "--db", county, *files.glob(f"*{month}*"), *office, clock=merged)
+    assert "拒收 0 份" in done.output, done.output
+
+
 def a_county_from_nothing(tmp_path, county):
     """`county`: where the county's books go (a SQLite path, or a PostgreSQL URL)."""
     station = tmp_path / "station.sqlite"
@@ -123,27 +132,7 @@ def a_county_from_nothing(tmp_path, county):
     assert refused.exit_code == 1 and "不能修改" in refused.stderr
 
     files = tmp_path / "files"
-    ok(
-        "export",
-        "--db",
-        station,
-        "--month",
-        "2026-12",
-        "--out",
-        files,
-        *manager,
-        clock="2027-01-02T09:00:00",
-    )
-    merged = ok(
-        "county",
-        "merge",
-        "--db",
-        county,
-        *files.glob("*2026-12*"),
-        *office,
-        clock="2027-01-02T10:00:00",
-    )
-    assert "拒收 0 份" in merged.output
+    merge_month(station, county, files, "2026-12", "2027-01-02T09:00:00", "2027-01-02T10:00:00")
     book = tmp_path / "report.xlsx"
     ok(
         "county",
@@ -204,27 +193,7 @@ def test_a_county_from_nothing_with_its_own_rules(tmp_path, county_db):
     ok(*award, "--task", "TD01", clock="2027-01-10T10:00:00")
     ok(*award, "--task", "TD01", clock="2027-01-20T10:00:00")
     assert [p for (p,) in rows(station, "SELECT points FROM ledger_entry ORDER BY id")] == [6, 3, 4]
-    ok(
-        "export",
-        "--db",
-        station,
-        "--month",
-        "2027-01",
-        "--out",
-        files,
-        *manager,
-        clock="2027-02-02T09:00:00",
-    )
-    merged = ok(
-        "county",
-        "merge",
-        "--db",
-        county,
-        *files.glob("*2027-01*"),
-        *office,
-        clock="2027-02-02T10:00:00",
-    )
-    assert "拒收 0 份" in merged.output, merged.output
+    merge_month(station, county, files, "2027-01", "2027-02-02T09:00:00", "2027-02-02T10:00:00")
     assert [p for (p,) in rows(county, "SELECT points FROM ledger_entry ORDER BY id")] == [6, 3, 4]
 
 
@@ -419,27 +388,7 @@ def test_a_cadre_of_two_villages_and_a_price_the_county_changes(tmp_path, county
     assert (before.total, before.balance_after, after.total, after.balance_after) == (5, 15, 7, 8)
     assert rows(station, "SELECT price FROM redemption_line ORDER BY id") == [(5,), (7,)]
 
-    ok(
-        "export",
-        "--db",
-        station,
-        "--month",
-        "2027-01",
-        "--out",
-        files,
-        *manager,
-        clock="2027-02-02T09:00:00",
-    )
-    merged = ok(
-        "county",
-        "merge",
-        "--db",
-        county,
-        *files.glob("*2027-01*"),
-        *office,
-        clock="2027-02-02T10:00:00",
-    )
-    assert "拒收 0 份" in merged.output, merged.output
+    merge_month(station, county, files, "2027-01", "2027-02-02T09:00:00", "2027-02-02T10:00:00")
     assert rows(
         county, "SELECT points FROM ledger_entry WHERE household_id = '1000020201' ORDER BY id"
     ) == [(20,), (-5,), (-7,)]
