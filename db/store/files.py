@@ -218,7 +218,8 @@ def scratch(beside: Path, purpose: str) -> Iterator[Path]:
 def _locked_folder(root: Path) -> tuple[Path, int]:
     """A new folder under `root` with its `.lock` held, and the lock's handle."""
     for _ in range(100):  # another run may remove the empty root between mkdir and mkdtemp
-        root.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+        with suppress(FileExistsError):  # not exist_ok: it asks again, and may find none
+            root.mkdir(mode=PRIVATE_FOLDER)
         try:
             making = Path(tempfile.mkdtemp(dir=root, prefix="."))  # 0700
         except FileNotFoundError:

@@ -177,6 +177,26 @@ def test_runs_side_by_side_keep_their_own_scratch_folders(tmp_path):
     assert not (tmp_path / ".county.sqlite.incoming").exists()
 
 
+def test_a_root_removed_by_the_run_that_ended_last_is_made_again(tmp_path, monkeypatch):
+    """The shared root is there when this run tries to make it, and gone a moment later
+    (the last other run removed it): the run makes it again instead of refusing."""
+    books = tmp_path / "county.sqlite"
+    root = tmp_path / ".county.sqlite.incoming"
+    real_mkdir = os.mkdir
+    raced = []
+
+    def mkdir_as_the_last_run_leaves(path, *args, **kwargs):
+        if Path(path) == root and not raced:
+            raced.append(path)  # it existed at this moment, and is removed just after
+            raise FileExistsError(17, "File exists", str(path))
+        return real_mkdir(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "mkdir", mkdir_as_the_last_run_leaves)
+    with files.scratch(books, "incoming") as mine:
+        assert mine.parent == root and mine.is_dir()
+    assert raced
+
+
 def test_the_books_and_their_side_files_are_owner_only(tmp_path):
     old = os.umask(0o022)
     try:
