@@ -61,9 +61,9 @@ CHECKS = (
     (
         "unknown_household",
         N_("慰问发放 {record} 的户县里没有，文件里也没有"),
-        "SELECT o.id FROM f.handout AS o WHERE o.household_id NOT IN "
-        "(SELECT number FROM household) AND o.household_id NOT IN "
-        "(SELECT number FROM f.household_version)",
+        "SELECT o.id FROM f.handout AS o WHERE NOT EXISTS (SELECT 1 FROM household AS h "
+        "WHERE h.number = o.household_id) AND NOT EXISTS (SELECT 1 FROM f.household_version "
+        "AS v WHERE v.number = o.household_id)",
     ),
     (
         "unknown_visit",

@@ -98,7 +98,8 @@ SELECT COUNT(DISTINCT m.household_id),
     SUM(CASE WHEN m.month = :month THEN m.redemptions END),
     SUM(CASE WHEN m.month <= :month THEN m.award + m.deduction + m.redemption + m.reversal
         + m.adjustment END)
-FROM month_household AS m WHERE m.household_id NOT IN (SELECT number FROM household)
+FROM month_household AS m
+WHERE NOT EXISTS (SELECT 1 FROM household AS h WHERE h.number = m.household_id)
     AND (:one = 1 OR EXISTS (SELECT 1 FROM ledger_entry AS e
         WHERE e.household_id = m.household_id AND substr(e.station, 1, 6) = :county))
 """
@@ -117,8 +118,8 @@ SELECT month, SUM(award), -SUM(deduction), -SUM(redemption),
     SUM(redemptions)
 FROM month_household AS m WHERE month >= :first AND month <= :month AND (:one = 1
     OR m.household_id IN (SELECT number FROM household WHERE substr(village_id, 1, 6) = :county)
-    OR (m.household_id NOT IN (SELECT number FROM household) AND EXISTS (SELECT 1
-        FROM ledger_entry AS e WHERE e.household_id = m.household_id
+    OR (NOT EXISTS (SELECT 1 FROM household AS h WHERE h.number = m.household_id)
+        AND EXISTS (SELECT 1 FROM ledger_entry AS e WHERE e.household_id = m.household_id
         AND substr(e.station, 1, 6) = :county)))
 GROUP BY month
 """

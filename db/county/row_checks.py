@@ -274,10 +274,12 @@ def _reversal_finding(name: str, template: str, row: tuple) -> Finding:
     )
 
 
+# NOT EXISTS, not NOT IN: PostgreSQL cannot turn NOT IN into a join, and for a subquery larger
+# than its work memory (a county's households) scans it again for every row.
 UNKNOWN = (
-    "SELECT household_id FROM {table} WHERE household_id NOT IN "
-    "(SELECT number FROM household) AND household_id NOT IN "
-    "(SELECT number FROM f.household_version) ORDER BY household_id"
+    "SELECT n.household_id FROM {table} AS n WHERE NOT EXISTS (SELECT 1 FROM household AS h "
+    "WHERE h.number = n.household_id) AND NOT EXISTS (SELECT 1 FROM f.household_version AS v "
+    "WHERE v.number = n.household_id) ORDER BY n.household_id"
 )
 
 
