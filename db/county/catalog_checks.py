@@ -181,8 +181,9 @@ def check_catalog(found: Found, p: dict) -> None:
     """Awards and deductions name a task of the county's rules sheet, of their sign, and are
     worth its points × quantity at the time; goods are the county's, at its price."""
     found.gather(
-        "SELECT task_id, COUNT(*) FROM f.ledger_entry WHERE kind IN ('award', 'deduction') "
-        "AND task_id NOT IN (SELECT code FROM task) GROUP BY task_id ORDER BY task_id",
+        "SELECT e.task_id, COUNT(*) FROM f.ledger_entry AS e WHERE e.kind IN ('award', "
+        "'deduction') AND NOT EXISTS (SELECT 1 FROM task AS t WHERE t.code = e.task_id) "
+        "GROUP BY e.task_id ORDER BY e.task_id",
         p,
         lambda r: problem("unknown_task", UNKNOWN_TASK, r[0], code=r[0], count=r[1]),
     )
@@ -206,8 +207,8 @@ def check_catalog(found: Found, p: dict) -> None:
         _task_finding,
     )
     found.gather(
-        "SELECT task_id, COUNT(*) FROM f.posting_line WHERE task_id NOT IN "
-        "(SELECT code FROM task) GROUP BY task_id ORDER BY task_id",
+        "SELECT l.task_id, COUNT(*) FROM f.posting_line AS l WHERE NOT EXISTS "
+        "(SELECT 1 FROM task AS t WHERE t.code = l.task_id) GROUP BY l.task_id ORDER BY l.task_id",
         p,
         lambda r: problem("unknown_task", UNKNOWN_TASK, r[0], code=r[0], count=r[1]),
     )
@@ -215,7 +216,8 @@ def check_catalog(found: Found, p: dict) -> None:
         "SELECT item_id, COUNT(*) FROM (SELECT item_id FROM f.redemption_line "
         "UNION ALL SELECT item_id FROM f.stock_move UNION ALL SELECT item_id FROM f.donation_line "
         "UNION ALL SELECT item_id FROM f.stock_count_line) AS used "
-        "WHERE item_id NOT IN (SELECT code FROM item) GROUP BY item_id ORDER BY item_id",
+        "WHERE NOT EXISTS (SELECT 1 FROM item AS i WHERE i.code = used.item_id) "
+        "GROUP BY item_id ORDER BY item_id",
         p,
         lambda r: problem("unknown_item", UNKNOWN_ITEM, r[0], code=r[0], count=r[1]),
     )
@@ -313,7 +315,7 @@ def check_caps(
         f"e.points + COALESCE(r.points, 0){LATER_REVERSAL if later else ''} AS points "
         "FROM f.ledger_entry AS e LEFT JOIN rev AS r ON r.reverses_id = e.id "
         f"WHERE e.task_id IS NOT NULL AND e.reverses_id IS NULL {only}"
-        "AND e.id NOT IN (SELECT entry_id FROM f.posting_entry) "
+        "AND NOT EXISTS (SELECT 1 FROM f.posting_entry AS pe WHERE pe.entry_id = e.id) "
         f"UNION ALL {POSTED.format(only=only.replace('e.household_id', 'l.household_id'))}"
         ") AS rows GROUP BY 1, 2), "
         f"capped AS (SELECT u.household, u.task, u.points, {cap} AS cap, {per} AS per "

@@ -29,7 +29,8 @@ CHECKS = (
     (
         "unknown_event",
         N_("慰问发放 {record} 的活动县里没有，文件里也没有"),
-        f"SELECT o.id FROM f.handout AS o WHERE o.event_id NOT IN (SELECT id FROM {EVENTS} AS e)",  # noqa: S608
+        "SELECT o.id FROM f.handout AS o WHERE NOT EXISTS "  # noqa: S608 - constants
+        f"(SELECT 1 FROM {EVENTS} AS e WHERE e.id = o.event_id)",
     ),
     (
         "handout_points",
@@ -68,26 +69,27 @@ CHECKS = (
     (
         "unknown_visit",
         N_("慰问发放 {record} 记在一次没有的或别的站点的巡回上"),
-        f"SELECT o.id FROM f.handout AS o WHERE o.visit_id IS NOT NULL AND o.visit_id NOT IN "  # noqa: S608
-        f"(SELECT id FROM {VISITS} AS v WHERE station = :me)",
+        "SELECT o.id FROM f.handout AS o WHERE o.visit_id IS NOT NULL AND NOT EXISTS "  # noqa: S608
+        f"(SELECT 1 FROM {VISITS} AS v WHERE v.id = o.visit_id AND v.station = :me)",
     ),
     (
         "unknown_visit",
         N_("兑换单 {record} 记在一次没有的或别的站点的巡回上"),
-        f"SELECT x.redemption_id FROM f.visit_redemption AS x WHERE x.visit_id NOT IN "  # noqa: S608
-        f"(SELECT id FROM {VISITS} AS v WHERE station = :me)",
+        "SELECT x.redemption_id FROM f.visit_redemption AS x WHERE NOT EXISTS "  # noqa: S608
+        f"(SELECT 1 FROM {VISITS} AS v WHERE v.id = x.visit_id AND v.station = :me)",
     ),
     (
         "unknown_station",
         N_("调拨单 {record} 的调出站或调入站不是本县登记的站点"),
-        "SELECT t.id FROM f.transfer AS t WHERE t.sender NOT IN (SELECT code FROM station) "
-        "OR t.receiver NOT IN (SELECT code FROM station)",
+        "SELECT t.id FROM f.transfer AS t WHERE NOT EXISTS (SELECT 1 FROM station AS s "
+        "WHERE s.code = t.sender) OR NOT EXISTS (SELECT 1 FROM station AS s "
+        "WHERE s.code = t.receiver)",
     ),
     (
         "unknown_item",
         N_("调拨单 {record} 里有县里没有的商品"),
         "SELECT DISTINCT l.transfer_id FROM f.transfer_line AS l "
-        "WHERE l.item_id NOT IN (SELECT code FROM item)",
+        "WHERE NOT EXISTS (SELECT 1 FROM item AS i WHERE i.code = l.item_id)",
     ),
 )
 

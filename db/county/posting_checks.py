@@ -63,14 +63,14 @@ def check(found: Found, p: dict) -> None:
         ("objection_ruling", "objection_id", "os"),
     ):
         found.gather(
-            f"{KNOWN}SELECT t.id FROM f.{table} AS t WHERE t.{column} NOT IN "  # noqa: S608
-            f"(SELECT id FROM {among}) ORDER BY t.id",
+            f"{KNOWN}SELECT t.id FROM f.{table} AS t WHERE NOT EXISTS "  # noqa: S608
+            f"(SELECT 1 FROM {among} AS k WHERE k.id = t.{column}) ORDER BY t.id",
             p,
             partial(_unknown, table),
         )
     found.gather(
-        f"{KNOWN}SELECT e.entry_id FROM f.posting_entry AS e WHERE e.line_id NOT IN "  # noqa: S608 - constants
-        "(SELECT id FROM ls) ORDER BY e.entry_id",
+        f"{KNOWN}SELECT e.entry_id FROM f.posting_entry AS e WHERE NOT EXISTS "  # noqa: S608 - constants
+        "(SELECT 1 FROM ls AS k WHERE k.id = e.line_id) ORDER BY e.entry_id",
         p,
         partial(_unknown, "posting_entry"),
     )

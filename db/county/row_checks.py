@@ -335,6 +335,11 @@ VERSION_TOWNSHIP = (
     "WHERE y.code = v.village_id))"
 )
 SERVED = "(SELECT township_id FROM station_township WHERE station_id = :me)"
+# The station does not serve township {0} (which is not NULL): NOT EXISTS, never NOT IN.
+NOT_SERVED = (
+    "NOT EXISTS (SELECT 1 FROM station_township AS st WHERE st.station_id = :me "
+    "AND st.township_id = {0})"
+)
 BEFORE = (  # the village of the household's version just before this one, as the county has it
     "COALESCE((SELECT p.village_id FROM household_version AS p WHERE p.number = v.number "
     "AND (p.updated, p.updated_by) < (v.updated, v.updated_by) "
@@ -353,7 +358,8 @@ def _roster(found: Found, p: dict) -> None:
         f"v.updated, v.village_id, {VERSION_TOWNSHIP} AS township, {BEFORE} AS before_village "
         "FROM f.household_version AS v) AS v LEFT JOIN village AS b "
         "ON b.code = v.before_village WHERE township IS NULL OR (:scoped = 1 AND "
-        f"(township NOT IN {SERVED} OR b.township_id NOT IN {SERVED})) "
+        f"({NOT_SERVED.format('v.township')} OR (b.township_id IS NOT NULL "
+        f"AND {NOT_SERVED.format('b.township_id')}))) "
         "ORDER BY number, updated",
         p,
         lambda r: _roster_finding(p["me"], r),
@@ -490,8 +496,8 @@ def _cards(found: Found, p: dict) -> None:
         "WHERE :scoped = 1 AND (h.number IS NOT NULL OR s.household_id IN "
         "(SELECT number FROM f.household_version)) "
         f"AND NOT COALESCE(w.township_id IN {SERVED}, false) "
-        "AND s.household_id NOT IN (SELECT v.number FROM f.household_version AS v "
-        f"WHERE {VERSION_TOWNSHIP} IN {SERVED}) "
+        "AND NOT EXISTS (SELECT 1 FROM f.household_version AS v WHERE v.number = s.household_id "
+        f"AND {VERSION_TOWNSHIP} IN {SERVED}) "
         "ORDER BY s.id",
         p,
         lambda r: problem(

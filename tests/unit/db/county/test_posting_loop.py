@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import subprocess
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -23,6 +24,7 @@ from db.exchange.month_content import RowsRefused
 from db.store.clock import FixedClock
 from db.store.connection import close, connect
 from pos.cli import main
+from tests.county_copies import digests
 from tests.crafted import craft, station_key
 from tests.helpers import COUNTY_OFFICER
 
@@ -173,24 +175,27 @@ def test_posting_before_credit_from_county_setting_to_county_report(posted):
 
 
 @pytest.fixture
-def forge(posted, tmp_path):
+def forge(posted, tmp_path, county_from):
     """forge(statements...): November's file changed and re-sealed with the station's key, and
-    a county that has October (the month before) merged."""
+    a county that has October (the month before) merged, on the test's engine."""
     root, _, files, pristine, _ = posted
-    county = tmp_path / "county.sqlite"
-    shutil.copy(pristine, county)
+    merged = tmp_path / "county.sqlite"
+    shutil.copy(pristine, merged)
     october, november = files
-    ok("county", "merge", "--db", county, october, *COUNTY, clock="2026-12-02T10:00:00")
+    ok("county", "merge", "--db", merged, october, *COUNTY, clock="2026-12-02T10:00:00")
+    county = county_from(merged)
 
     def make(*statements):
         target = tmp_path / "forged.sqlite"
-        return county, craft(november, target, station_key(county, STATION), *statements)
+        return county, craft(november, target, station_key(merged, STATION), *statements)
 
     return make
 
 
 def refused_codes(county, forged) -> set[str]:
-    before = county.read_bytes()
+    """The checks that refuse `forged`, which leaves every table of `county` as it was (and
+    on SQLite every byte)."""
+    before = digests(county), county.read_bytes() if isinstance(county, Path) else None
     connect(county)
     try:
         [outcome] = merge.merge_files(COUNTY_OFFICER, [forged], JANUARY).outcomes
@@ -198,7 +203,7 @@ def refused_codes(county, forged) -> set[str]:
         close()
     assert outcome.status == "refused", outcome.render()
     assert isinstance(outcome.refusal, RowsRefused), outcome.refusal.render()
-    assert county.read_bytes() == before
+    assert (digests(county), county.read_bytes() if isinstance(county, Path) else None) == before
     return {p.code for p in outcome.refusal.problems.shown}
 
 
@@ -262,3 +267,15 @@ def test_crediting_the_upheld_household(posted, forge):
 def test_an_objection_after_the_period(forge):
     county, forged = forge("UPDATE objection SET time = '2026-11-28 09:00:00'")
     assert "objection_outside" in refused_codes(county, forged)
+
+
+@pytest.mark.parametrize(
+    "forgery",
+    [
+        "UPDATE objection SET posting_id = posting_id + 1000000",
+        "UPDATE posting_entry SET line_id = line_id + 1000000",
+    ],
+)
+def test_a_row_of_a_posting_neither_the_file_nor_the_county_has(forge, forgery):
+    county, forged = forge(forgery)
+    assert "unknown_posting" in refused_codes(county, forged)
