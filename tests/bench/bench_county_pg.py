@@ -10,14 +10,15 @@ Builds the SQLite county and the month's files with the generators of bench_coun
 PostgreSQL database made from scratch through `connect` (migrations applied) and ANALYZEd;
 that database is the template of each step's copy (`CREATE DATABASE … TEMPLATE`, made just
 before the step, the other step's dropped: at most two copies of the county on the server, so
-that they stay in the machine's memory). In each round, taking turns, one copy gets the files by `db.county.merge.merge_files` (every check
-on; the file staged by COPY into schema `f` inside the merge's transaction) and the other the
-bare baseline: per file one transaction that COPYs each table's rows into a staging table of
-the same types (db.county.staging.ddl) and moves them with INSERT … SELECT, no checks. Then
-`county_report` is timed on the merged copy. With `--sqlite` the SQLite figures of
-bench_county.py are taken in the same run, beside. The user of `--server` must be able to
-create databases; those made are named `--prefix`_… and dropped at the end, as is the data
-folder unless --keep.
+that they stay in the machine's memory). In each round, taking turns, one copy gets the
+files by `db.county.merge.merge_files` (every check on; the file staged by COPY into schema
+`f` inside the merge's transaction) and the other the bare baseline: per file one
+transaction that COPYs each table's rows into a staging table of the same types
+(db.county.staging.ddl) and moves them with INSERT … SELECT, no checks. Then `county_report`
+is timed on the merged copy. With `--sqlite` the SQLite figures of bench_county.py are taken
+in the same run, beside, once the server's copies are dropped. The user of `--server` must
+be able to create databases; those made are named `--prefix`_… and dropped at the end, as is
+the data folder unless --keep.
 """
 
 from __future__ import annotations
@@ -196,6 +197,8 @@ def run(args, shape: Shape, names: list[str]) -> None:
     size = reports.rows("SELECT pg_database_size(current_database())")[0][0]
     server_version = reports.rows("SHOW server_version")[0][0]
     close()
+    # The SQLite figures on a machine whose memory holds the SQLite copies, not the server's.
+    admin(server, *(f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in names))
     sqlite_lines = run_sqlite(root, files, args, shape) if args.sqlite else []
     month = sum(f.stat().st_size for f in files)
     print(
