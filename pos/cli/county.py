@@ -45,12 +45,14 @@ def create_books(path: Path | str, fill: Callable[[], T], *, county: bool = Fals
     it: there it is filled in one transaction, and one that holds a county already is refused.
     """
     if server.is_url(path):
-        open_books(path, create=True, county=county)
+        connect(path, create=True)  # not open_books: what AIXIN_CLOCK does is said once filled
         try:
             if office.has_county():
                 raise Refused("{path} 里已经有县级数据库，不会覆盖", path=server.shown(str(path)))
             with database.atomic():
-                return fill()
+                result = fill()
+            say_if_clock_ignored()
+            return result
         finally:
             close()
     path = Path(path)
@@ -76,7 +78,7 @@ def county_missing(target: Path | str) -> bool:
     """Whether there is no county at `target` yet: no file, or a server database without one."""
     if not server.is_url(target):
         return not Path(target).exists()
-    open_books(target, create=True, county=True)
+    connect(target, create=True)  # not open_books: an empty database has no clock to speak of
     try:
         return not office.has_county()
     finally:

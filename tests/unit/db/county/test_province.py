@@ -136,14 +136,22 @@ def test_county_init_adds_a_county_to_a_database_that_holds_others(county_db):
     )
 
 
+def test_a_real_county_says_once_that_it_keeps_the_pcs_time(county_db):
+    """`county init` with AIXIN_CLOCK set, into a new file or an empty server database: the
+    books keep the PC's time, and say so in one line."""
+    made = ok("county", "init", "--db", county_db, "--county", A, "--name", "天等县")
+    assert made.stderr.count("AIXIN_CLOCK 只用于演示和测试的账本") == 1, made.stderr
+
+
 def test_the_readme_province_loop_on_both_engines(county_db, tmp_path):
     """The README's commands, the county database a file or a server database: two demo
     counties, each merging its own station's October; the province report is their sum."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(auth, "SCRYPT_N", 2**8)
         demo = ("demo", "--no-ui", "--county-db", county_db)
-        ok(*demo, "--db", tmp_path / "a.sqlite", "--station", STATION_A, "--seed", 1)
+        first = ok(*demo, "--db", tmp_path / "a.sqlite", "--station", STATION_A, "--seed", 1)
         ok(*demo, "--db", tmp_path / "b.sqlite", "--station", STATION_B, "--seed", 2)
+        assert "AIXIN_CLOCK" not in first.stderr  # the demo's county honours it, and is quiet
         for name, officer in (("a", A_OFFICER), ("b", B_OFFICER)):
             out = tmp_path / f"files-{name}"
             ok(
