@@ -29,6 +29,7 @@ from pos.cli.common import (
     refusals,
     say_if_clock_ignored,
     sign_in,
+    station_only,
 )
 from pos.cli.output import table
 from pos.cli.places import places_group
@@ -45,6 +46,8 @@ def create_books(path: Path | str, fill: Callable[[], T], *, county: bool = Fals
     it: there it is filled in one transaction, and one that holds a county already is refused.
     """
     if server.is_url(path):
+        if not county:
+            station_only(path)  # refused: a station's books are a SQLite file
         connect(path, create=True)  # not open_books: what AIXIN_CLOCK does is said once filled
         try:
             if office.has_county():
