@@ -144,13 +144,17 @@ def refusals(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def open_books(path: Path | str, *, create: bool = False, county: bool = False) -> None:
+def open_books(
+    path: Path | str, *, create: bool = False, county: bool = False, fresh: bool = False
+) -> None:
     """Open the books at `path`. Only a command that serves the county (`county`) takes a
-    `postgresql://` URL: a station's books are one SQLite file."""
+    `postgresql://` URL: a station's books are one SQLite file. `fresh`: books that may be
+    empty yet, whose clock is spoken of once they are filled (they may become a demo's)."""
     if not county:
         station_only(path)
     connect(path, create=create)
-    say_if_clock_ignored()
+    if not fresh:
+        say_if_clock_ignored()
 
 
 def station_only(path: Path | str) -> None:

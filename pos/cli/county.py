@@ -29,7 +29,6 @@ from pos.cli.common import (
     refusals,
     say_if_clock_ignored,
     sign_in,
-    station_only,
 )
 from pos.cli.output import table
 from pos.cli.places import places_group
@@ -46,9 +45,7 @@ def create_books(path: Path | str, fill: Callable[[], T], *, county: bool = Fals
     it: there it is filled in one transaction, and one that holds a county already is refused.
     """
     if server.is_url(path):
-        if not county:
-            station_only(path)  # refused: a station's books are a SQLite file
-        connect(path, create=True)  # not open_books: what AIXIN_CLOCK does is said once filled
+        open_books(path, create=True, county=county, fresh=True)
         try:
             if office.has_county():
                 raise Refused("{path} 里已经有县级数据库，不会覆盖", path=server.shown(str(path)))
@@ -81,7 +78,7 @@ def county_missing(target: Path | str) -> bool:
     """Whether there is no county at `target` yet: no file, or a server database without one."""
     if not server.is_url(target):
         return not Path(target).exists()
-    connect(target, create=True)  # not open_books: an empty database has no clock to speak of
+    open_books(target, create=True, county=True, fresh=True)
     try:
         return not office.has_county()
     finally:
