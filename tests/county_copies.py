@@ -141,6 +141,11 @@ def county_with(
     return make
 
 
+def file_bytes(county: str | Path) -> bytes | None:
+    """The bytes of a SQLite county; None for a database on a server."""
+    return county.read_bytes() if isinstance(county, Path) else None
+
+
 def digests(target: str | Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
     """The content digest of every table of the books at `target` (db.store.content) but
     those in `skip`."""

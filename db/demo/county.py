@@ -112,7 +112,7 @@ def register(actor: auth.Actor, station: str, today: datetime) -> tuple[str, str
             actor,
             enrolled,
             station,
-            _name(townships),
+            demo.shop_name(townships),
             "shop",
             [t.code for t in townships],
             key=new_key(),
@@ -137,10 +137,6 @@ def _clashing_household(county: str, townships: list[Place]) -> str | None:
         if found is not None:
             return str(found.village_id)[:6]
     return None
-
-
-def _name(townships: list[Place]) -> str:
-    return f"{townships[0].name}爱心超市"
 
 
 def earlier_months(today: datetime) -> list[str]:

@@ -76,7 +76,7 @@ def build(
         here = add_station(clock, county, station, "", "shop", key=station_key)
         number = int(station[-2:])
         townships = demo_townships(county_code, number)
-        here.name = f"{townships[0].name}爱心超市"
+        here.name = shop_name(townships)
         here.save()
         make_local(here)
         villages, groups = _villages(rng, townships)
@@ -127,6 +127,11 @@ def demo_townships(county: str, number: int) -> list[Place]:
     first = (2 * (number - 1)) % len(towns)
     picks = [first, (first + 1) % len(towns)]
     return [Place(f"{county}{100 + i:03d}", towns[i]) for i in picks]
+
+
+def shop_name(townships: list[Place]) -> str:
+    """A demo shop is named after the first township it serves (the record's name, data)."""
+    return f"{townships[0].name}爱心超市"
 
 
 def _villages(rng: random.Random, townships: list[Place]) -> tuple[list[Place], list[Place]]:

@@ -24,7 +24,7 @@ from db.store.connection import close, connect
 from db.store.ids import human
 from tests import crafted
 from tests.conftest import COUNTY_KEY
-from tests.county_copies import digests
+from tests.county_copies import digests, file_bytes
 from tests.county_engines import database_url, drop, fresh_postgres
 from tests.county_world import SHOP
 from tests.crafted import reseal
@@ -57,11 +57,6 @@ def refused(county_path, path, check: str, **fields: object) -> sealed.FileRefus
         wal = f"{county_path}-wal"
         assert not os.path.exists(wal) or os.path.getsize(wal) == 0
     return refusal
-
-
-def file_bytes(county: str | Path) -> bytes | None:
-    """The bytes of a SQLite county; None for a database on a server."""
-    return county.read_bytes() if isinstance(county, Path) else None
 
 
 def sql(path, *statements):

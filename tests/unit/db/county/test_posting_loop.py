@@ -13,7 +13,6 @@ import shutil
 import sqlite3
 import subprocess
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -24,7 +23,7 @@ from db.exchange.month_content import RowsRefused
 from db.store.clock import FixedClock
 from db.store.connection import close, connect
 from pos.cli import main
-from tests.county_copies import digests
+from tests.county_copies import digests, file_bytes
 from tests.crafted import craft, station_key
 from tests.helpers import COUNTY_OFFICER
 
@@ -195,7 +194,7 @@ def forge(posted, tmp_path, county_from):
 def refused_codes(county, forged) -> set[str]:
     """The checks that refuse `forged`, which leaves every table of `county` as it was (and
     on SQLite every byte)."""
-    before = digests(county), county.read_bytes() if isinstance(county, Path) else None
+    before = digests(county), file_bytes(county)
     connect(county)
     try:
         [outcome] = merge.merge_files(COUNTY_OFFICER, [forged], JANUARY).outcomes
@@ -203,7 +202,7 @@ def refused_codes(county, forged) -> set[str]:
         close()
     assert outcome.status == "refused", outcome.render()
     assert isinstance(outcome.refusal, RowsRefused), outcome.refusal.render()
-    assert (digests(county), county.read_bytes() if isinstance(county, Path) else None) == before
+    assert (digests(county), file_bytes(county)) == before
     return {p.code for p in outcome.refusal.problems.shown}
 
 
