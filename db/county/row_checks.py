@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from catalog.messages import N_, Finding, Message
-from db.county import field_checks, posting_checks
+from db.county import field_checks, posting_checks, produce_checks, roster_checks
 from db.county.catalog_checks import Found, Prepared, check_caps, problem
 from db.exchange.month_check import Checked
 from db.exchange.month_content import SHOWN, Problems
@@ -92,9 +92,8 @@ def check(checked: Checked, prepared: Prepared, now: str, notices: list[Finding]
         if scope.later_end is not None and scope.complete:
             _later_reversals(params, checked, notices)
         _households(found, params, checked, scope, notices)
-        _roster(found, params)
-        _cards(found, params)
-        _produce(found, params)
+        roster_checks.check(found, params)
+        produce_checks.check(found, params)
         posting_checks.check(found, params)
         field_checks.check(found, params)
         _balances(found, params, checked, scope, later, notices)
@@ -325,190 +324,6 @@ def _households(
             count=len(later),
         )
         notices.append(Finding("unknown_households_later", message, "notice", tuple(later)))
-
-
-# The township of a household version of the file: its village's at the county, or, for a
-# village new to the county, the file's township of it, if the county has that township.
-VERSION_TOWNSHIP = (
-    "COALESCE((SELECT y.township_id FROM village AS y WHERE y.code = v.village_id), "
-    "(SELECT n.code FROM f.village AS y JOIN township AS n ON n.code = y.township_id "
-    "WHERE y.code = v.village_id))"
-)
-SERVED = "(SELECT township_id FROM station_township WHERE station_id = :me)"
-# The station does not serve township {0} (which is not NULL): NOT EXISTS, never NOT IN.
-NOT_SERVED = (
-    "NOT EXISTS (SELECT 1 FROM station_township AS st WHERE st.station_id = :me "
-    "AND st.township_id = {0})"
-)
-BEFORE = (  # the village of the household's version just before this one, as the county has it
-    "COALESCE((SELECT p.village_id FROM household_version AS p WHERE p.number = v.number "
-    "AND (p.updated, p.updated_by) < (v.updated, v.updated_by) "
-    "ORDER BY p.updated DESC, p.updated_by DESC LIMIT 1), "
-    "(SELECT h.village_id FROM household AS h WHERE h.number = v.number "
-    "AND (h.updated, h.updated_by) < (v.updated, v.updated_by)))"
-)
-
-
-def _roster(found: Found, p: dict) -> None:
-    """A station changes only households of the townships it serves (a station with none
-    serves the whole county), never moves one into another's township, and names only
-    villages of the county's roster or new villages of a township the county has."""
-    found.gather(
-        "SELECT number, updated, village_id, township, b.township_id FROM (SELECT v.number, "  # noqa: S608
-        f"v.updated, v.village_id, {VERSION_TOWNSHIP} AS township, {BEFORE} AS before_village "
-        "FROM f.household_version AS v) AS v LEFT JOIN village AS b "
-        "ON b.code = v.before_village WHERE township IS NULL OR (:scoped = 1 AND "
-        f"({NOT_SERVED.format('v.township')} OR (b.township_id IS NOT NULL "
-        f"AND {NOT_SERVED.format('b.township_id')}))) "
-        "ORDER BY number, updated",
-        p,
-        lambda r: _roster_finding(p["me"], r),
-    )
-
-
-def _roster_finding(station: str, row: tuple) -> Finding:
-    number, time, village, township, before = row
-    if township is None:
-        return problem(
-            "unknown_place",
-            N_("户 {number} 的档案（{time}）所在的村 {village} 不在县花名册里"),
-            number,
-            number=number,
-            time=time,
-            village=village,
-        )
-    if before is not None and before != township:
-        template = N_("户 {number} 原在乡镇 {township}，不归站点 {station} 管，它不能改这户的档案")
-        return problem(
-            "household_taken", template, number, number=number, township=before, station=station
-        )
-    return problem(
-        "household_outside",
-        N_("户 {number} 的档案（{time}）把它放在乡镇 {township}，不归站点 {station} 管"),
-        number,
-        number=number,
-        time=time,
-        township=township,
-        station=station,
-    )
-
-
-# A lot as the county will hold it once the file is in: the file's rows or the county's.
-LOTS = "(SELECT id, household_id, qty, price_fen FROM f.produce_lot UNION SELECT id, household_id, qty, price_fen FROM produce_lot WHERE id >= :low AND id < :high)"  # noqa: E501
-SALES = "(SELECT id, lot_id, qty, amount_fen FROM f.produce_sale UNION SELECT id, lot_id, qty, amount_fen FROM produce_sale WHERE id >= :low AND id < :high)"  # noqa: E501
-PAID = "(SELECT id, lot_id, amount_fen FROM f.produce_payout_line UNION SELECT id, lot_id, amount_fen FROM produce_payout_line WHERE id >= :low AND id < :high)"  # noqa: E501
-
-
-def _produce(found: Found, p: dict) -> None:
-    """Produce sold for cash: lots of households the county has, sales of the station's own
-    lots at their price, never more sold than taken in nor more paid than earned (the file's
-    rows and the county's together), payouts for the household's own lots."""
-    found.gather(
-        "SELECT l.id, l.household_id FROM f.produce_lot AS l WHERE NOT EXISTS "
-        "(SELECT 1 FROM household AS h WHERE h.number = l.household_id) ORDER BY l.id",
-        p,
-        lambda r: problem(
-            "produce_household",
-            N_("代销品 {lot} 的户 {household} 不在县花名册里"),
-            r[0],
-            lot=human(r[0]),
-            household=r[1],
-        ),
-    )
-    found.gather(
-        f"SELECT s.id FROM f.produce_sale AS s LEFT JOIN {LOTS} AS l ON l.id = s.lot_id "  # noqa: S608
-        "WHERE l.id IS NULL OR s.price_fen <> l.price_fen OR s.lot_id < :low OR "
-        "s.lot_id >= :high ORDER BY s.id",
-        p,
-        lambda r: problem(
-            "sale_lot",
-            N_("代销单 {sale} 卖的不是本站收的代销品，或单价不符"),
-            r[0],
-            sale=human(r[0]),
-        ),
-    )
-    found.gather(
-        f"SELECT l.id, l.qty, s.sold FROM {LOTS} AS l JOIN (SELECT lot_id, SUM(qty) AS sold "  # noqa: S608
-        f"FROM {SALES} AS x GROUP BY lot_id) AS s ON s.lot_id = l.id "
-        "WHERE l.id IN (SELECT lot_id FROM f.produce_sale) AND s.sold NOT BETWEEN 0 AND l.qty "
-        "ORDER BY l.id",
-        p,
-        lambda r: problem(
-            "produce_oversold",
-            N_("代销品 {lot} 收了 {qty}，卖出 {sold}"),
-            r[0],
-            lot=human(r[0]),
-            qty=r[1],
-            sold=r[2],
-        ),
-    )
-    found.gather(
-        "SELECT pl.id FROM f.produce_payout_line AS pl JOIN f.produce_payout AS po "  # noqa: S608
-        f"ON po.id = pl.payout_id LEFT JOIN {LOTS} AS l ON l.id = pl.lot_id "
-        f"WHERE NOT {same('l.household_id', 'po.household_id')} ORDER BY pl.id",
-        p,
-        lambda r: problem(
-            "payout_lot", N_("付款明细 {line} 付的不是该户的代销品"), r[0], line=human(r[0])
-        ),
-    )
-    found.gather(
-        f"SELECT p.lot_id, p.paid, COALESCE(s.earned, 0) FROM (SELECT lot_id, SUM(amount_fen) "  # noqa: S608
-        f"AS paid FROM {PAID} AS x GROUP BY lot_id) AS p LEFT JOIN (SELECT lot_id, "
-        f"SUM(amount_fen) AS earned FROM {SALES} AS x GROUP BY lot_id) AS s ON s.lot_id = p.lot_id "
-        "WHERE p.lot_id IN (SELECT lot_id FROM f.produce_payout_line UNION SELECT lot_id "
-        "FROM f.produce_sale) AND p.paid > COALESCE(s.earned, 0) ORDER BY p.lot_id",
-        p,
-        lambda r: problem(
-            "produce_overpaid",
-            N_("代销品 {lot} 卖得 {earned} 分，已付 {paid} 分"),
-            r[0],
-            lot=human(r[0]),
-            earned=r[2],
-            paid=r[1],
-        ),
-    )
-
-
-def _cards(found: Found, p: dict) -> None:
-    """A card another station issued is in the file only because this station revoked it:
-    the county must have it, under this id or an older one (a newer id would displace the
-    county's); and a station issues and revokes cards only of the households it serves."""
-    found.gather(
-        "SELECT s.id, s.household_id, s.serial FROM f.card AS s LEFT JOIN card AS m "  # noqa: S608
-        "ON m.household_id = s.household_id AND m.serial = s.serial "
-        "WHERE (s.id < :low OR s.id >= :high) AND (m.id IS NULL OR m.id > s.id OR (m.id = s.id "
-        f"AND NOT ({same('s.issued', 'm.issued')} AND {same('s.operator', 'm.operator')} "
-        f"AND {same('s.station', 'm.station')}))) ORDER BY s.id",
-        p,
-        lambda r: problem(
-            "foreign_card",
-            N_("积分卡 {card}（户 {household} 第 {serial} 张）不是本站发的，县里也没有这张卡"),
-            r[0],
-            card=human(r[0]),
-            household=r[1],
-            serial=r[2],
-        ),
-    )
-    found.gather(
-        "SELECT s.id, s.household_id FROM f.card AS s "  # noqa: S608
-        "LEFT JOIN household AS h ON h.number = s.household_id "
-        "LEFT JOIN village AS w ON w.code = h.village_id "
-        "WHERE :scoped = 1 AND (h.number IS NOT NULL OR s.household_id IN "
-        "(SELECT number FROM f.household_version)) "
-        f"AND NOT COALESCE(w.township_id IN {SERVED}, false) "
-        "AND NOT EXISTS (SELECT 1 FROM f.household_version AS v WHERE v.number = s.household_id "
-        f"AND {VERSION_TOWNSHIP} IN {SERVED}) "
-        "ORDER BY s.id",
-        p,
-        lambda r: problem(
-            "card_outside",
-            N_("积分卡 {card} 的户 {household} 不在站点 {station} 服务的乡镇"),
-            r[0],
-            card=human(r[0]),
-            household=r[1],
-            station=p["me"],
-        ),
-    )
 
 
 def _balances(
