@@ -16,6 +16,7 @@ from db.store.clock import FixedClock
 from db.store.connection import close
 from pos.app import make_app
 from tests.conftest import NOW
+from tests.tui.fit import assert_fits
 
 SIZE = (110, 32)
 
@@ -86,14 +87,17 @@ async def still(pilot) -> None:
 
 @pytest.fixture
 def snap(snap_compare):
-    """`snap_compare`, with the cursors stilled before every picture."""
+    """`snap_compare`, with the cursors stilled before every picture and the screen held to
+    its size first (tests/tui/fit.py): every picture is of a screen that fits."""
 
-    def compare(app, run_before=None, **options) -> bool:
+    def compare(app, run_before=None, terminal_size=(80, 24), **options) -> bool:
         async def settled(pilot) -> None:
             if run_before is not None:
                 await run_before(pilot)
+            await pilot.pause()
+            assert_fits(pilot.app, *terminal_size)
             await still(pilot)
 
-        return snap_compare(app, run_before=settled, **options)
+        return snap_compare(app, run_before=settled, terminal_size=terminal_size, **options)
 
     return compare

@@ -1,8 +1,8 @@
 """The till's four rules (docs/design.md §8.1–§8.4), screen by screen, as shop staff press keys.
 
 1. typed work survives switching section and idle sign-out, and is dropped only after a
-   question naming it; 2. a scan beats a dialog; 3. (tests/tui/test_fit.py); 4. one thing
-   said one way.
+   question naming it; 2. a scan beats a dialog; 3. every screen fits (tests/tui/fit.py, held
+   on every snapshot); 4. one thing said one way.
 """
 
 from __future__ import annotations
