@@ -21,7 +21,7 @@ from db.books.views import HouseholdView, TaskView
 from pos.i18n import _
 from pos.screens.base import ShopScreen
 from pos.screens.dialogs import ConfirmScreen, PickerScreen
-from pos.widgets.qty_grid import QuantityGrid
+from pos.widgets.qty_grid import MAX_DIGITS, QuantityGrid
 from pos.widgets.scan_input import ScanInput
 
 QTY, POINTS, PROBLEM = 3, 4, 5
@@ -247,6 +247,15 @@ class AwardScreen(ShopScreen):
     @on(QuantityGrid.QuantityChanged)
     def quantity_changed(self) -> None:
         self.recheck()
+
+    @on(QuantityGrid.Scanned)
+    def scanned_on_grid(self, event: QuantityGrid.Scanned) -> None:
+        self.take_scan(event.text)  # as if scanned into the box: a card adds its household
+
+    @on(QuantityGrid.TooLong)
+    def quantity_too_long(self) -> None:
+        self.say(_("数量最多 {digits} 位数").format(digits=MAX_DIGITS), error=True)
+        self.app.bell()
 
     def lines(self) -> list[awards.AwardLine]:
         grid = self.query_one(QuantityGrid)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input
@@ -26,6 +27,8 @@ class ShopScreen(LiveScreen):
         super().__init__()
         #: where the focus goes when the next dialog closes, instead of FOCUS
         self.focus_next_time: str | None = None
+        #: the characters of a scan coming in where no box has the focus
+        self.keys_typed = ""
         translate_bindings(self)
 
     @property
@@ -63,12 +66,30 @@ class ShopScreen(LiveScreen):
         forget(self.app, self, just_left=True)
 
     def take_scan(self, text: str) -> None:
-        """A scan a dialog handed on (§8.2): as if typed into the scan box and Enter."""
-        boxes = self.query(self.FOCUS)
+        """A scan a dialog handed on, or typed while no box had the focus (§8.2): as if typed
+        into the screen's box and Enter; where the screen has none, the app takes it (a card
+        goes to the checkout)."""
+        boxes = [box for box in self.query(self.FOCUS) if isinstance(box, Input)]
         if boxes:
-            box = boxes.first(Input)
             self.focus_input()
-            box.post_message(Input.Submitted(box, text))
+            boxes[0].post_message(Input.Submitted(boxes[0], text))
+        else:
+            self.app.scan_elsewhere(text)  # type: ignore[attr-defined]
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed where no box has the focus (a list, a record) are a scan coming in:
+        collected, and at Enter given to `take_scan`, never lost."""
+        if isinstance(self.focused, Input):
+            return
+        if event.key == "enter" and self.keys_typed:
+            text, self.keys_typed = self.keys_typed.strip(), ""
+            event.stop()
+            event.prevent_default()
+            if text:
+                self.take_scan(text)
+        elif event.character and len(event.character) == 1 and event.character.isprintable():
+            self.keys_typed += event.character
+            event.stop()
 
     def compose_frame_top(self) -> ComposeResult:
         yield StatusBar()

@@ -2,7 +2,8 @@
 
 Function keys F2–F9 hold the sections a shop uses all day; the others (公示, 代销, operators
 and the like) are listed here, in the order of `pos.app.MORE`, for the operator's role.
-The digit before a line or ↑↓ and Enter open it; Esc closes the list.
+The digit before a line or ↑↓ and Enter open it; Esc closes the list. A scan closes it
+and goes to the screen underneath.
 """
 
 from __future__ import annotations
@@ -57,8 +58,15 @@ class MoreScreen(Dialog):
         self.dismiss(str(event.row_key.value))
 
     def on_key(self, event) -> None:
-        if event.character and event.character.isdecimal():
+        # A digit picks its line, unless a scan is coming in: its characters are collected
+        # (the "1" of "AX1:" is not a choice) and the scan goes on past the list.
+        if not self.keys_typed and event.character and event.character.isdecimal():
             number = int(event.character)
             if 1 <= number <= len(self.sections):
                 event.stop()
                 self.dismiss(self.sections[number - 1][0])
+                return
+        super().on_key(event)
+
+    def scanned(self, text: str) -> None:
+        self.hand_on(text)

@@ -14,7 +14,12 @@ class QuantityGrid(PlainTable):
     """Rows keyed by a string; column `qty_column` holds the typed quantity (0 = none).
 
     As in a spreadsheet, the first digit typed on a row replaces its value and the next ones
-    append; Backspace edits the value; moving to another row starts afresh.
+    append; Backspace edits the value; moving to another row starts afresh. A digit past
+    MAX_DIGITS is refused aloud (`TooLong`), not run into the value.
+
+    A scan that arrives while the grid has the focus (a member card: it starts with a letter)
+    is collected whole, the cell untouched, and posted as `Scanned` at its Enter for the
+    screen's scan box (docs/design.md §8.2).
     """
 
     DEFAULT_CSS = """
@@ -31,12 +36,22 @@ class QuantityGrid(PlainTable):
         def control(self) -> QuantityGrid:
             return self.grid
 
+    class Scanned(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class TooLong(Message):
+        """A digit typed past MAX_DIGITS: the value stays as it was."""
+
     def __init__(self, qty_column: int, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.qty_column = qty_column
         self.quantities: dict[str, int] = {}
         #: the row being typed into, since the cursor came to it (None: the next digit replaces)
         self.typing: str | None = None
+        #: the characters of a scan coming in (it began with a character no quantity has)
+        self.scan = ""
 
     def current_key(self) -> str | None:
         if not self.row_count:
@@ -64,10 +79,19 @@ class QuantityGrid(PlainTable):
         if key is None:
             return await super()._on_key(event)
         qty = self.quantities.get(key, 0) if self.typing == key else 0
-        if event.character and event.character in "0123456789":  # not ² or ①: isdigit() says yes
-            text = (str(qty) if qty else "") + event.character
+        char = event.character
+        if self.scan and event.key == "enter":
+            text, self.scan = self.scan.strip(), ""
+            self.post_message(self.Scanned(text))
+        elif char and len(char) == 1 and char.isprintable() and (self.scan or char.isalpha()):
+            self.scan += char
+        elif char and char in "0123456789":  # not ² or ①: isdigit() says yes
+            text = (str(qty) if qty else "") + char
             self.typing = key
-            self.set_qty(key, int(text[-MAX_DIGITS:]))
+            if len(text.lstrip("0")) > MAX_DIGITS:
+                self.post_message(self.TooLong())
+            else:
+                self.set_qty(key, int(text))
         elif event.key == "backspace":
             self.typing = key
             self.set_qty(key, self.quantities.get(key, 0) // 10)
