@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
 from catalog.messages import N_, Message
-from db.books import notices
+from db.books import cards, notices
 from db.books.setup import here, setting
 from db.store.audit import IGNORED_CLOCK, BooksClock
 from db.store.clock import Clock, SystemClock, env_clock
@@ -152,8 +152,9 @@ class AixinApp(App[None]):
         return [s for s in self.screen_stack[1:] if not isinstance(s, ModalScreen | SignInScreen)]
 
     def unsaved(self) -> list[Message]:
-        """Every piece of typed work not yet saved, on the screen shown and on the desk."""
-        return unsaved_of(self.shown_screens()) + self.desk.unsaved()
+        """Every piece of typed work not yet saved: on the screens of the stack (the section
+        shown, the forms and dialogs over it) and on the desk."""
+        return unsaved_of(self.screen_stack[1:]) + self.desk.unsaved()
 
     def ask_to_drop(self, work: list[Message], then, *, title: str = "") -> None:
         """Run `then` at once when there is no work to lose, else after the operator agrees."""
@@ -199,6 +200,22 @@ class AixinApp(App[None]):
             self.push_screen(screen)
         self.desk.section = section
 
+    def scan_elsewhere(self, text: str) -> None:
+        """A scan the screen shown has no box for (§8.2): a member card goes to the checkout,
+        as the next household, when the operator redeems; else it is refused, saying where
+        it is taken."""
+        if cards.looks_like_card(text) and self.may_open("checkout"):
+            self.action_section("checkout")
+            self.call_after_refresh(lambda: self.screen.take_scan(text))  # type: ignore[attr-defined]
+            return
+        say = getattr(self.screen, "say", None)
+        why = _("扫到了“{text}”：这里不收扫码；会员卡和商品请在 F2 兑换 扫").format(text=text[:40])
+        if say is not None:
+            say(why, error=True)
+        else:
+            self.notify(why, severity="error")
+        self.bell()
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.screen))
 
@@ -212,10 +229,13 @@ class AixinApp(App[None]):
         self.ask_to_drop(work, self.exit, title=title)
 
     def sign_out(self, *, keep: bool = True) -> None:
-        """Back to sign-in. `keep`: the section's screens wait on the desk for the same
-        operator (an idle till); else they are dropped (asked before, by the caller)."""
-        if self.shop.actor is not None and self.desk.section is not None:
-            self.desk.keep(self.desk.section, self.shown_screens())
+        """Back to sign-in. `keep` (an idle till): every screen stays as it is, a dialog half
+        answered too, under the sign-in screen, for the same operator; else they are dropped
+        (asked before, by the caller)."""
+        if keep and self.shop.actor is not None:
+            self.shop.actor = None
+            self.push_screen(SignInScreen())
+            return
         self.shop.actor = None
         while len(self.screen_stack) > 2:
             self.pop_screen()
@@ -235,11 +255,14 @@ class AixinApp(App[None]):
         self.call_after_refresh(self.refresh_bindings)
         self.tell_new_notices()
         desk = self.desk
-        if desk.operator == actor.name and desk.section and self.may_open(desk.section):
-            self.show_section(desk.section)
+        waiting = self.screen_stack[1:-1]  # left by an idle sign-out, under the sign-in
+        if waiting and desk.operator == actor.name:
+            self.pop_screen()  # as it was left
             return
 
         def fresh() -> None:
+            while len(self.screen_stack) > 2:  # the previous operator's, dropped
+                self.pop_screen()
             desk.clear(actor.name)
             for section in SECTIONS:
                 if self.may_open(section):
@@ -252,7 +275,7 @@ class AixinApp(App[None]):
             else:  # the previous operator may come back and sign in
                 self.shop.actor = None
 
-        work = desk.unsaved()
+        work = unsaved_of(waiting) + desk.unsaved()
         if work:
             title = _("{name} 还有没有保存的工作；放弃它们，换 {other} 登录？").format(
                 name=desk.operator, other=actor.name

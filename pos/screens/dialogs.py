@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from catalog.messages import Message, Refused
-from db.books import cards, stock
+from db.books import cards, scans, stock
 from pos.i18n import _, translate_bindings
 from pos.screens.live import LiveScreen
 from pos.widgets.list_table import ListTable
@@ -26,9 +26,19 @@ class Dialog(LiveScreen, ModalScreen):
 
     A scan is never lost here (docs/design.md §8.2): characters typed while no input has the
     focus are collected, and Enter after them goes to `scanned(text)` instead of the dialog's
-    own Enter. A dialog that has finished (a slip) closes and hands the scan on; one that
-    still waits for an answer says why it does not take it.
+    own Enter. A scan that ran into a box (a reason, a name, a quantity) is taken out of it
+    before Enter submits the box, leaving what the person typed, and goes to `scanned` too.
+    A dialog that has finished (a slip) closes and hands the scan on; one that still waits
+    for an answer says why it does not take it.
+
+    Typed work in a dialog's boxes (a form, a reason) is work like any other (§8.1): Esc asks
+    before it is thrown away, and closing the till or another operator signing in names it.
     """
+
+    #: whether a scan typed into a box is the box's own (a search box looks it up)
+    BOXES_TAKE_SCANS = False
+    #: whether what is typed in the boxes is work to ask about (not a search)
+    BOXES_HOLD_WORK = True
 
     DEFAULT_CSS = """
     Dialog { align: center middle; }
@@ -46,22 +56,55 @@ class Dialog(LiveScreen, ModalScreen):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.typed = ""
+        self.keys_typed = ""
+        #: what each box held once the dialog was built: typed work is what differs
+        self.started: dict[int, str] | None = None
+
+    def on_mount(self) -> None:
+        # after the subclass's own on_mount (Textual runs it first), which may fill boxes
+        self.call_after_refresh(self.remember_boxes)
+
+    def remember_boxes(self) -> None:
+        self.started = {id(box): box.value for box in self.query(Input)}
+
+    def unsaved(self) -> Message | None:
+        """The typed work in the boxes, named by the dialog's title; None if nothing typed."""
+        if not self.BOXES_HOLD_WORK or self.started is None or not self.is_mounted:
+            return None
+        if all(box.value == self.started.get(id(box), "") for box in self.query(Input)):
+            return None
+        titles = self.query(".title")
+        title = str(titles.first(Label).render()) if titles else ""
+        return Message("{title}：输入的内容还没有保存", title=title)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        work = self.unsaved()
+        if work is None:
+            self.dismiss(None)
+            return
+        self.app.push_screen(DropScreen([work]), lambda drop: self.dismiss(None) if drop else None)
 
     def on_key(self, event: events.Key) -> None:
-        if isinstance(self.focused, Input):
-            return  # the input takes what is typed, and its Submitted says what to do
-        if event.key == "enter" and self.typed:
-            text, self.typed = self.typed.strip(), ""
+        box = self.focused
+        if isinstance(box, Input):
+            # the input takes what is typed, and its Submitted says what to do; a key reaches
+            # the screen before the input's Enter binding submits it
+            if event.key == "enter" and not self.BOXES_TAKE_SCANS:
+                typed, scan = scans.split(box.value)
+                if scan is not None:
+                    event.stop()
+                    event.prevent_default()
+                    box.value = typed
+                    self.scanned(scan)
+            return
+        if event.key == "enter" and self.keys_typed:
+            text, self.keys_typed = self.keys_typed.strip(), ""
             event.stop()
             event.prevent_default()
             if text:
                 self.scanned(text)
         elif event.character and len(event.character) == 1 and event.character.isprintable():
-            self.typed += event.character
+            self.keys_typed += event.character
             if event.character != " ":
                 event.stop()
                 event.prevent_default()
@@ -84,9 +127,8 @@ class Dialog(LiveScreen, ModalScreen):
         stack = self.app.screen_stack
         under = stack[-2] if len(stack) > 1 and stack[-1] is self else None
         self.dismiss(None)
-        take = getattr(under, "take_scan", None)
-        if take is not None:
-            self.app.call_later(take, text)
+        take = getattr(under, "take_scan", None) or self.app.scan_elsewhere  # type: ignore[attr-defined]
+        self.app.call_later(take, text)
 
     def is_card(self, text: str) -> bool:
         return cards.looks_like_card(text)
@@ -106,6 +148,8 @@ async def _nothing() -> None:
 class PickerScreen(Dialog):
     """Type to search, move with the arrows, Enter picks. Returns the row key or None."""
 
+    BOXES_TAKE_SCANS = True  # a code scanned is looked up; a card, handed on (`picked`)
+    BOXES_HOLD_WORK = False  # a search, given up with Esc
     BINDINGS = [Binding("down", "move(1)", show=False), Binding("up", "move(-1)", show=False)]
 
     def __init__(

@@ -32,16 +32,16 @@ class NewItemScreen(Dialog):
         self, name: str, categories: Sequence[str], create: Callable[[NewItem], LocalItem]
     ) -> None:
         super().__init__()
-        self.typed, self.categories, self.create = name, categories, create
+        self.given_name, self.categories, self.create = name, categories, create
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(
-                _("新建本站自有商品：“{name}”").format(name=self.typed),
+                _("新建本站自有商品：“{name}”").format(name=self.given_name),
                 classes="title",
                 markup=False,
             )
-            yield Input(self.typed, placeholder=_("名称"), id="item-name", max_length=40)
+            yield Input(self.given_name, placeholder=_("名称"), id="item-name", max_length=40)
             with Horizontal():
                 yield Input(placeholder=_("单位，例如 斤、袋"), id="item-unit", max_length=8)
                 yield Select(
@@ -57,7 +57,7 @@ class NewItemScreen(Dialog):
             yield Label(_("编码和店内条码由系统生成；F10 新建，Esc 取消"), classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one("#item-unit" if self.typed else "#item-name", Input).focus()
+        self.query_one("#item-unit" if self.given_name else "#item-name", Input).focus()
 
     @on(Input.Submitted, "#item-name")
     def name_done(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from db.store.models import Barcode, Donation, Item
 from tests.tui.conftest import SIZE, message, scan, sign_in
+from tests.tui.test_rules import shown
 
 
 async def open_donation(pilot, who: str) -> None:
@@ -49,7 +50,10 @@ async def test_a_bad_new_item_is_refused_in_the_dialog_and_nothing_is_made(app):
         await pilot.pause()
         assert type(app.screen).__name__ == "NewItemScreen"
         assert "请填写单位" in str(app.screen.query_one("#problem").render())
-        await pilot.press("escape")
+        await pilot.press("escape")  # what was typed is named before it is dropped
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DropScreen" and "自有商品" in shown(app)
+        await pilot.press("enter")
         await pilot.pause()
         assert type(app.screen).__name__ == "DonationScreen" and app.screen.lines == {}
     assert Item.select().where(Item.station.is_null(False)).count() == 0
