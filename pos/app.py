@@ -17,7 +17,7 @@ from db.books.setup import here, setting
 from db.store.audit import IGNORED_CLOCK, BooksClock
 from db.store.clock import Clock, SystemClock, env_clock
 from db.store.connection import connect
-from pos.desk import Desk, forget, unsaved_of
+from pos.desk import Desk, forget, typed_in, unsaved_of
 from pos.i18n import _, translate_bindings, use
 from pos.screens import section_screen
 from pos.screens.dialogs import DropScreen
@@ -186,9 +186,10 @@ class AixinApp(App[None]):
     def show_section(self, section: str) -> None:
         """The section's kept screens, or a new section screen."""
         screens = self.desk.take(section)
-        if section in MORE and not unsaved_of(screens):
+        if section in MORE and not unsaved_of(screens) and not typed_in(screens):
             # the F11 sections read the books when they mount: a fresh one shows them as
-            # they are now (the F2–F9 ones refresh themselves when shown again)
+            # they are now (the F2–F9 ones refresh themselves when shown again); one with
+            # work or a box typed into is kept as it was
             for screen in screens:
                 forget(self, screen)
             screens = []

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from textual.app import App
 from textual.screen import Screen
+from textual.widgets import Input
 
 from catalog.messages import Message
 
@@ -28,6 +29,11 @@ def unsaved_of(screens: list[Screen]) -> list[Message]:
         if work is not None:
             found.append(work)
     return found
+
+
+def typed_in(screens: list[Screen]) -> bool:
+    """Whether any box of the screens holds text (a village half typed, a search)."""
+    return any(box.value for screen in screens for box in screen.query(Input))
 
 
 @dataclass

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 from catalog.messages import Message, Refused
+from db.books import scans
 from db.books.auth import Actor
 from pos.i18n import _, translate_bindings
 from pos.screens.live import LiveScreen
@@ -15,6 +16,7 @@ from pos.shop import Shop
 from pos.widgets.bars import MessageBar, StatusBar
 from pos.widgets.keys import KeyBar
 from pos.widgets.list_table import PlainTable
+from pos.widgets.scan_input import ScanInput
 
 
 class ShopScreen(LiveScreen):
@@ -69,17 +71,29 @@ class ShopScreen(LiveScreen):
         """A scan a dialog handed on, or typed while no box had the focus (§8.2): as if typed
         into the screen's box and Enter; where the screen has none, the app takes it (a card
         goes to the checkout)."""
-        boxes = [box for box in self.query(self.FOCUS) if isinstance(box, Input)]
+        boxes = list(self.query(ScanInput)) or [
+            box for box in self.query(self.FOCUS) if isinstance(box, Input)
+        ]
         if boxes:
-            self.focus_input()
+            boxes[0].focus()
             boxes[0].post_message(Input.Submitted(boxes[0], text))
         else:
             self.app.scan_elsewhere(text)  # type: ignore[attr-defined]
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed where no box has the focus (a list, a record) are a scan coming in:
-        collected, and at Enter given to `take_scan`, never lost."""
-        if isinstance(self.focused, Input):
+        collected, and at Enter given to `take_scan`, never lost. A scan that ran into
+        another box of a screen with a scan box (the donor's name) is taken out of it, what
+        was typed before it left, and goes to the scan box."""
+        box = self.focused
+        if isinstance(box, Input):
+            if event.key == "enter" and not isinstance(box, ScanInput) and self.query(ScanInput):
+                typed, scan = scans.split(box.value)
+                if scan is not None:
+                    event.stop()
+                    event.prevent_default()
+                    box.value = typed
+                    self.take_scan(scan)
             return
         if event.key == "enter" and self.keys_typed:
             text, self.keys_typed = self.keys_typed.strip(), ""

@@ -294,7 +294,10 @@ class CheckoutScreen(ShopScreen):
             self.say(saved, error=True)
         else:
             self.say(_("{name} 兑换完成，兑换单已保存").format(name=name))
-        self.app.push_screen(TextScreen(_("兑换单"), slips.as_text(rows), saved))
+        summary = _("合计 {total} 分，余额 {before} → {after} 分").format(
+            total=done.total, before=done.balance_before, after=done.balance_after
+        )
+        self.app.push_screen(TextScreen(_("兑换单"), slips.as_text(rows), saved, summary=summary))
         printing.hand_to_printer(self.app, rows, done.id)
 
     def action_reprint(self) -> None:

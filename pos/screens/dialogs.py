@@ -12,7 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from catalog.messages import Message, Refused
+from catalog.messages import N_, Message, Refused
 from db.books import cards, scans, stock
 from pos.i18n import _, translate_bindings
 from pos.screens.live import LiveScreen
@@ -47,6 +47,7 @@ class Dialog(LiveScreen, ModalScreen):
         border: thick $primary; background: $surface; padding: 1 2;
     }
     Dialog .title { text-style: bold; margin-bottom: 1; }
+    Dialog .summary { text-style: bold; margin-bottom: 1; }
     Dialog .hint { color: $text-muted; margin-top: 1; }
     Dialog .problem { color: $error; }
     Dialog Label { width: 100%; }
@@ -75,7 +76,7 @@ class Dialog(LiveScreen, ModalScreen):
             return None
         titles = self.query(".title")
         title = str(titles.first(Label).render()) if titles else ""
-        return Message("{title}：输入的内容还没有保存", title=title)
+        return Message(N_("{title}：输入的内容还没有保存"), title=title)
 
     def action_cancel(self) -> None:
         work = self.unsaved()
@@ -291,18 +292,33 @@ class TextScreen(Dialog):
 
     BINDINGS = [Binding("enter", "cancel", "关闭")]
 
-    def __init__(self, title: str, text: str, note: str = "") -> None:
+    def __init__(self, title: str, text: str, note: str = "", *, summary: str = "") -> None:
+        """`summary`: the slip's figures that matter (the total, the balance after), kept in
+        sight above the slip, which scrolls where the screen is short."""
         super().__init__()
-        self.title_text, self.text, self.note = title, text, note
+        self.title_text, self.text, self.note, self.summary = title, text, note, summary
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, classes="title", markup=False)
-            with VerticalScroll():
+            if self.summary:
+                yield Label(self.summary, classes="summary", markup=False)
+            with VerticalScroll(id="slip"):
                 yield Static(self.text, markup=False)
             if self.note:
                 yield Label(self.note, classes="hint", markup=False)
-            yield Label(_("回车或 Esc 关闭；直接扫下一张卡也可以"), classes="hint")
+            yield Label(_("回车或 Esc 关闭；直接扫下一张卡也可以"), classes="hint", id="keys")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.say_it_scrolls)
+
+    def say_it_scrolls(self) -> None:
+        """A slip longer than the box: the keys say so, and the arrows scroll it."""
+        if self.is_mounted and self.query_one("#slip", VerticalScroll).max_scroll_y > 0:
+            self.query_one("#keys", Label).update(
+                _("↑↓ 翻看；回车或 Esc 关闭；直接扫下一张卡也可以")
+            )
+            self.query_one("#slip", VerticalScroll).focus()
 
     def scanned(self, text: str) -> None:
         self.hand_on(text)

@@ -1,5 +1,5 @@
 """F11 节日慰问: scan a card, see whether the household may receive and whether it did; F10
-hands the package out and shows the receipt.
+hands the package out and shows the receipt to sign (the next card closes it).
 
 The events whose period holds today are listed; ↑↓ choose one. A card or a household number
 in the scan box shows the household's standing against the chosen event: eligible or not and
@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from catalog.messages import Refused
+from catalog.messages import N_, Message, Refused
 from db.books import cards, events
 from db.store.ids import human
 from pos.i18n import _
@@ -21,6 +21,7 @@ from pos.paper.handouts import package_text, receipt_rows
 from pos.paper.slips import as_text
 from pos.screens import printing
 from pos.screens.base import ShopScreen
+from pos.screens.dialogs import TextScreen
 from pos.widgets.list_table import ListTable
 from pos.widgets.scan_input import ScanInput
 
@@ -35,6 +36,13 @@ class HandoutScreen(ShopScreen):
     def __init__(self) -> None:
         super().__init__()
         self.household: str | None = None
+        #: the head of the household scanned, when it may receive and has not yet
+        self.pending: str | None = None
+
+    def unsaved(self) -> Message | None:
+        if self.pending is None:
+            return None
+        return Message(N_("节日慰问：{who} 可以领取，还没有发放"), who=self.pending)
 
     def compose(self) -> ComposeResult:
         yield from self.compose_frame_top()
@@ -91,6 +99,7 @@ class HandoutScreen(ShopScreen):
             return
         self.household = standing.household
         head = f"{standing.head_name}（{standing.household}）"
+        self.pending = head if standing.eligible and not standing.received else None
         if standing.received:
             line = _("{who}：已于 {time} 领过").format(who=head, time=standing.received)
         elif standing.eligible:
@@ -113,16 +122,18 @@ class HandoutScreen(ShopScreen):
         except Refused as refusal:
             self.refused(refusal)
             return
-        self.household = None
+        self.household = self.pending = None
         rows = receipt_rows(slip)
-        self.query_one("#standing", Static).update(as_text(rows))
+        self.query_one("#standing", Static).update("")
         saved, whole = printing.keep(self, rows, "handout", slip.id)
         given = _("已发放：{name}，领取单 {number}").format(
             name=slip.head_name, number=human(slip.id)
         )
         self.say(_("{done}；{saved}").format(done=given, saved=saved), error=not whole)
         self.refill()
+        # the slip to read and sign, as at the checkout: the next card closes it (§8.2)
+        self.app.push_screen(TextScreen(_("节日慰问领取单"), as_text(rows), saved))
 
     def action_clear(self) -> None:
-        self.household = None
+        self.household = self.pending = None
         self.query_one("#standing", Static).update("")

@@ -15,6 +15,7 @@ from db.store.models import Handout, Visit
 from pos.app import make_app
 from tests.conftest import NOW
 from tests.tui.conftest import message, open_section, payload, scan, sign_in
+from tests.tui.test_rules import shown
 
 
 def spring() -> int:
@@ -46,12 +47,13 @@ async def test_a_card_scanned_shows_the_standing_and_f10_hands_out_once(app):
         assert "可以领取" in message(app)
         await pilot.press("f10")
         await pilot.pause()
-        assert "已发放" in message(app) and "已保存" in message(app)
+        assert type(app.screen).__name__ == "TextScreen"  # the receipt to sign, its keys said
+        assert "节日慰问领取单" in app.screen.text and "Esc" in shown(app)
         assert Handout.select().count() == 1
         [receipt] = app.shop.slips_dir.glob("handout-*.txt")  # saved, for the printer and F12
         assert "节日慰问领取单" in receipt.read_text(encoding="utf-8")
-        await scan(pilot, payload("1012010001"))
-        assert "已于" in message(app)
+        await scan(pilot, payload("1012010001"))  # the next card closes it and is shown
+        assert type(app.screen).__name__ == "HandoutScreen" and "已于" in message(app)
         await pilot.press("f10")
         await pilot.pause()
         assert "不能再领" in message(app) and Handout.select().count() == 1
