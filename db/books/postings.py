@@ -346,13 +346,7 @@ def object_to(
     with database.atomic():
         now = clock.now()
         view = posting(clock, number)
-        if view.status != "open":
-            raise Refused(
-                "公示 {posting} 的公示期已于 {until} 结束，不能再登记异议",
-                posting=view.number,
-                until=view.until,
-            )
-        target = _household_in(view.id, household)
+        target = _objectable(view, household)
         objection_id = next_ids(Objection, actor.station)[0]
         database.execute_sql(
             "INSERT INTO objection (id, posting_id, household_id, raised_by, reason, operator, "
@@ -361,6 +355,22 @@ def object_to(
         )
         audit.record(actor.name, actor.station, now, "object", f"公示 {view.number} {target}：{by}")
     return objection_id
+
+
+def check_objection(clock: Clock, number: str | int, household: str) -> None:
+    """Refuses, as `object_to` would, an objection to `household` in posting `number` now:
+    said before the reason and the person are asked for."""
+    _objectable(posting(clock, number), household)
+
+
+def _objectable(view: PostingView, household: str) -> str:
+    if view.status != "open":
+        raise Refused(
+            "公示 {posting} 的公示期已于 {until} 结束，不能再登记异议",
+            posting=view.number,
+            until=view.until,
+        )
+    return _household_in(view.id, household)
 
 
 def resolve(

@@ -193,15 +193,7 @@ def sell(actor: Actor, clock: Clock, lot: int, qty: int, buyer: str = "") -> Sal
     with database.atomic():
         now = clock.now()
         found = _lot(lot)
-        if qty > found.left:
-            raise Refused(
-                "代销品 {lot}“{name}”只剩 {left} {unit}，卖不了 {qty} {unit}",
-                lot=human(found.id),
-                name=found.name,
-                left=found.left,
-                qty=qty,
-                unit=found.unit,
-            )
+        _enough(found, qty)
         sale = _sale(actor, now, found, qty, buyer, None)
         audit.record(
             actor.name,
@@ -220,6 +212,23 @@ def sell(actor: Actor, clock: Clock, lot: int, qty: int, buyer: str = "") -> Sal
         sale.time,
         actor.name,
     )
+
+
+def check_sale(lot: int, qty: int) -> None:
+    """Refuses, as `sell` would, selling `qty` units of `lot` now: asked before the buyer."""
+    _enough(_lot(lot), _qty(qty))
+
+
+def _enough(found: LotView, qty: int) -> None:
+    if qty > found.left:
+        raise Refused(
+            "代销品 {lot}“{name}”只剩 {left} {unit}，卖不了 {qty} {unit}",
+            lot=human(found.id),
+            name=found.name,
+            left=found.left,
+            qty=qty,
+            unit=found.unit,
+        )
 
 
 def reverse_sale(actor: Actor, clock: Clock, sale: int) -> SaleView:

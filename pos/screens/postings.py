@@ -144,7 +144,14 @@ class PostingsScreen(ShopScreen):
             ))  # fmt: skip
             self.fill()
 
-        self.app.push_screen(AskScreen(_("对哪一户有异议？（户号）")), asked)
+        def in_posting(household: str) -> str | None:  # said before the reason is asked for
+            try:
+                postings.check_objection(self.shop.clock, number, household)
+            except Refused as refusal:
+                return refusal.render(_)
+            return None
+
+        self.app.push_screen(AskScreen(_("对哪一户有异议？（户号）"), check=in_posting), asked)
 
     def action_resolve(self) -> None:
         number = self.chosen()

@@ -8,6 +8,8 @@ rule (sold ≤ taken in, paid ≤ earned, money in fen); the screen only asks an
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,7 +18,8 @@ from textual.widgets import Input, Label, Static
 
 from catalog.messages import N_, Refused
 from catalog.money import parse_yuan, yuan
-from db.books import produce
+from db.books import households, produce
+from db.books.produce import LotView
 from pos.i18n import _
 from pos.paper.produce_slips import close_text, payout_rows
 from pos.screens import printing
@@ -44,8 +47,13 @@ HEADERS = (
 
 
 class IntakeDialog(Dialog):
-    """The five fields of a lot; Enter moves on, Enter on the last takes it in. Returns the
-    fields, or None."""
+    """The five fields of a lot; Enter moves on, Enter on the last takes it in through
+    `take`. A refusal is said here and what was typed stays (the household is checked at its
+    own Enter, before the rest is asked for). Returns the lot taken in, or None."""
+
+    def __init__(self, take: Callable[[dict[str, str]], LotView]) -> None:
+        super().__init__()
+        self.take = take
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -62,16 +70,21 @@ class IntakeDialog(Dialog):
     def submitted(self, event: Input.Submitted) -> None:
         keys = [key for key, _label in FIELDS]
         at = keys.index(event.input.id or "")
-        if at + 1 < len(keys):
-            self.query_one(f"#{keys[at + 1]}", Input).focus()
-            return
-        values = {key: self.query_one(f"#{key}", Input).value.strip() for key in keys}
+        problem = self.query_one("#problem", Label)
         try:
+            if event.input.id == "household":
+                households.require_active(event.value.strip())
+            if at + 1 < len(keys):
+                problem.update("")
+                self.query_one(f"#{keys[at + 1]}", Input).focus()
+                return
+            values = {key: self.query_one(f"#{key}", Input).value.strip() for key in keys}
             values["price_fen"] = str(parse_yuan(values["price"]))
+            lot = self.take(values)
         except Refused as refusal:
-            self.query_one("#problem", Label).update(refusal.render(_))
+            problem.update(refusal.render(_))
             return
-        self.dismiss(values)
+        self.dismiss(lot)
 
 
 class ProduceScreen(ShopScreen):
@@ -123,22 +136,20 @@ class ProduceScreen(ShopScreen):
         return int(key) if key is not None else None
 
     def action_intake(self) -> None:
-        def done(values: dict[str, str] | None) -> None:
-            if values is None:
-                return
-            try:
-                qty = int(values["qty"]) if values["qty"].isdecimal() else 0
-                lot = produce.intake(
-                    self.actor,
-                    self.shop.clock,
-                    values["household"],
-                    values["name"],
-                    values["unit"],
-                    qty,
-                    int(values["price_fen"]),
-                )
-            except Refused as refusal:
-                self.refused(refusal)
+        def take(values: dict[str, str]) -> LotView:
+            qty = int(values["qty"]) if values["qty"].isdecimal() else 0
+            return produce.intake(
+                self.actor,
+                self.shop.clock,
+                values["household"],
+                values["name"],
+                values["unit"],
+                qty,
+                int(values["price_fen"]),
+            )
+
+        def done(lot: LotView | None) -> None:
+            if lot is None:
                 return
             self.refill(lot.id)
             self.say(
@@ -147,7 +158,7 @@ class ProduceScreen(ShopScreen):
                 )
             )
 
-        self.app.push_screen(IntakeDialog(), done)
+        self.app.push_screen(IntakeDialog(take), done)
 
     def action_sell(self) -> None:
         lot = self.chosen()
@@ -178,10 +189,17 @@ class ProduceScreen(ShopScreen):
                 )
             )
 
+        def enough(text: str) -> str | None:  # said before the buyer is asked for
+            try:
+                produce.check_sale(lot, int(text) if text.isdecimal() else 0)
+            except Refused as refusal:
+                return refusal.render(_)
+            return None
+
         question = _("卖出“{item}”多少{unit}（还剩 {left}）").format(
             item=found.name, unit=found.unit, left=found.left
         )
-        self.app.push_screen(AskScreen(question, number=True), qty_given)
+        self.app.push_screen(AskScreen(question, number=True, check=enough), qty_given)
 
     def action_payout(self) -> None:
         lot = self.chosen()

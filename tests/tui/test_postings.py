@@ -130,3 +130,16 @@ def test_postings_screen_snapshot(posting_shop, snap, lang, size):
     finally:
         use("zh")
         close()
+
+
+async def test_an_objection_to_a_household_not_posted_is_refused_before_its_reason(posting_shop):
+    app = shop(posting_shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "manager")
+        await open_postings(pilot)
+        await pilot.press("f7", *"1012020001", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "AskScreen"
+        assert "没有户号 1012020001" in str(app.screen.query_one("#problem").render())
+        assert app.screen.question != "异议理由"
+    assert Objection.select().count() == 0
