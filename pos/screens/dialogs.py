@@ -70,13 +70,16 @@ class Dialog(LiveScreen, ModalScreen):
 
     def unsaved(self) -> Message | None:
         """The typed work in the boxes, named by the dialog's title; None if nothing typed."""
-        if not self.BOXES_HOLD_WORK or self.started is None or not self.is_mounted:
+        if not self.holds_work() or self.started is None or not self.is_mounted:
             return None
         if all(box.value == self.started.get(id(box), "") for box in self.query(Input)):
             return None
         titles = self.query(".title")
         title = str(titles.first(Label).render()) if titles else ""
         return Message(N_("{title}：输入的内容还没有保存"), title=title)
+
+    def holds_work(self) -> bool:
+        return self.BOXES_HOLD_WORK
 
     def action_cancel(self) -> None:
         work = self.unsaved()
@@ -227,6 +230,9 @@ class AskScreen(Dialog):
 
     def on_mount(self) -> None:
         self.query_one("#answer", Input).focus()
+
+    def holds_work(self) -> bool:
+        return not self.number  # a reason typed is work; a number is typed again in a moment
 
     @on(Input.Submitted, "#answer")
     def answered(self, event: Input.Submitted) -> None:

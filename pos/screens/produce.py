@@ -13,7 +13,7 @@ from collections.abc import Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Grid, Vertical
 from textual.widgets import Input, Label, Static
 
 from catalog.messages import N_, Refused
@@ -58,8 +58,10 @@ class IntakeDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(_("收代销品"), classes="title")
-            for key, label in FIELDS:
-                yield Input(placeholder=_(label), id=key, max_length=40)
+            with Grid(classes="pin-form"):  # a line a field: it fits 80×24 with its keys
+                for key, label in FIELDS:
+                    yield Label(_(label))
+                    yield Input(id=key, max_length=40, compact=True)
             yield Label("", classes="problem", id="problem", markup=False)
             yield Label(_("回车下一项，最后一项回车确定，Esc 取消"), classes="hint")
 
