@@ -27,17 +27,27 @@ class HelpScreen(Dialog):
         return node.check_action(action, ()) is not False
 
     def compose(self) -> ComposeResult:
-        keys = Table.grid(padding=(0, 2))
-        keys.add_column(style="bold")
-        keys.add_column()
+        rows = []
         seen = set()
         for node in (self.under, self.app):
             for bindings in node._bindings.key_to_bindings.values():
                 for b in bindings:
-                    if b.show and b.description and b.key not in seen and self.usable(node, b):
+                    # the sections too: the top line leaves out those that do not fit
+                    listed = b.show or b.action.startswith("section(")
+                    if listed and b.description and b.key not in seen and self.usable(node, b):
                         seen.add(b.key)
-                        keys.add_row(self.app.get_key_display(b), b.description)
+                        rows.append((self.app.get_key_display(b), b.description))
+        keys = Table.grid(padding=(0, 2))  # two columns of keys: all of them fit 80×24
+        for _column in range(4):
+            keys.add_column()
+        half = (len(rows) + 1) // 2
+        for left, right in zip(rows[:half], rows[half:] + [("", "")], strict=False):
+            keys.add_row(f"[bold]{left[0]}[/]", left[1], f"[bold]{right[0]}[/]", right[1])
         with Vertical():
             yield Label(_("按键说明"), classes="title")
             yield Static(keys)
-            yield Label(_("扫码枪扫到的内容会自动进入输入框；Esc 关闭本说明"), classes="hint")
+            closing = _("Esc 关闭本说明；扫码也会关掉它，扫到的内容进入下面的输入框")
+            yield Label(closing, classes="hint")
+
+    def scanned(self, text: str) -> None:
+        self.hand_on(text)
