@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -26,9 +27,8 @@ class ReportsScreen(ShopScreen):
         yield from self.compose_frame_bottom()
 
     def on_mount(self) -> None:
-        self.query_one("#low", ListTable).add_columns(
-            _("商品"), _("库存"), "", _("补货线"), _("编码")
-        )
+        # the figures first: a narrow screen cuts a name at its right edge, never a number
+        self.query_one("#low", ListTable).add_columns(_("库存"), _("补货线"), _("商品"), _("编码"))
         self.show_figures()
 
     def on_screen_resume(self) -> None:
@@ -47,12 +47,16 @@ class ReportsScreen(ShopScreen):
         title = _("低库存商品") if summary.low_stock else _("没有低于补货线的商品。")
         self.query_one("#low-title", Static).update(f"[b]{title}[/b]")
         for code, name, stock, level in summary.low_stock:
-            mark = Text(_("缺货"), style="bold red") if stock <= 0 else _("低库存")
-            table.add_row(name, str(stock), mark, str(level), code)
+            if stock <= 0:
+                shown = Text.assemble(f"{stock} ", (_("缺货"), "bold red"))
+            else:
+                shown = Text(f"{stock} " + _("低库存"))
+            table.add_row(shown, str(level), name, code)
 
 
 def figures(today: Summary, month: Summary) -> Table:
-    table = Table(title=_("本站兑换与积分"), expand=False, padding=(0, 2))
+    # no frame and one space between columns: every row on one line at 80×24, in English too
+    table = Table(title=_("本站兑换与积分"), expand=False, padding=(0, 1), box=box.SIMPLE_HEAD)
     table.add_column(_("统计项"))
     table.add_column(_("今天"), justify="right")
     table.add_column(_("本月"), justify="right")
