@@ -41,6 +41,8 @@ class AwardScreen(ShopScreen):
         super().__init__()
         self.chosen: TaskView | None = None
         self.rows: dict[str, HouseholdView] = {}
+        #: the problem of each household row as last checked, said whole when its row is chosen
+        self.problems: dict[str, str] = {}
 
     def unsaved(self) -> Message | None:
         typed = self.typed()
@@ -288,7 +290,20 @@ class AwardScreen(ShopScreen):
         self.query_one("#totals", Static).update(
             _("{count} 户，合计 {total:+d} 分").format(count=count, total=total)
         )
+        self.problems = problems
+        self.say_problem(grid.current_key())
         return problems
+
+    @on(QuantityGrid.RowHighlighted)
+    def row_highlighted(self) -> None:
+        self.say_problem(self.query_one(QuantityGrid).current_key())
+
+    def say_problem(self, number: str | None) -> None:
+        """The problem of the row under the cursor, whole on the message line (which wraps):
+        the grid's column shows what of it fits."""
+        problem = self.problems.get(number or "")
+        if problem:
+            self.say(problem, error=True)
 
     def action_confirm(self) -> None:
         if self.chosen is None:
