@@ -154,7 +154,12 @@ class DonationScreen(ShopScreen):
 
         self.focus_next_time = "#scan"
         self.app.push_screen(
-            AskScreen(_("数量"), value=str(self.lines[code][0]), number=True, check=goods_quantity),
+            AskScreen(
+                _("{name} 的数量").format(name=self.items[code].name),
+                value=str(self.lines[code][0]),
+                number=True,
+                check=goods_quantity,
+            ),
             answered,
         )
 
@@ -170,7 +175,9 @@ class DonationScreen(ShopScreen):
 
         check = lambda text: None if fen(text) is not None else _("请输入金额，例如 12.50")  # noqa: E731
         self.focus_next_time = "#scan"
-        self.app.push_screen(AskScreen(_("这一行的估价（元）"), check=check), answered)
+        question = _("{name} 的估价（元）").format(name=self.items[code].name)
+        valued = f"{self.lines[code][1] / 100:.2f}" if self.lines[code][1] else ""
+        self.app.push_screen(AskScreen(question, value=valued, check=check), answered)
 
     def action_remove(self) -> None:
         code = self.selected()

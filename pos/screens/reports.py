@@ -44,7 +44,7 @@ class ReportsScreen(ShopScreen):
     def show_low(self, summary: Summary) -> None:
         table = self.query_one("#low", ListTable)
         table.clear()
-        title = _("低库存商品") if summary.low_stock else _("没有低于补货线的商品。")
+        title = _("低库存商品") if summary.low_stock else _("没有要补货的商品。")
         self.query_one("#low-title", Static).update(f"[b]{title}[/b]")
         for code, name, stock, level in summary.low_stock:
             if stock <= 0:

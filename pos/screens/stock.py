@@ -91,7 +91,7 @@ class StockScreen(CardPrinter, ShopScreen):
             )
         if hint:
             self.query_one("#message").hint(  # type: ignore[attr-defined]
-                _("{count} 种商品，{low} 种低于补货线").format(count=table.row_count, low=low)
+                _("{count} 种商品，{low} 种要补货").format(count=table.row_count, low=low)
             )
 
     def selected(self) -> str | None:

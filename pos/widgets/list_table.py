@@ -23,6 +23,30 @@ class PlainTable(DataTable):
     def add_row(self, *cells, **kwargs):
         return super().add_row(*map(_plain, cells), **kwargs)
 
+    def clear(self, columns: bool = False):
+        """The rows gone; the columns kept, but measured afresh from the rows added next.
+
+        DataTable's own clear keeps each column's width, which only grows: a list filled
+        again (a count, a search) was seen cutting a longer name to the old width."""
+        if columns:
+            return super().clear(columns=True)
+        kept = [
+            (c.label, c.key.value, None if c.auto_width else c.width) for c in self.ordered_columns
+        ]
+        super().clear(columns=True)
+        for label, key, width in kept:
+            self.add_column(label, key=key, width=width)
+        return self
+
+    def _update_dimensions(self, new_rows) -> None:
+        # The one private hook here (tests/tui/test_tables.py breaks if it changes): DataTable
+        # measures new rows once idle, but keeps the lines it drew before at the old widths
+        # unless a row's height changed, so a row drawn in between stayed cut at the width
+        # of the header. Once measured, everything is drawn again.
+        super()._update_dimensions(new_rows)
+        self._clear_caches()
+        self.refresh()
+
     def update_cell(self, row_key, column_key, value, **kwargs):
         return super().update_cell(row_key, column_key, _plain(value), **kwargs)
 

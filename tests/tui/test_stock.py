@@ -13,7 +13,7 @@ async def test_clerk_takes_in_a_donation_with_a_receipt(app):
         await sign_in(pilot, "clerk")
         await pilot.press("f5")
         await pilot.pause()
-        assert "种低于补货线" in message(app)
+        assert "种要补货" in message(app)
         await pilot.press("f6")
         await pilot.pause()
         app.screen.query_one("#donor").value = "天等县农村信用合作联社"
