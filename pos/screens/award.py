@@ -43,6 +43,7 @@ class AwardScreen(ShopScreen):
         self.rows: dict[str, HouseholdView] = {}
         #: the problem of each household row as last checked, said whole when its row is chosen
         self.problems: dict[str, str] = {}
+        self.problem_said = False
 
     def unsaved(self) -> Message | None:
         typed = self.typed()
@@ -304,6 +305,9 @@ class AwardScreen(ShopScreen):
         problem = self.problems.get(number or "")
         if problem:
             self.say(problem, error=True)
+        elif self.problem_said:
+            self.say("")  # the problem said last is gone with its row or its quantity
+        self.problem_said = bool(problem)
 
     def action_confirm(self) -> None:
         if self.chosen is None:

@@ -182,7 +182,7 @@ class HouseholdDetailScreen(CardPrinter, ShopScreen):
         def check(reason: str) -> str | None:
             return None if reason.strip() else _("请写明冲正原因")
 
-        question = _("冲正{what}的原因").format(what=what)
+        question = _("冲正{what} 的原因").format(what=what)
         self.app.push_screen(AskScreen(question, check=check), reason_given)
 
     def action_print_card(self) -> None:

@@ -60,13 +60,15 @@ class MoreScreen(Dialog):
     def on_key(self, event) -> None:
         # A digit picks its line, unless a scan is coming in: its characters are collected
         # (the "1" of "AX1:" is not a choice) and the scan goes on past the list.
+        # (Dialog.on_key, which collects a scan, runs after this one unless prevented)
         if not self.keys_typed and event.character and event.character.isdecimal():
             number = int(event.character)
+            event.stop()
+            event.prevent_default()
             if 1 <= number <= len(self.sections):
-                event.stop()
                 self.dismiss(self.sections[number - 1][0])
-                return
-        super().on_key(event)
+            else:
+                self.app.bell()  # no such line: nothing opens, and the next digit counts
 
     def scanned(self, text: str) -> None:
         self.hand_on(text)

@@ -171,3 +171,14 @@ async def test_idle_sign_out_keeps_a_half_answered_dialog_for_the_same_operator(
         await pilot.press("enter")
         await pilot.pause()
         assert kind(app) == "CheckoutScreen" and app.screen.basket["G001"].qty == 3
+
+
+async def test_a_digit_with_no_line_in_the_f11_list_opens_nothing_and_the_next_counts(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "clerk")
+        await pilot.press("f11", "9")
+        await pilot.pause()
+        assert kind(app) == "MoreScreen"
+        await pilot.press("1")
+        await pilot.pause()
+        assert kind(app) == "ProduceScreen"
