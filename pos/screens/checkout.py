@@ -110,9 +110,9 @@ class CheckoutScreen(ShopScreen):
                 self.refresh_basket()
                 self.open_household(household)
 
-            title = _("扫到了 {name} 的卡：放弃上一户的购物篮，接待 {name}？").format(
-                name=household.head_name
-            )
+            title = _("放弃 {other} 的购物篮，接待 {name}？").format(
+                other=self.household.head_name, name=household.head_name
+            )  # said the same whether the card was scanned or the household looked up (F6)
             self.ask_to_drop(drop, title=title)
             return
         self.household = household

@@ -35,6 +35,8 @@ class CountScreen(ShopScreen):
         self.count_id: int | None = None
         #: what is counted so far, by item code (a second scan says it replaces)
         self.counted: dict[str, int] = {}
+        #: how far the count is, as the message line says it
+        self.progress = ""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_frame_top()
@@ -65,6 +67,7 @@ class CountScreen(ShopScreen):
         hint = _("盘点单进行中：已盘 {count} 种").format(count=table.row_count)
         if not self.actor.may("finalize_count"):
             hint += _("；盘完由站长核对账面并确认（F10）")
+        self.progress = hint
         self.query_one("#message").hint(hint)  # type: ignore[attr-defined]
 
     @on(Input.Submitted, "#scan")
@@ -89,6 +92,14 @@ class CountScreen(ShopScreen):
                 self.refused(refusal)
                 return
             self.refill()
+            self.say(
+                _("已记下 {name} 实盘 {counted} {unit}；{progress}").format(
+                    name=item.name,
+                    counted=counted,
+                    unit=item.unit,
+                    progress=self.progress,
+                )
+            )
 
         if item.code in self.counted:
             question = _("{name} 已盘 {counted} {unit}：输入新的实盘数量，会替换 {counted}").format(

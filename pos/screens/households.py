@@ -66,7 +66,10 @@ class HouseholdsScreen(CardPrinter, ShopScreen):
     @on(Input.Changed, "#search")
     def typed(self, event: Input.Changed) -> None:
         if not cards.looks_like_card(event.value):
-            self.fill(households.search(event.value, limit=100))
+            found = households.search(event.value, limit=100)
+            self.fill(found)
+            if event.value.strip() and not found:  # said while typing, not only at Enter
+                self.say(_("没有找到“{text}”").format(text=event.value.strip()), error=True)
 
     def fill(self, found: list[HouseholdView]) -> None:
         table = self.query_one(ListTable)

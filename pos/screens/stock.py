@@ -73,26 +73,36 @@ class StockScreen(CardPrinter, ShopScreen):
         table = self.query_one(ListTable)
         table.clear()
         low = 0
+        # while a count is open, the book's figures wait for the manager who confirms it: a
+        # count is blind (docs/design.md §8.4)
+        blind = stock.open_count(self.shop.station) is not None and not self.actor.may(
+            "finalize_count"
+        )
         for item in stock.search_items(text, limit=500):
             mark: Text | str = ""
-            if item.stock <= 0:
+            if blind:
+                pass
+            elif item.stock <= 0:
                 mark, low = Text(_("缺货"), style="bold reverse red"), low + 1
             elif item.stock <= item.reorder_level:
                 mark, low = Text(_("低库存"), style="bold red"), low + 1
             table.add_row(
                 item.code,
                 item.name,
-                item.stock,
+                "—" if blind else item.stock,
                 mark,
                 item.price,
                 item.unit,
                 item.reorder_level,
                 key=item.code,
             )
-        if hint:
-            self.query_one("#message").hint(  # type: ignore[attr-defined]
-                _("{count} 种商品，{low} 种要补货").format(count=table.row_count, low=low)
+        if hint or blind:  # why the figures are missing is always said
+            said = (
+                _("盘点进行中：库存数等站长确认盘点后再显示")
+                if blind
+                else _("{count} 种商品，{low} 种要补货").format(count=table.row_count, low=low)
             )
+            self.query_one("#message").hint(said)  # type: ignore[attr-defined]
 
     def selected(self) -> str | None:
         return self.query_one(ListTable).chosen()

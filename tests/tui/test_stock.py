@@ -154,3 +154,24 @@ async def test_a_donation_receipt_that_cannot_be_saved_is_printed_again_from_f5(
         assert "韦小红" in app.screen.text and "补打时间" in app.screen.text
         assert "已保存" in app.screen.note
     assert Donation.select().count() == 2  # the station's first, and this one: booked once
+
+
+async def test_while_a_count_is_open_a_clerk_sees_no_book_stock_anywhere(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "clerk")
+        await pilot.press("f5", "f7")
+        await pilot.pause()
+        await scan(pilot, "G001")
+        await pilot.press("8", "enter")
+        await pilot.pause()
+        assert "已记下" in message(app) and "实盘 8" in message(app)  # a word after the save
+        await pilot.press("escape")  # back to the stock list: blind too
+        await pilot.pause()
+        table = app.screen.query_one("#stock")
+        assert {str(table.get_row("G001")[2])} == {"—"} and "站长确认" in message(app)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await sign_in(pilot, "manager")  # who confirms the count sees the book
+        await pilot.press("f5")
+        await pilot.pause()
+        assert str(app.screen.query_one("#stock").get_row("G001")[2]) == "10"
