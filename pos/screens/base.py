@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input
 
 from catalog.messages import Message, Refused
-from db.books import scans
 from db.books.auth import Actor
 from pos.i18n import _, translate_bindings
 from pos.screens.live import LiveScreen
+from pos.screens.scanning import CatchesScans
 from pos.shop import Shop
 from pos.widgets.bars import MessageBar, StatusBar
 from pos.widgets.keys import KeyBar
@@ -19,7 +18,7 @@ from pos.widgets.list_table import PlainTable
 from pos.widgets.scan_input import ScanInput
 
 
-class ShopScreen(LiveScreen):
+class ShopScreen(CatchesScans, LiveScreen):
     #: the input that gets the focus whenever the screen is shown (a scan box)
     FOCUS = "Input"
     # The arrows move the screen's list while the scan box keeps the focus.
@@ -29,8 +28,6 @@ class ShopScreen(LiveScreen):
         super().__init__()
         #: where the focus goes when the next dialog closes, instead of FOCUS
         self.focus_next_time: str | None = None
-        #: the characters of a scan coming in where no box has the focus
-        self.keys_typed = ""
         translate_bindings(self)
 
     @property
@@ -71,7 +68,7 @@ class ShopScreen(LiveScreen):
         """A scan a dialog handed on, or typed while no box had the focus (§8.2): as if typed
         into the screen's box and Enter; where the screen has none, the app takes it (a card
         goes to the checkout)."""
-        boxes = list(self.query(ScanInput)) or [
+        boxes: list[Input] = list(self.query(ScanInput)) or [
             box for box in self.query(self.FOCUS) if isinstance(box, Input)
         ]
         if boxes:
@@ -80,30 +77,15 @@ class ShopScreen(LiveScreen):
         else:
             self.app.scan_elsewhere(text)  # type: ignore[attr-defined]
 
-    def on_key(self, event: events.Key) -> None:
-        """Keys typed where no box has the focus (a list, a record) are a scan coming in:
-        collected, and at Enter given to `take_scan`, never lost. A scan that ran into
-        another box of a screen with a scan box (the donor's name) is taken out of it, what
-        was typed before it left, and goes to the scan box."""
-        box = self.focused
-        if isinstance(box, Input):
-            if event.key == "enter" and not isinstance(box, ScanInput) and self.query(ScanInput):
-                typed, scan = scans.split(box.value)
-                if scan is not None:
-                    event.stop()
-                    event.prevent_default()
-                    box.value = typed
-                    self.take_scan(scan)
-            return
-        if event.key == "enter" and self.keys_typed:
-            text, self.keys_typed = self.keys_typed.strip(), ""
-            event.stop()
-            event.prevent_default()
-            if text:
-                self.take_scan(text)
-        elif event.character and len(event.character) == 1 and event.character.isprintable():
-            self.keys_typed += event.character
-            event.stop()
+    # -- scans (pos/screens/scanning.py) ---------------------------------------------------
+
+    def takes_scan_out(self, box: Input) -> bool:
+        """A scan that ran into another box of a screen with a scan box (the donor's name)
+        goes to the scan box; a screen's only box takes what is typed into it."""
+        return not isinstance(box, ScanInput) and bool(self.query(ScanInput))
+
+    def caught(self, text: str) -> None:
+        self.take_scan(text)
 
     def compose_frame_top(self) -> ComposeResult:
         yield StatusBar()

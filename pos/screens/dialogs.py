@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
@@ -13,21 +13,21 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from catalog.messages import N_, Message, Refused
-from db.books import cards, scans, stock
+from db.books import cards, stock
 from pos.i18n import _, translate_bindings
 from pos.screens.live import LiveScreen
+from pos.screens.scanning import CatchesScans
 from pos.widgets.list_table import ListTable
 
 Row = tuple[str, Sequence[object]]  # (key returned when picked, cells shown)
 
 
-class Dialog(LiveScreen, ModalScreen):
+class Dialog(CatchesScans, LiveScreen, ModalScreen):
     """A framed box in the middle of the screen; Esc closes it with None.
 
-    A scan is never lost here (docs/design.md §8.2): characters typed while no input has the
-    focus are collected, and Enter after them goes to `scanned(text)` instead of the dialog's
-    own Enter. A scan that ran into a box (a reason, a name, a quantity) is taken out of it
-    before Enter submits the box, leaving what the person typed, and goes to `scanned` too.
+    A scan is never lost here (docs/design.md §8.2, pos/screens/scanning.py): one typed where
+    no input has the focus, or run into a box (a reason, a name, a quantity), goes to
+    `scanned(text)` instead of the dialog's own Enter, what the person typed left in the box.
     A dialog that has finished (a slip) closes and hands the scan on; one that still waits
     for an answer says why it does not take it.
 
@@ -57,7 +57,6 @@ class Dialog(LiveScreen, ModalScreen):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.keys_typed = ""
         #: what each box held once the dialog was built: typed work is what differs
         self.started: dict[int, str] | None = None
 
@@ -86,32 +85,18 @@ class Dialog(LiveScreen, ModalScreen):
         if work is None:
             self.dismiss(None)
             return
-        self.app.push_screen(DropScreen([work]), lambda drop: self.dismiss(None) if drop else None)
 
-    def on_key(self, event: events.Key) -> None:
-        box = self.focused
-        if isinstance(box, Input):
-            # the input takes what is typed, and its Submitted says what to do; a key reaches
-            # the screen before the input's Enter binding submits it
-            if event.key == "enter" and not self.BOXES_TAKE_SCANS:
-                typed, scan = scans.split(box.value)
-                if scan is not None:
-                    event.stop()
-                    event.prevent_default()
-                    box.value = typed
-                    self.scanned(scan)
-            return
-        if event.key == "enter" and self.keys_typed:
-            text, self.keys_typed = self.keys_typed.strip(), ""
-            event.stop()
-            event.prevent_default()
-            if text:
-                self.scanned(text)
-        elif event.character and len(event.character) == 1 and event.character.isprintable():
-            self.keys_typed += event.character
-            if event.character != " ":
-                event.stop()
-                event.prevent_default()
+        def answered(drop: bool | None) -> None:
+            if drop:
+                self.dismiss(None)
+
+        self.app.push_screen(DropScreen([work]), answered)
+
+    def takes_scan_out(self, box: Input) -> bool:
+        return not self.BOXES_TAKE_SCANS
+
+    def caught(self, text: str) -> None:
+        self.scanned(text)
 
     def scanned(self, text: str) -> None:
         """A scan arrived while this dialog waits for an answer: say why it is not taken."""

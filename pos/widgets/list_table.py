@@ -24,10 +24,9 @@ class PlainTable(DataTable):
         return super().add_row(*map(_plain, cells), **kwargs)
 
     def clear(self, columns: bool = False):
-        """The rows gone; the columns kept, but measured afresh from the rows added next.
-
-        DataTable's own clear keeps each column's width, which only grows: a list filled
-        again (a count, a search) was seen cutting a longer name to the old width."""
+        """The rows gone; the columns kept, but measured afresh from the rows added next
+        (DataTable's own clear keeps each column's width, so a search narrowed to short
+        names kept the widths of the long ones)."""
         if columns:
             return super().clear(columns=True)
         kept = [

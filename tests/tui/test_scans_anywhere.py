@@ -17,15 +17,20 @@ def an_award(app) -> None:
     adjust_points(manager, clock, "1012010001", 5, "期初", kind="base")
 
 
+async def open_zhang_san(pilot) -> None:
+    """The manager on 张三's record (F4, a search, Enter)."""
+    await sign_in(pilot, "manager")
+    await pilot.press("f4", *"zs", "enter")
+    await pilot.pause()
+
+
 # -- rule 2: a scan in a box is refused, what was typed is kept, nothing is booked ------------
 
 
 async def test_a_goods_scan_into_a_reason_is_refused_and_books_nothing(app):
     an_award(app)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "manager")
-        await pilot.press("f4", *"zs", "enter")
-        await pilot.pause()
+        await open_zhang_san(pilot)
         await pilot.press("f8", *"录错")
         await scan(pilot, "G001")
         assert kind(app) == "AskScreen" and "扫到了“G001”" in shown(app)
@@ -87,9 +92,7 @@ async def test_a_card_scanned_where_no_box_takes_it_goes_to_the_checkout(app):
     an_award(app)
     give_points("1012010002", 30)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "manager")
-        await pilot.press("f4", *"zs", "enter")
-        await pilot.pause()
+        await open_zhang_san(pilot)
         assert kind(app) == "HouseholdDetailScreen"
         await scan(pilot, payload("1012010002"))
         await pilot.pause()
@@ -100,9 +103,7 @@ async def test_a_card_scanned_where_no_box_takes_it_goes_to_the_checkout(app):
 async def test_goods_scanned_where_nothing_takes_them_are_refused_aloud(app):
     an_award(app)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "manager")
-        await pilot.press("f4", *"zs", "enter")
-        await pilot.pause()
+        await open_zhang_san(pilot)
         await scan(pilot, "G001")
         assert kind(app) == "HouseholdDetailScreen" and "扫到了“G001”" in message(app)
 
@@ -112,9 +113,7 @@ async def test_goods_scanned_where_nothing_takes_them_are_refused_aloud(app):
 
 async def test_esc_on_a_typed_household_form_asks_and_ctrl_q_names_it(app):
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "manager")
-        await pilot.press("f4", *"zs", "enter")
-        await pilot.pause()
+        await open_zhang_san(pilot)
         await pilot.press("f7")
         await pilot.pause()
         assert kind(app) == "HouseholdFormScreen"
