@@ -223,7 +223,8 @@ def _import_county(
             station.code,
             now,
             "catalog-import",
-            f"新增 {len(added)}，修改 {len(changed)}，调价 {len(repriced)}",
+            # data, not a sentence: counts of goods added, changed and repriced
+            f"added {len(added)} changed {len(changed)} repriced {len(repriced)}",
         )
     return Imported(tuple(added), tuple(changed), tuple(repriced))
 
@@ -268,7 +269,7 @@ def _import_local(actor: Actor, clock: Clock, station: Station, lines: list[Good
             station.code,
             now,
             "catalog-import",
-            f"本站自有商品：新增 {len(added)}，修改 {len(changed)}，调价 {len(repriced)}",
+            f"local added {len(added)} changed {len(changed)} repriced {len(repriced)}",
         )
     return Imported(tuple(added), tuple(changed), tuple(repriced))
 

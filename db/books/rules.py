@@ -152,8 +152,9 @@ def import_tasks(
                 actor.station,
                 now,
                 "rules-import",
-                f"新增 {len(added)}，改分值 {len(changed)}（{when} 起），停用 {len(retired)}，"
-                f"恢复 {len(restored)}，改名称 {len(renamed)}",
+                # data, not a sentence: counts of tasks by what the sheet did to them
+                f"added {len(added)} revalued {len(changed)} from {when} retired {len(retired)} "
+                f"restored {len(restored)} renamed {len(renamed)}",
             )
     return result
 
